@@ -1,0 +1,11 @@
+// coact/coact.hpp — the umbrella header: everything public in coact.
+//
+//   #include <coact/coact.hpp>
+//   coact::generator<int> count() { for (int i = 0;; ++i) co_yield i; }
+#pragma once
+
+#include "coact/coroutine.hpp"
+#include "coact/errors.hpp"
+#include "coact/generator.hpp"
+#include "coact/state.hpp"
+#include "coact/yield_from.hpp"

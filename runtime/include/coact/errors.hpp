@@ -1,0 +1,54 @@
+// coact/errors.hpp — the exceptions coact throws.
+//
+// Every error a user can cause derives from coact::error (a std::runtime_error) and says in its
+// what() what was wrong. The one exception that does not is coact::generator_exit: like Python's
+// GeneratorExit it is not an error but a request to finish, so `catch (const std::exception&)` in
+// a coroutine body does not swallow a close().
+//
+//   try { c.send(1); }
+//   catch (const coact::not_started& e) { /* call c.next() first */ }
+//   catch (const coact::error& e) { std::cerr << e.what() << '\n'; }
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace coact {
+
+/// Base of every error coact throws (except generator_exit, which is not an error).
+class error : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/// send() of a value to a coroutine that has not reached its first co_yield (Python's TypeError
+/// "can't send non-None value to a just-started generator").
+class not_started : public error {
+  public:
+    not_started();
+};
+
+/// next/send/raise/close on a coroutine from inside its own body ("generator already executing").
+class already_running : public error {
+  public:
+    already_running();
+};
+
+/// close() found the coroutine yielding again after generator_exit was thrown into it.
+class ignored_exit : public error {
+  public:
+    ignored_exit();
+};
+
+/// result() before the body returned a value.
+class not_finished : public error {
+  public:
+    using error::error;
+};
+
+/// Thrown out of the pending co_yield by close(). Deliberately not a std::exception.
+struct generator_exit {
+    [[nodiscard]] static const char* what() noexcept { return "coact::generator_exit"; }
+};
+
+}  // namespace coact

@@ -1,0 +1,92 @@
+// coact/generator.hpp — lazy pull generators: a std::ranges input view over a coroutine body.
+//
+//   coact::generator<int> fib() {
+//       int a = 0, b = 1;
+//       for (;;) { co_yield a; std::tie(a, b) = std::pair{b, a + b}; }
+//   }
+//   for (int x : fib() | std::views::take(10)) std::cout << x << ' ';
+//
+// Nothing runs until begin() asks for the first element. An exception thrown in the body
+// propagates out of the begin() or ++ that resumed it. `co_yield coact::yield_from(x)` delegates
+// to another generator (in O(1) per element at any depth) or iterates any range.
+//
+// *it is a mutable reference to the yielded object, valid until the next ++: a move-only value
+// may be moved out of it. Threads: one thread at a time. A generator<T> shares its promise with
+// coroutine<T>, so the two can delegate to each other.
+#pragma once
+
+#include <cstddef>
+#include <iterator>
+#include <ranges>
+#include <utility>
+
+#include "coact/coroutine.hpp"
+#include "coact/detail/promise.hpp"
+
+namespace coact {
+
+template <class T>
+class [[nodiscard]] generator {
+  public:
+    using promise_type = detail::promise<T, void, void>;
+
+    class iterator {
+      public:
+        using value_type = std::remove_cvref_t<T>;
+        using difference_type = std::ptrdiff_t;
+
+        iterator() noexcept = default;
+        value_type& operator*() const noexcept { return *root_->yielded_; }
+        value_type* operator->() const noexcept { return root_->yielded_; }
+        iterator& operator++() {
+            root_->step(nullptr);
+            return *this;
+        }
+        void operator++(int) { ++*this; }
+        friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept {
+            return it.root_ == nullptr || it.root_->state_ == coact::state::closed;
+        }
+
+      private:
+        friend generator;
+        explicit iterator(detail::frame<T, void>* root) noexcept : root_(root) {}
+        detail::frame<T, void>* root_ = nullptr;
+    };
+
+    generator() noexcept = default;
+    generator(detail::return_object<promise_type> r) noexcept : handle_(r.handle) {}  // NOLINT
+    generator(generator&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    generator& operator=(generator other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    ~generator() {
+        if (handle_) handle_.promise().destroy_chain();
+    }
+
+    /// Runs the body to its first co_yield (once; later calls continue where iteration is).
+    iterator begin() {
+        if (!handle_) return iterator{};
+        promise_type& p = handle_.promise();
+        if (p.state_ == coact::state::created) p.step(nullptr);
+        return iterator{&p};
+    }
+    static std::default_sentinel_t end() noexcept { return {}; }
+
+    [[nodiscard]] coact::state state() const noexcept {
+        return handle_ ? handle_.promise().state_ : coact::state::closed;
+    }
+
+    /// Gives up ownership of the frame (used by yield_from to move it into a delegator).
+    std::coroutine_handle<promise_type> release() noexcept { return std::exchange(handle_, nullptr); }
+
+  private:
+    std::coroutine_handle<promise_type> handle_;
+};
+
+}  // namespace coact
+
+// A generator is a view (cheap to move, not copyable); it does not derive from view_interface
+// because clang 14 evaluates view_interface's constraints on the still-incomplete class.
+template <class T>
+inline constexpr bool std::ranges::enable_view<coact::generator<T>> = true;

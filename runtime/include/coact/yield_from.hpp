@@ -1,0 +1,31 @@
+// coact/yield_from.hpp — `co_yield coact::yield_from(x)`, Python's `yield from x`.
+//
+// In a generator or coroutine body:
+//   co_yield coact::yield_from(sub());                 // delegate to a coroutine or generator
+//   auto r = co_yield coact::yield_from(std::move(s)); // r is the delegate's co_return value
+//   co_yield coact::yield_from(vec);                   // an lvalue range is iterated in place
+//   co_yield coact::yield_from(fib() | std::views::take(3));  // an rvalue range is moved in
+//
+// A delegate coroutine must have the same Yield and Send types as the delegator and is taken by
+// rvalue (it is moved into the delegator's frame). While it runs, next/send/raise/close on the
+// outermost coroutine go straight to it, at any depth, in O(1).
+//
+// yield_from() only wraps a reference: use it inside the co_yield expression, never store it.
+#pragma once
+
+#include <utility>
+
+namespace coact {
+
+template <class Source>
+struct yield_from_t {
+    Source&& source;
+};
+
+/// Marks `source` for delegation in `co_yield coact::yield_from(source)`.
+template <class Source>
+[[nodiscard]] constexpr yield_from_t<Source> yield_from(Source&& source) noexcept {
+    return yield_from_t<Source>{std::forward<Source>(source)};
+}
+
+}  // namespace coact

@@ -1,0 +1,26 @@
+#include "coact/errors.hpp"
+
+#include "coact/detail/frame.hpp"
+
+namespace coact {
+
+not_started::not_started()
+    : error("coact::not_started: send() of a value to a just-created coroutine; "
+            "call next() first to run it to its first co_yield (or use coact::primed)") {}
+
+already_running::already_running()
+    : error("coact::already_running: generator already executing (a coroutine was resumed "
+            "from inside its own body)") {}
+
+ignored_exit::ignored_exit()
+    : error("coact::ignored_exit: coroutine ignored generator_exit (it yielded a value after "
+            "close() instead of returning)") {}
+
+}  // namespace coact
+
+namespace coact::detail {
+
+void throw_already_running() { throw already_running(); }
+void throw_not_started() { throw not_started(); }
+
+}  // namespace coact::detail
