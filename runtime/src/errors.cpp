@@ -16,6 +16,12 @@ ignored_exit::ignored_exit()
     : error("coact::ignored_exit: coroutine ignored generator_exit (it yielded a value after "
             "close() instead of returning)") {}
 
+name_taken::name_taken(std::string_view name)
+    : error("coact::name_taken: an actor named '" + std::string(name) + "' is already running") {}
+
+no_such_actor::no_such_actor(std::string_view name)
+    : error("coact::no_such_actor: no actor named '" + std::string(name) + "' is running") {}
+
 }  // namespace coact
 
 namespace coact::detail {

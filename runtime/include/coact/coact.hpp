@@ -4,8 +4,13 @@
 //   coact::generator<int> count() { for (int i = 0;; ++i) co_yield i; }
 #pragma once
 
+#include "coact/actor.hpp"
+#include "coact/address.hpp"
+#include "coact/context.hpp"
 #include "coact/coroutine.hpp"
 #include "coact/errors.hpp"
 #include "coact/generator.hpp"
+#include "coact/runtime.hpp"
+#include "coact/runtime_options.hpp"
 #include "coact/state.hpp"
 #include "coact/yield_from.hpp"

@@ -12,6 +12,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace coact {
 
@@ -42,6 +43,30 @@ class ignored_exit : public error {
 
 /// result() before the body returned a value.
 class not_finished : public error {
+  public:
+    using error::error;
+};
+
+/// spawn() with a name another live actor already has.
+class name_taken : public error {
+  public:
+    explicit name_taken(std::string_view name);
+};
+
+/// send()/ask() to a name no live actor has.
+class no_such_actor : public error {
+  public:
+    explicit no_such_actor(std::string_view name);
+};
+
+/// An actor received a message of a type it did not ask for; what() names both types.
+class bad_message : public error {
+  public:
+    using error::error;
+};
+
+/// ask(): the asked actor ended, or took its next message, without replying.
+class no_reply : public error {
   public:
     using error::error;
 };

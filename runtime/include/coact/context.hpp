@@ -1,0 +1,170 @@
+// coact/context.hpp — what an actor sees of itself and of the world: `self`.
+//
+//   coact::actor counter(coact::context& self) {
+//       int n = 0;
+//       for (;;) {
+//           co_await self.receive(
+//               [&](int by) { n += by; },
+//               [&](const std::string& cmd) { if (cmd == "get") self.reply(n); });
+//       }
+//   }
+//
+// Threads: a context is used only from inside its own actor's body (and the functions it
+// calls), on whichever thread the scheduler runs that actor. Lifetime: the runtime owns it; it
+// lives exactly as long as the actor. An actor never runs on two threads at once and never
+// re-enters itself, so nothing here needs a lock.
+//
+// The context is also the actor's cell: the scheduler's bookkeeping lives in its private part.
+#pragma once
+
+#include <chrono>
+#include <coroutine>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
+
+#include "coact/actor.hpp"
+#include "coact/address.hpp"
+#include "coact/detail/envelope.hpp"
+#include "coact/detail/mailbox.hpp"
+#include "coact/detail/message_traits.hpp"
+
+namespace coact {
+
+class runtime;
+struct detail_access;
+
+namespace detail {
+struct core;
+struct spawn_holder;
+template <class T>
+struct receive_awaiter;
+template <class... H>
+struct handlers_awaiter;
+template <class T>
+struct receive_for_awaiter;
+template <class R>
+struct ask_awaiter;
+struct sleep_awaiter;
+enum class run_state : std::uint8_t { free, scheduled, running, idle };
+enum class wait_kind : std::uint8_t { start, message, message_or_timer, timer, reply };
+}  // namespace detail
+
+class context {
+  public:
+    context(const context&) = delete;
+    context& operator=(const context&) = delete;
+    ~context() = default;  // only the runtime creates and destroys contexts
+
+    // --- identity ---
+    [[nodiscard]] coact::address address() noexcept { return {this, generation_}; }
+    [[nodiscard]] std::string_view name() const noexcept { return name_ ? std::string_view(*name_) : std::string_view(); }
+    /// The sender of the message being handled (null for messages sent from outside).
+    [[nodiscard]] coact::address sender() const noexcept { return sender_; }
+    [[nodiscard]] coact::runtime& runtime() const noexcept;
+
+    // --- messages ---
+    template <class T>
+    void send(std::string_view target, T&& message);
+    template <class T>
+    void send(coact::address target, T&& message);
+
+    /// co_await: the next message, which must be a T (otherwise coact::bad_message is thrown).
+    template <class T>
+    [[nodiscard]] auto receive();
+    /// co_await: the next message, passed to the first handler whose parameter type matches.
+    template <class... Handlers>
+        requires(sizeof...(Handlers) > 0)
+    [[nodiscard]] auto receive(Handlers&&... handlers);
+    /// co_await: the next message as optional<T>, or nullopt when `timeout` passes first.
+    template <class T, class Rep, class Period>
+    [[nodiscard]] auto receive_for(std::chrono::duration<Rep, Period> timeout);
+
+    /// co_await: sends `message` to `target` and waits for its reply(), which must be an R.
+    /// Other messages arriving meanwhile stay queued, in order.
+    template <class R, class T>
+    [[nodiscard]] auto ask(std::string_view target, T&& message);
+    template <class R, class T>
+    [[nodiscard]] auto ask(coact::address target, T&& message);
+    /// Answers the message being handled: to an ask, the reply it waits for; to a plain message,
+    /// a message to its sender. Reply before taking the next message: an ask left unanswered
+    /// then (or when the actor ends) fails the asker with coact::no_reply.
+    template <class T>
+    void reply(T&& value);
+
+    // --- time ---
+    template <class Rep, class Period, class T>
+    void send_after(std::chrono::duration<Rep, Period> delay, std::string_view target, T&& message);
+    template <class Rep, class Period, class T>
+    void send_after(std::chrono::duration<Rep, Period> delay, coact::address target, T&& message);
+    /// co_await: suspends this actor (not the thread) for `duration`; messages wait meanwhile.
+    template <class Rep, class Period>
+    [[nodiscard]] auto sleep(std::chrono::duration<Rep, Period> duration);
+
+    // --- other actors ---
+    template <class First, class... Rest>
+    coact::address spawn(First&& first, Rest&&... rest);
+    /// Closes `target` as rt.stop() does.
+    bool stop(coact::address target);
+    bool stop(std::string_view target);
+
+  private:
+    friend struct detail::core;
+    friend class coact::runtime;
+    template <class T>
+    friend struct detail::receive_awaiter;
+    template <class... H>
+    friend struct detail::handlers_awaiter;
+    template <class T>
+    friend struct detail::receive_for_awaiter;
+    template <class R>
+    friend struct detail::ask_awaiter;
+    friend struct detail::sleep_awaiter;
+    friend struct coact::detail_access;
+
+    context() = default;
+
+    // Awaiter support (defined in detail/core.hpp).
+    [[nodiscard]] bool message_ready() const noexcept;
+    void suspend_for(detail::wait_kind kind) noexcept { wait_ = kind; }
+    detail::envelope* take_message();
+    [[nodiscard]] context* find_by_name(std::string_view name);
+    void check_stop();
+    void arm_timer(std::chrono::steady_clock::duration delay);
+    void disarm_timer() noexcept;
+    [[noreturn]] void throw_bad_message(const detail::envelope* e, std::string_view expected) const;
+
+    detail::core* core_ = nullptr;
+    std::coroutine_handle<actor::promise_type> handle_;
+    detail::mailbox box_;
+    detail::envelope* reply_ = nullptr;  // the reply an ask waits for, once it came
+    const std::string* name_ = nullptr;  // the registry's key; null when anonymous
+    coact::address sender_;
+    std::uint64_t current_request_ = 0;  // the unanswered ask being handled
+    std::uint64_t awaited_request_ = 0;  // the ask this actor waits on
+    std::uint64_t next_request_ = 0;
+    detail::spawn_holder* holder_ = nullptr;  // the spawned callable and arguments, kept alive
+    context* next_free_ = nullptr;
+    context* name_cache_ = nullptr;  // the last actor sent to by name (checked before use)
+    std::uint32_t name_cache_generation_ = 0;
+    std::uint32_t serial_ = 0;  // spawn number, to tell anonymous actors apart in messages
+    std::uint32_t generation_ = 1;
+    std::uint32_t budget_ = 0;  // messages this turn may still take
+    std::uint32_t timer_token_ = 0;
+    detail::run_state run_ = detail::run_state::free;
+    detail::wait_kind wait_ = detail::wait_kind::start;
+    bool stop_requested_ = false;
+    bool exit_delivered_ = false;
+    bool timer_pending_ = false;
+    bool timed_out_ = false;
+};
+
+}  // namespace coact
+
+#include "coact/detail/core.hpp"

@@ -1,0 +1,491 @@
+// coact/detail/core.hpp — the engine behind coact::runtime: cells, delivery, spawn, awaiters.
+//
+// The path of one message (single-threaded mode):
+//   1. send() builds an envelope (payload inline, envelope from the frame pool).
+//   2. deliver() checks the receiver's generation (a stale address makes a dead letter), pushes
+//      the envelope on its mailbox and, if the receiver sits idle waiting for a message, pushes
+//      it on the ready queue. Nothing is resumed here: send never runs the receiver.
+//   3. The scheduler loop (runtime.cpp) pops the receiver and resumes its coroutine; the pending
+//      receive awaiter takes the envelope, checks its type and moves the payload out.
+//   4. The actor runs until its next co_await, which either continues at once (a message is
+//      waiting and the turn's budget is not spent) or suspends the actor.
+// Only the scheduler thread runs any of this; other threads reach the runtime through the
+// injection queue (runtime.cpp).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <concepts>
+#include <coroutine>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "coact/actor.hpp"
+#include "coact/address.hpp"
+#include "coact/context.hpp"
+#include "coact/detail/envelope.hpp"
+#include "coact/detail/message_traits.hpp"
+#include "coact/detail/ready_queue.hpp"
+#include "coact/detail/registry.hpp"
+#include "coact/detail/timer_queue.hpp"
+#include "coact/errors.hpp"
+#include "coact/runtime_options.hpp"
+
+namespace coact {
+
+/// Reaches the private parts of address and context for the runtime and the test fixture.
+struct detail_access {
+    static context* cell(const address& a) noexcept { return a.cell_; }
+    static std::uint32_t generation(const address& a) noexcept { return a.generation_; }
+    static address make(context* c, std::uint32_t generation) noexcept { return {c, generation}; }
+    static detail::mailbox& box(context& c) noexcept { return c.box_; }
+    static std::uint32_t serial(const context& c) noexcept { return c.serial_; }
+};
+
+namespace detail {
+
+/// Adds one to a counter that only the scheduler thread writes and anyone may read.
+inline void bump(std::atomic<std::uint64_t>& counter, std::uint64_t by = 1) noexcept {
+    counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+}
+
+/// A spawned callable and its arguments, kept alive as long as the actor (its frame may refer
+/// to them: a capturing lambda's captures, a `const std::string&` parameter).
+struct spawn_holder {
+    virtual ~spawn_holder() = default;
+};
+
+template <class Fn, class... Args>
+struct spawn_holder_of final : spawn_holder {
+    template <class F, class... A>
+    explicit spawn_holder_of(F&& f, A&&... a) : fn(std::forward<F>(f)), args(std::forward<A>(a)...) {}
+
+    actor start(context& self) {
+        return std::apply([&](Args&... a) -> actor { return std::invoke(fn, self, std::move(a)...); },
+                          args);
+    }
+
+    Fn fn;
+    std::tuple<Args...> args;
+};
+
+struct injector;  // runtime.cpp: the multi-producer queue for sends from other threads
+struct injector_deleter {
+    void operator()(injector* i) const noexcept;
+};
+
+enum class exit_kind_internal : std::uint8_t { normal, closed, failed };
+
+struct core {
+    explicit core(runtime& owner, runtime_options opts);
+    ~core();
+    core(const core&) = delete;
+    core& operator=(const core&) = delete;
+
+    // --- delivery (scheduler thread) ---
+    void deliver(context* to, std::uint32_t generation, envelope* e) {
+        if (to->core_ != this) [[unlikely]] {  // an actor of another runtime: thread-safe path
+            to->core_->inject(to, generation, e);
+            return;
+        }
+        if (to->generation_ != generation) [[unlikely]] {
+            dead_letter(e);
+            return;
+        }
+        if (e->kind >= envelope_kind::reply) [[unlikely]] {
+            deliver_reply(to, e);
+            return;
+        }
+        to->box_.push(e);
+        if (to->run_ == run_state::idle &&
+            (to->wait_ == wait_kind::message || to->wait_ == wait_kind::message_or_timer)) {
+            schedule(to);
+        }
+    }
+
+    void schedule(context* c) {
+        c->run_ = run_state::scheduled;
+        ready.push_back(c);
+    }
+
+    [[nodiscard]] context* resolve_local(std::string_view name) const {
+        context* c = names.find_local(name);
+        if (c == nullptr) [[unlikely]] throw no_such_actor(name);
+        return c;
+    }
+
+    [[nodiscard]] clock::time_point now() const noexcept {
+        return virtual_time ? virtual_now : clock::now();
+    }
+
+    // --- spawn (scheduler thread, or any thread while run() is not active) ---
+    template <class Fn, class... Args>
+    coact::address spawn(std::string_view name, Fn&& fn, Args&&... args) {
+        using fn_type = std::decay_t<Fn>;
+        static_assert(std::is_invocable_r_v<actor, fn_type&, context&, std::decay_t<Args>&&...>,
+                      "coact::spawn: the function must be callable as fn(coact::context&, args...) "
+                      "and return coact::actor");
+        check_spawn_thread();
+        context* c = acquire_cell();
+        try {
+            if (!name.empty()) {
+                c->name_ = names.insert(name, c);
+                if (c->name_ == nullptr) throw name_taken(name);
+            }
+            if constexpr (std::is_pointer_v<fn_type> && sizeof...(Args) == 0) {
+                c->handle_ = std::invoke(fn, *c).release();  // a plain function needs no keeping
+            } else {
+                auto* h = new spawn_holder_of<fn_type, std::decay_t<Args>...>(
+                    std::forward<Fn>(fn), std::forward<Args>(args)...);
+                c->holder_ = h;
+                c->handle_ = h->start(*c).release();
+            }
+        } catch (...) {
+            abandon_spawn(c);
+            throw;
+        }
+        c->wait_ = wait_kind::start;
+        c->serial_ = static_cast<std::uint32_t>(spawned.load(std::memory_order_relaxed) + 1);
+        schedule(c);
+        bump(alive);
+        bump(spawned);
+        return detail_access::make(c, c->generation_);
+    }
+
+    // --- out of line (runtime.cpp) ---
+    void dead_letter(envelope* e) noexcept;
+    void deliver_reply(context* to, envelope* e) noexcept;
+    void abandon_request(context* c, const char* why) noexcept;
+    void inject(context* to, std::uint32_t generation, envelope* e);
+    void inject_stop(context* to, std::uint32_t generation);
+    [[nodiscard]] std::pair<context*, std::uint32_t> resolve_shared(std::string_view name) const;
+    void check_spawn_thread() const;
+    context* acquire_cell();
+    void abandon_spawn(context* c) noexcept;
+    bool stop(context* c, std::uint32_t generation);
+    [[nodiscard]] bool on_scheduler_thread() const noexcept;
+
+    void run(bool serve);
+    bool step();  // the test fixture's single delivery
+    void request_stop() noexcept;
+    std::size_t shutdown();
+    void advance_time(clock::duration d);
+
+    void turn(context* c);
+    void finish(context* c);
+    void terminate(context* c, exit_kind_internal kind, std::exception_ptr error) noexcept;
+    bool fire_due_timers();
+    void drain_injection();
+    [[nodiscard]] bool runnable(const context* c) const noexcept;
+    void enter_run();
+    void leave_run() noexcept;
+
+    runtime* owner;
+    runtime_options options;
+    ready_queue<context*> ready;
+    registry names;
+    timer_queue timers;
+    std::vector<std::unique_ptr<context[]>> chunks;
+    context* free_cells = nullptr;
+    context* running = nullptr;  // the actor being resumed right now
+    std::unique_ptr<injector, injector_deleter> injection;
+    std::atomic<std::thread::id> run_thread{};
+    bool virtual_time = false;
+    clock::time_point virtual_now{};
+
+    std::atomic<std::uint64_t> delivered{0};
+    std::atomic<std::uint64_t> dead_letters{0};
+    std::atomic<std::uint64_t> failed{0};
+    std::atomic<std::uint64_t> alive{0};
+    std::atomic<std::uint64_t> spawned{0};
+};
+
+/// Frees an envelope when the awaiter is done with it (also when a handler throws).
+struct envelope_guard {
+    envelope* e;
+    explicit envelope_guard(envelope* env) noexcept : e(env) {}
+    envelope_guard(const envelope_guard&) = delete;
+    envelope_guard& operator=(const envelope_guard&) = delete;
+    ~envelope_guard() { free_envelope(e); }
+};
+
+template <class T>
+struct receive_awaiter : actor_awaiter {
+    context* self;
+
+    [[nodiscard]] bool await_ready() const noexcept { return self->message_ready(); }
+    void await_suspend(std::coroutine_handle<>) const noexcept { self->suspend_for(wait_kind::message); }
+    T await_resume() {
+        envelope_guard g(self->take_message());
+        if (!g.e->holds<T>()) [[unlikely]] self->throw_bad_message(g.e, type_name(typeid(T)));
+        return std::move(g.e->get<T>());
+    }
+};
+
+template <class... H>
+struct handlers_awaiter : actor_awaiter {
+    using result = std::common_type_t<handler_result_t<H>...>;
+    static_assert((std::is_same_v<result, handler_result_t<H>> && ...),
+                  "coact::receive(handlers...): every handler must return the same type");
+
+    context* self;
+    std::tuple<H...> handlers;
+
+    [[nodiscard]] bool await_ready() const noexcept { return self->message_ready(); }
+    void await_suspend(std::coroutine_handle<>) const noexcept { self->suspend_for(wait_kind::message); }
+    result await_resume() {
+        envelope_guard g(self->take_message());
+        return dispatch<0>(g.e);
+    }
+
+  private:
+    template <std::size_t I>
+    result dispatch(envelope* e) {
+        if constexpr (I == sizeof...(H)) {
+            std::string expected;
+            ((expected += (expected.empty() ? "" : " or "), expected += type_name(typeid(handler_arg_t<H>))), ...);
+            self->throw_bad_message(e, expected);
+        } else {
+            using arg = handler_arg_t<std::tuple_element_t<I, std::tuple<H...>>>;
+            if (e->holds<arg>()) return std::invoke(std::get<I>(handlers), std::move(e->get<arg>()));
+            return dispatch<I + 1>(e);
+        }
+    }
+};
+
+template <class T>
+struct receive_for_awaiter : actor_awaiter {
+    context* self;
+    clock::duration timeout;
+
+    [[nodiscard]] bool await_ready() const noexcept {
+        return self->message_ready() || timeout <= clock::duration::zero();
+    }
+    void await_suspend(std::coroutine_handle<>) const {
+        self->suspend_for(wait_kind::message_or_timer);
+        self->arm_timer(timeout);
+    }
+    std::optional<T> await_resume() {
+        self->disarm_timer();
+        if (self->timed_out_) {
+            self->timed_out_ = false;
+            self->check_stop();
+            return std::nullopt;
+        }
+        if (self->box_.empty() && !self->stop_requested_) return std::nullopt;  // zero timeout
+        envelope_guard g(self->take_message());
+        if (!g.e->holds<T>()) [[unlikely]] self->throw_bad_message(g.e, type_name(typeid(T)));
+        return std::optional<T>(std::move(g.e->get<T>()));
+    }
+};
+
+template <class R>
+struct ask_awaiter : actor_awaiter {
+    context* self;
+
+    [[nodiscard]] bool await_ready() const noexcept {
+        return self->reply_ != nullptr || (self->stop_requested_ && !self->exit_delivered_);
+    }
+    void await_suspend(std::coroutine_handle<>) const noexcept { self->suspend_for(wait_kind::reply); }
+    R await_resume() {
+        envelope* e = std::exchange(self->reply_, nullptr);
+        self->awaited_request_ = 0;  // a reply arriving later is a dead letter
+        if (e == nullptr) {
+            self->check_stop();
+            throw no_reply("coact::no_reply: ask resumed without a reply");  // not reached
+        }
+        envelope_guard g(e);
+        if (e->kind == envelope_kind::no_reply) throw no_reply(e->get<std::string>());
+        if (!e->holds<R>()) [[unlikely]] self->throw_bad_message(e, type_name(typeid(R)));
+        return std::move(e->get<R>());
+    }
+};
+
+struct sleep_awaiter : actor_awaiter {
+    context* self;
+    clock::duration duration;
+
+    [[nodiscard]] bool await_ready() const noexcept {
+        return duration <= clock::duration::zero() || (self->stop_requested_ && !self->exit_delivered_);
+    }
+    void await_suspend(std::coroutine_handle<>) const {
+        self->suspend_for(wait_kind::timer);
+        self->arm_timer(duration);
+    }
+    void await_resume() const {
+        self->disarm_timer();
+        self->timed_out_ = false;
+        self->check_stop();
+    }
+};
+
+}  // namespace detail
+
+// --- context: inline parts ---
+
+inline runtime& context::runtime() const noexcept { return *core_->owner; }
+
+inline bool context::message_ready() const noexcept {
+    if (stop_requested_) [[unlikely]] return !exit_delivered_;
+    return !box_.empty() && budget_ > 0;
+}
+
+inline void context::check_stop() {
+    if (stop_requested_ && !exit_delivered_) [[unlikely]] {
+        exit_delivered_ = true;
+        throw generator_exit{};
+    }
+}
+
+inline detail::envelope* context::take_message() {
+    check_stop();
+    if (current_request_ != 0) [[unlikely]] core_->abandon_request(this, "took its next message");
+    detail::envelope* e = box_.pop();
+    --budget_;
+    detail::bump(core_->delivered);
+    sender_ = detail_access::make(e->sender, e->sender_generation);
+    current_request_ = e->kind == detail::envelope_kind::ask ? e->request : 0;
+    return e;
+}
+
+inline void context::arm_timer(std::chrono::steady_clock::duration delay) {
+    timer_pending_ = true;
+    ++timer_token_;
+    core_->timers.push(core_->now() + delay, this, generation_, timer_token_, nullptr);
+}
+
+inline void context::disarm_timer() noexcept {
+    if (timer_pending_) {
+        timer_pending_ = false;
+        ++timer_token_;
+        core_->timers.retire_one();
+    }
+}
+
+template <class T>
+void context::send(coact::address target, T&& message) {
+    context* to = detail_access::cell(target);
+    if (to == nullptr) [[unlikely]] throw error("coact::context::send: the target address is null");
+    detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(std::forward<T>(message));
+    e->sender = this;
+    e->sender_generation = generation_;
+    core_->deliver(to, detail_access::generation(target), e);
+}
+
+// A one-entry cache saves the hash lookup when an actor keeps sending to the same name (the
+// ping-pong case). It is only trusted if that cell still has the same generation (the actor
+// did not end) and still carries the name.
+inline context* context::find_by_name(std::string_view name) {
+    context* c = name_cache_;
+    if (c != nullptr && c->generation_ == name_cache_generation_ && c->name_ != nullptr &&
+        *c->name_ == name) [[likely]] {
+        return c;
+    }
+    c = core_->resolve_local(name);
+    name_cache_ = c;
+    name_cache_generation_ = c->generation_;
+    return c;
+}
+
+template <class T>
+void context::send(std::string_view target, T&& message) {
+    context* to = find_by_name(target);
+    send(detail_access::make(to, to->generation_), std::forward<T>(message));
+}
+
+template <class T>
+auto context::receive() {
+    return detail::receive_awaiter<T>{{}, this};
+}
+
+template <class... Handlers>
+    requires(sizeof...(Handlers) > 0)
+auto context::receive(Handlers&&... handlers) {
+    return detail::handlers_awaiter<Handlers...>{{}, this, {std::forward<Handlers>(handlers)...}};
+}
+
+template <class T, class Rep, class Period>
+auto context::receive_for(std::chrono::duration<Rep, Period> timeout) {
+    return detail::receive_for_awaiter<T>{
+        {}, this, std::chrono::duration_cast<detail::clock::duration>(timeout)};
+}
+
+template <class R, class T>
+auto context::ask(coact::address target, T&& message) {
+    context* to = detail_access::cell(target);
+    if (to == nullptr) [[unlikely]] throw error("coact::context::ask: the target address is null");
+    detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(std::forward<T>(message));
+    e->sender = this;
+    e->sender_generation = generation_;
+    e->kind = detail::envelope_kind::ask;
+    e->request = ++next_request_;
+    awaited_request_ = e->request;
+    core_->deliver(to, detail_access::generation(target), e);
+    return detail::ask_awaiter<R>{{}, this};
+}
+
+template <class R, class T>
+auto context::ask(std::string_view target, T&& message) {
+    context* to = find_by_name(target);
+    return ask<R>(detail_access::make(to, to->generation_), std::forward<T>(message));
+}
+
+template <class T>
+void context::reply(T&& value) {
+    detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(std::forward<T>(value));
+    e->sender = this;
+    e->sender_generation = generation_;
+    if (current_request_ != 0) {
+        e->kind = detail::envelope_kind::reply;
+        e->request = std::exchange(current_request_, 0);
+    }
+    if (!sender_) {
+        core_->dead_letter(e);  // the message came from outside: nobody to answer
+        return;
+    }
+    core_->deliver(detail_access::cell(sender_), detail_access::generation(sender_), e);
+}
+
+template <class Rep, class Period, class T>
+void context::send_after(std::chrono::duration<Rep, Period> delay, coact::address target, T&& message) {
+    context* to = detail_access::cell(target);
+    if (to == nullptr) [[unlikely]] throw error("coact::context::send_after: the target address is null");
+    detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(std::forward<T>(message));
+    e->sender = this;
+    e->sender_generation = generation_;
+    const auto d = std::chrono::duration_cast<detail::clock::duration>(delay);
+    core_->timers.push(core_->now() + d, to, detail_access::generation(target), 0, e);
+}
+
+template <class Rep, class Period, class T>
+void context::send_after(std::chrono::duration<Rep, Period> delay, std::string_view target, T&& message) {
+    context* to = core_->resolve_local(target);
+    send_after(delay, detail_access::make(to, to->generation_), std::forward<T>(message));
+}
+
+template <class Rep, class Period>
+auto context::sleep(std::chrono::duration<Rep, Period> duration) {
+    return detail::sleep_awaiter{{}, this, std::chrono::duration_cast<detail::clock::duration>(duration)};
+}
+
+template <class First, class... Rest>
+coact::address context::spawn(First&& first, Rest&&... rest) {
+    if constexpr (std::is_convertible_v<First, std::string_view>) {
+        return core_->spawn(std::string_view(first), std::forward<Rest>(rest)...);
+    } else {
+        return core_->spawn(std::string_view(), std::forward<First>(first), std::forward<Rest>(rest)...);
+    }
+}
+
+}  // namespace coact

@@ -1,0 +1,100 @@
+// coact/runtime.hpp — the actor system: a registry of named actors and the scheduler that runs them.
+//
+//   coact::runtime rt;                 // single-threaded, deterministic
+//   rt.spawn("ping", ping);
+//   rt.spawn("pong", pong);
+//   rt.send("ping", 0);
+//   rt.run();                          // until no actor has a message or a pending timer
+//
+// Threads: send() and request_stop() may be called from any thread, also while run() or serve()
+// runs on another; the message then goes through a lock-free injection queue and wakes the
+// scheduler. Everything else (spawn, stop, shutdown, stats aside) is for the thread that runs
+// the scheduler, or for any single thread while the scheduler is not running. Lifetime: the
+// destructor calls shutdown(): every remaining actor's frame is destroyed (its locals'
+// destructors run) and queued messages are counted as dead letters.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "coact/actor.hpp"
+#include "coact/address.hpp"
+#include "coact/context.hpp"
+#include "coact/detail/core.hpp"
+#include "coact/runtime_options.hpp"
+
+namespace coact {
+
+class runtime {
+  public:
+    explicit runtime(runtime_options options = {});
+    ~runtime();
+    runtime(const runtime&) = delete;
+    runtime& operator=(const runtime&) = delete;
+
+    /// spawn(name, fn, args...) or spawn(fn, args...): starts fn(context&, args...) as an actor.
+    /// Throws name_taken if a live actor has the name. The actor first runs inside run().
+    template <class First, class... Rest>
+    address spawn(First&& first, Rest&&... rest) {
+        if constexpr (std::is_convertible_v<First, std::string_view>) {
+            return core_->spawn(std::string_view(first), std::forward<Rest>(rest)...);
+        } else {
+            return core_->spawn(std::string_view(), std::forward<First>(first), std::forward<Rest>(rest)...);
+        }
+    }
+
+    /// Queues `message` for the actor named `target` (no_such_actor if none). Any thread.
+    template <class T>
+    void send(std::string_view target, T&& message) {
+        auto [cell, generation] = core_->resolve_shared(target);
+        core_->inject(cell, generation, make(std::forward<T>(message)));
+    }
+
+    /// Queues `message` for `target`; a dead letter if that actor has ended. Any thread.
+    template <class T>
+    void send(address target, T&& message) {
+        if (!target) throw error("coact::runtime::send: the target address is null");
+        core_->inject(detail_access::cell(target), detail_access::generation(target),
+                      make(std::forward<T>(message)));
+    }
+
+    /// Runs actors until none has a message or a pending timer, then returns. May be called again.
+    void run();
+    /// Runs actors until request_stop(), sleeping (no busy wait) while there is nothing to do.
+    void serve();
+    /// Makes serve() return once the current turn ends. Any thread.
+    void request_stop() noexcept;
+
+    /// Closes an actor: generator_exit is thrown out of its pending co_await, so its catch blocks
+    /// and destructors run. Returns false if the actor had already ended.
+    bool stop(address target);
+    /// As stop(address); throws no_such_actor if no actor has the name.
+    bool stop(std::string_view target);
+
+    /// Ends every actor by destroying its suspended frame (destructors run, nothing is thrown
+    /// into it) and drops queued messages, counting them as dead letters. Returns how many
+    /// messages were still queued. The runtime can be used again afterwards.
+    std::size_t shutdown();
+
+    /// The address of the actor named `name`, or a null address.
+    [[nodiscard]] address lookup(std::string_view name) const;
+
+    [[nodiscard]] runtime_stats stats() const noexcept;
+    [[nodiscard]] const runtime_options& options() const noexcept { return core_->options; }
+
+  private:
+    friend struct detail_access;
+
+    template <class T>
+    static detail::envelope* make(T&& message) {
+        return detail::make_envelope<detail::message_type_t<T>>(std::forward<T>(message));
+    }
+
+    std::unique_ptr<detail::core> core_;
+};
+
+}  // namespace coact

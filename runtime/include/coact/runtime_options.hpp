@@ -1,0 +1,31 @@
+// coact/runtime_options.hpp — how a runtime is set up.
+//
+//   coact::runtime rt{{.workers = 1, .throughput = 64}};
+#pragma once
+
+#include <cstdint>
+
+namespace coact {
+
+struct runtime_options {
+    /// 1: every actor runs on the thread that calls run() (deterministic). N >= 2 asks for the
+    /// work-stealing mode with N threads; until that mode lands, such a runtime runs the same
+    /// program on one thread (same results, no parallelism) — see docs/concepts/actors.md.
+    unsigned workers = 1;
+    /// Messages one actor may take in one turn before the scheduler moves on to the next actor.
+    unsigned throughput = 64;
+    /// Time moves only when the scheduler has nothing else to do (it jumps to the next timer) or
+    /// when a test advances it: timer-driven programs run instantly and deterministically.
+    bool virtual_time = false;
+};
+
+/// A snapshot of the runtime's counters.
+struct runtime_stats {
+    std::uint64_t delivered = 0;     ///< messages handed to actors
+    std::uint64_t dead_letters = 0;  ///< messages whose receiver had ended (or left at shutdown)
+    std::uint64_t failed = 0;        ///< actors ended by an exception
+    std::uint64_t actors = 0;        ///< actors alive now
+    std::uint64_t spawned = 0;       ///< actors spawned in all
+};
+
+}  // namespace coact

@@ -1,0 +1,549 @@
+// The single-threaded scheduler, termination, timers and the injection queue.
+//
+// The scheduler loop (run / serve):
+//   1. Drain the injection queue: messages and stop requests from other threads (or from
+//      outside any actor) are delivered in the order each producer sent them.
+//   2. Pop actors from the ready queue and give each one turn: resume it until its next
+//      co_await; it may take up to `throughput` messages in the turn. Every 64 turns, go back
+//      to 1 and fire due timers, so that neither outside messages nor timers starve.
+//   3. With nothing ready, fire due timers; if that made no actor ready:
+//        run():   return when no timer is live and nothing was injected;
+//        serve(): return when request_stop() was called;
+//      otherwise sleep on a condition variable until the next deadline or an injection
+//      (with virtual time, jump the clock to the next deadline instead).
+#include <concurrentqueue/concurrentqueue.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <string>
+
+#include "coact/runtime.hpp"
+
+namespace coact::detail {
+
+namespace {
+
+struct injected {
+    context* cell;
+    std::uint32_t generation;
+    envelope* message;  // null: a stop request
+};
+
+std::string describe(const context* c) {
+    std::string_view name = c->name();
+    if (!name.empty()) return "'" + std::string(name) + "'";
+    return "<anonymous #" + std::to_string(detail_access::serial(*c)) + ">";
+}
+
+std::string what_of(const std::exception_ptr& e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+        std::string type = type_name(typeid(x));
+        std::string what = x.what();
+        if (what.rfind(type + ":", 0) == 0) return what;  // our errors already name their type
+        return type + ": " + what;
+    } catch (const generator_exit&) {
+        return "coact::generator_exit";
+    } catch (...) {
+        return "an exception of unknown type";
+    }
+}
+
+}  // namespace
+
+struct injector {
+    moodycamel::ConcurrentQueue<injected> queue;
+    std::atomic<std::size_t> pending{0};
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::atomic<bool> stop_serving{false};  // set by request_stop(), taken by serve()
+};
+
+void injector_deleter::operator()(injector* i) const noexcept { delete i; }
+
+core::core(runtime& o, runtime_options opts)
+    : owner(&o), options(opts), injection(new injector), virtual_time(opts.virtual_time) {
+    if (options.throughput == 0) options.throughput = 1;
+    if (options.workers == 0) options.workers = 1;
+}
+
+core::~core() = default;
+
+// --- cells ---
+
+context* core::acquire_cell() {
+    if (free_cells == nullptr) {
+        constexpr std::size_t chunk = 256;
+        chunks.emplace_back(new context[chunk]);
+        context* cells = chunks.back().get();
+        for (std::size_t i = chunk; i-- > 0;) {
+            cells[i].core_ = this;
+            cells[i].next_free_ = free_cells;
+            free_cells = &cells[i];
+        }
+    }
+    context* c = free_cells;
+    free_cells = c->next_free_;
+    c->next_free_ = nullptr;
+    return c;
+}
+
+void core::abandon_spawn(context* c) noexcept {
+    if (c->handle_) std::exchange(c->handle_, nullptr).destroy();
+    delete std::exchange(c->holder_, nullptr);
+    if (c->name_ != nullptr) {
+        const std::string name = *c->name_;
+        c->name_ = nullptr;
+        names.erase(name, [] {});
+    }
+    c->next_free_ = free_cells;
+    free_cells = c;
+}
+
+// --- threads ---
+
+bool core::on_scheduler_thread() const noexcept {
+    const std::thread::id t = run_thread.load(std::memory_order_acquire);
+    return t == std::thread::id{} || t == std::this_thread::get_id();
+}
+
+void core::check_spawn_thread() const {
+    if (!on_scheduler_thread()) {
+        throw error("coact::runtime::spawn: called from another thread while run() is active; "
+                    "spawn from inside an actor, or before run()");
+    }
+}
+
+void core::enter_run() {
+    if (running != nullptr) {
+        throw error("coact::runtime::run: called from inside actor " + describe(running) +
+                    "; an actor must not run the scheduler it runs on");
+    }
+    std::thread::id expected{};
+    if (!run_thread.compare_exchange_strong(expected, std::this_thread::get_id(),
+                                            std::memory_order_acq_rel)) {
+        throw error("coact::runtime::run: the scheduler is already running on another thread");
+    }
+}
+
+void core::leave_run() noexcept { run_thread.store(std::thread::id{}, std::memory_order_release); }
+
+// --- names and injection ---
+
+std::pair<context*, std::uint32_t> core::resolve_shared(std::string_view name) const {
+    auto found = names.find_shared(name, [](context* c) {
+        return c == nullptr ? std::pair<context*, std::uint32_t>{nullptr, 0}
+                            : std::pair<context*, std::uint32_t>{c, c->generation_};
+    });
+    if (found.first == nullptr) throw no_such_actor(name);
+    return found;
+}
+
+void core::inject(context* to, std::uint32_t generation, envelope* e) {
+    injection->queue.enqueue(injected{to, generation, e});
+    injection->pending.fetch_add(1, std::memory_order_release);
+    { std::lock_guard lock(injection->mutex); }  // pairs with the check-then-wait in run()
+    injection->wake.notify_one();
+}
+
+void core::inject_stop(context* to, std::uint32_t generation) {
+    injection->queue.enqueue(injected{to, generation, nullptr});
+    injection->pending.fetch_add(1, std::memory_order_release);
+    { std::lock_guard lock(injection->mutex); }
+    injection->wake.notify_one();
+}
+
+void core::drain_injection() {
+    injected batch[64];
+    std::size_t n = 0;
+    while ((n = injection->queue.try_dequeue_bulk(batch, 64)) > 0) {
+        injection->pending.fetch_sub(n, std::memory_order_relaxed);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (batch[i].message == nullptr) {
+                stop(batch[i].cell, batch[i].generation);
+            } else {
+                deliver(batch[i].cell, batch[i].generation, batch[i].message);
+            }
+        }
+    }
+}
+
+// --- dead letters and replies ---
+
+void core::dead_letter(envelope* e) noexcept {
+    bump(dead_letters);
+    if (e->kind == envelope_kind::ask && e->sender != nullptr) {
+        try {
+            envelope* r = make_envelope<std::string>(
+                std::string("coact::no_reply: the asked actor had ended before it could reply"));
+            r->kind = envelope_kind::no_reply;
+            r->request = e->request;
+            deliver(e->sender, e->sender_generation, r);
+        } catch (...) {  // out of memory: the asker is told nothing more than the count says
+        }
+    }
+    free_envelope(e);
+}
+
+void core::deliver_reply(context* to, envelope* e) noexcept {
+    if (to->awaited_request_ != e->request || to->reply_ != nullptr) {
+        bump(dead_letters);  // a late or duplicate reply
+        free_envelope(e);
+        return;
+    }
+    to->reply_ = e;
+    if (to->run_ == run_state::idle && to->wait_ == wait_kind::reply) schedule(to);
+}
+
+void core::abandon_request(context* c, const char* why) noexcept {
+    const std::uint64_t request = std::exchange(c->current_request_, 0);
+    context* asker = detail_access::cell(c->sender_);
+    if (asker == nullptr) return;
+    try {
+        envelope* r = make_envelope<std::string>("coact::no_reply: actor " + describe(c) + " " + why +
+                                                 " without replying to the ask");
+        r->kind = envelope_kind::no_reply;
+        r->request = request;
+        r->sender = c;
+        r->sender_generation = c->generation_;
+        deliver(asker, detail_access::generation(c->sender_), r);
+    } catch (...) {
+    }
+}
+
+// --- turns and termination ---
+
+bool core::runnable(const context* c) const noexcept {
+    if (c->stop_requested_ && !c->exit_delivered_) return true;
+    switch (c->wait_) {
+        case wait_kind::start: return true;
+        case wait_kind::message: return !c->box_.empty();
+        case wait_kind::message_or_timer: return !c->box_.empty() || c->timed_out_;
+        case wait_kind::timer: return c->timed_out_;
+        case wait_kind::reply: return c->reply_ != nullptr;
+    }
+    return false;
+}
+
+void core::turn(context* c) {
+    if (c->wait_ == wait_kind::start && c->stop_requested_) {  // closed before it ever ran
+        terminate(c, exit_kind_internal::closed, nullptr);
+        return;
+    }
+    c->run_ = run_state::running;
+    c->budget_ = options.throughput;
+    running = c;
+    c->handle_.resume();
+    running = nullptr;
+    if (c->handle_.done()) {
+        finish(c);
+        return;
+    }
+    if (c->exit_delivered_) {  // it caught generator_exit and waited again
+        terminate(c, exit_kind_internal::failed, std::make_exception_ptr(ignored_exit()));
+        return;
+    }
+    c->run_ = run_state::idle;
+    if (runnable(c)) schedule(c);
+}
+
+void core::finish(context* c) {
+    std::exception_ptr e = std::exchange(c->handle_.promise().exc_, nullptr);
+    if (!e) {
+        terminate(c, c->exit_delivered_ ? exit_kind_internal::closed : exit_kind_internal::normal, nullptr);
+        return;
+    }
+    bool is_exit = false;
+    try {
+        std::rethrow_exception(e);
+    } catch (const generator_exit&) {
+        is_exit = true;
+    } catch (...) {
+    }
+    terminate(c, is_exit ? exit_kind_internal::closed : exit_kind_internal::failed, is_exit ? nullptr : e);
+}
+
+void core::terminate(context* c, exit_kind_internal kind, std::exception_ptr error) noexcept {
+    if (kind == exit_kind_internal::failed) {
+        bump(failed);
+        const std::string line = "coact: actor " + describe(c) + " failed: " + what_of(error) + "\n";
+        std::fputs(line.c_str(), stderr);
+    }
+    c->run_ = run_state::running;  // deliveries during teardown must not schedule it
+    if (c->handle_) std::exchange(c->handle_, nullptr).destroy();  // locals' destructors run here
+    if (c->current_request_ != 0) abandon_request(c, "ended");
+    c->disarm_timer();
+    if (c->reply_ != nullptr) free_envelope(std::exchange(c->reply_, nullptr));
+    delete std::exchange(c->holder_, nullptr);
+    if (c->name_ != nullptr) {
+        const std::string name = *c->name_;
+        names.erase(name, [c] {
+            c->name_ = nullptr;
+            ++c->generation_;
+        });
+    } else {
+        ++c->generation_;
+    }
+    while (!c->box_.empty()) dead_letter(c->box_.pop());  // asks among them get no_reply
+    c->run_ = run_state::free;
+    c->wait_ = wait_kind::start;
+    c->sender_ = {};
+    c->awaited_request_ = 0;
+    c->stop_requested_ = c->exit_delivered_ = c->timed_out_ = false;
+    c->next_free_ = free_cells;
+    free_cells = c;
+    alive.store(alive.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+}
+
+bool core::stop(context* c, std::uint32_t generation) {
+    if (c == nullptr || c->generation_ != generation || c->run_ == run_state::free) return false;
+    if (c->stop_requested_) return true;
+    c->stop_requested_ = true;
+    if (c->run_ == run_state::idle) schedule(c);
+    return true;
+}
+
+// --- timers ---
+
+bool core::fire_due_timers() {
+    bool fired = false;
+    const clock::time_point t = now();
+    while (!timers.empty() && timers.top().deadline <= t) {
+        timer_entry e = timers.pop();
+        if (e.message != nullptr) {
+            timers.retire_one();
+            deliver(e.cell, e.generation, e.message);
+            fired = true;
+            continue;
+        }
+        context* c = e.cell;
+        if (c->generation_ != e.generation || !c->timer_pending_ || c->timer_token_ != e.token) continue;
+        c->timer_pending_ = false;
+        timers.retire_one();
+        c->timed_out_ = true;
+        if (c->run_ == run_state::idle) schedule(c);
+        fired = true;
+    }
+    return fired;
+}
+
+void core::advance_time(clock::duration d) {
+    if (!virtual_time) throw error("coact: advance_time needs runtime_options{.virtual_time = true}");
+    virtual_now += d;
+    fire_due_timers();
+}
+
+// --- the loop ---
+
+void core::run(bool serve) {
+    enter_run();
+    struct leave {
+        core* self;
+        ~leave() { self->leave_run(); }
+    } guard{this};
+    for (;;) {
+        if (injection->pending.load(std::memory_order_acquire) != 0) drain_injection();
+        if (!ready.empty()) {
+            unsigned turns = 0;
+            while (!ready.empty()) {
+                turn(ready.pop_front());
+                if ((++turns & 63U) == 0) {
+                    if (serve && injection->stop_serving.exchange(false)) return;
+                    if (injection->pending.load(std::memory_order_acquire) != 0) drain_injection();
+                    if (!timers.empty()) fire_due_timers();
+                }
+            }
+            continue;
+        }
+        if (fire_due_timers()) continue;
+
+        std::unique_lock lock(injection->mutex);
+        if (injection->pending.load(std::memory_order_acquire) != 0) continue;
+        if (serve) {
+            if (injection->stop_serving.exchange(false)) return;
+        } else if (timers.live() == 0) {
+            return;
+        }
+        if (timers.empty()) {
+            injection->wake.wait(lock);  // serve(): wait for a message or request_stop()
+        } else if (virtual_time) {
+            virtual_now = std::max(virtual_now, timers.top().deadline);
+        } else {
+            injection->wake.wait_until(lock, timers.top().deadline);
+        }
+    }
+}
+
+bool core::step() {
+    if (injection->pending.load(std::memory_order_acquire) != 0) drain_injection();
+    if (ready.empty()) fire_due_timers();
+    if (ready.empty()) return false;
+    const unsigned saved = options.throughput;
+    options.throughput = 1;
+    turn(ready.pop_front());
+    options.throughput = saved;
+    return true;
+}
+
+void core::request_stop() noexcept {
+    injection->stop_serving.store(true);
+    { std::lock_guard lock(injection->mutex); }
+    injection->wake.notify_all();
+}
+
+std::size_t core::shutdown() {
+    if (running != nullptr) {
+        throw error("coact::runtime::shutdown: called from inside actor " + describe(running));
+    }
+    std::size_t queued = 0;
+    injected batch[64];
+    std::size_t n = 0;
+    while ((n = injection->queue.try_dequeue_bulk(batch, 64)) > 0) {
+        injection->pending.fetch_sub(n, std::memory_order_relaxed);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (batch[i].message != nullptr) {
+                ++queued;
+                free_envelope(batch[i].message);
+            }
+        }
+    }
+    timers.clear([&](envelope* e) {
+        ++queued;
+        free_envelope(e);
+    });
+    ready.clear();
+    // Indices, not iterators: a destructor may spawn, which may add a chunk.
+    for (std::size_t k = 0; k < chunks.size(); ++k) {
+        for (std::size_t i = 0; i < 256; ++i) {
+            context* c = &chunks[k][i];
+            if (c->run_ == run_state::free) continue;
+            if (c->handle_) std::exchange(c->handle_, nullptr).destroy();
+        }
+    }
+    // Destructors may have sent messages: count everything left, then retire every cell.
+    for (std::size_t k = 0; k < chunks.size(); ++k) {
+        for (std::size_t i = 0; i < 256; ++i) {
+            context* c = &chunks[k][i];
+            if (c->run_ == run_state::free) continue;
+            while (!c->box_.empty()) {
+                ++queued;
+                free_envelope(c->box_.pop());
+            }
+            if (c->reply_ != nullptr) free_envelope(std::exchange(c->reply_, nullptr));
+            c->current_request_ = 0;  // no no_reply: every asker is going away too
+            terminate(c, exit_kind_internal::closed, nullptr);
+        }
+    }
+    ready.clear();
+    timers.clear([&](envelope* e) {
+        ++queued;
+        free_envelope(e);
+    });
+    bump(dead_letters, queued);
+    return queued;
+}
+
+// --- names of types ---
+
+}  // namespace coact::detail
+
+#include <cxxabi.h>
+
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+namespace coact::detail {
+
+const char* type_name(const std::type_info& type) noexcept {
+    static std::mutex mutex;
+    static std::unordered_map<const std::type_info*, std::string> cache;
+    try {
+        std::lock_guard lock(mutex);
+        auto it = cache.find(&type);
+        if (it != cache.end()) return it->second.c_str();
+        int status = 0;
+        std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status),
+                                                    std::free);
+        std::string readable = status == 0 && name ? name.get() : type.name();
+        if (readable == "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >") {
+            readable = "std::string";
+        }
+        return cache.emplace(&type, std::move(readable)).first->second.c_str();
+    } catch (...) {
+        return type.name();
+    }
+}
+
+}  // namespace coact::detail
+
+// --- context and runtime: out-of-line members ---
+
+namespace coact {
+
+void context::throw_bad_message(const detail::envelope* e, std::string_view expected) const {
+    const char* got = e->ops != nullptr ? detail::type_name(*e->ops->type) : "nothing";
+    throw bad_message("coact::bad_message: actor " + detail::describe(this) + " expected a message of type " +
+                      std::string(expected) + " but received " + got);
+}
+
+bool context::stop(coact::address target) {
+    return core_->stop(detail_access::cell(target), detail_access::generation(target));
+}
+
+bool context::stop(std::string_view target) {
+    context* c = core_->resolve_local(target);
+    return core_->stop(c, c->generation_);
+}
+
+runtime::runtime(runtime_options options) : core_(std::make_unique<detail::core>(*this, options)) {}
+
+runtime::~runtime() {
+    try {
+        core_->shutdown();
+    } catch (...) {
+    }
+}
+
+void runtime::run() { core_->run(false); }
+void runtime::serve() { core_->run(true); }
+void runtime::request_stop() noexcept { core_->request_stop(); }
+
+bool runtime::stop(address target) {
+    context* c = detail_access::cell(target);
+    if (c == nullptr) return false;
+    if (!core_->on_scheduler_thread()) {
+        core_->inject_stop(c, detail_access::generation(target));
+        return true;
+    }
+    return core_->stop(c, detail_access::generation(target));
+}
+
+bool runtime::stop(std::string_view target) {
+    auto [cell, generation] = core_->resolve_shared(target);
+    return stop(detail_access::make(cell, generation));
+}
+
+std::size_t runtime::shutdown() { return core_->shutdown(); }
+
+address runtime::lookup(std::string_view name) const {
+    auto found = core_->names.find_shared(name, [](context* c) {
+        return c == nullptr ? address{} : detail_access::make(c, c->generation_);
+    });
+    return found;
+}
+
+runtime_stats runtime::stats() const noexcept {
+    runtime_stats s;
+    s.delivered = core_->delivered.load(std::memory_order_relaxed);
+    s.dead_letters = core_->dead_letters.load(std::memory_order_relaxed);
+    s.failed = core_->failed.load(std::memory_order_relaxed);
+    s.actors = core_->alive.load(std::memory_order_relaxed);
+    s.spawned = core_->spawned.load(std::memory_order_relaxed);
+    return s;
+}
+
+}  // namespace coact
