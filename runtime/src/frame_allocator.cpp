@@ -22,8 +22,8 @@ void frame_free(void* block, std::size_t /*size*/) noexcept { ::operator delete(
 
 namespace {
 
-constexpr std::size_t granule = 64;
-constexpr std::size_t classes = 33;  // class c holds blocks of c * 64 bytes, up to 2 KiB
+constexpr std::size_t granule = 16;
+constexpr std::size_t classes = 129;  // class c holds blocks of c * 16 bytes, up to 2 KiB
 constexpr std::uint32_t max_cached = 1024;
 
 struct free_block {

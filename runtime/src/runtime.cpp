@@ -198,7 +198,7 @@ void core::deliver_reply(context* to, envelope* e) noexcept {
 }
 
 void core::abandon_request(context* c, const char* why) noexcept {
-    const std::uint64_t request = std::exchange(c->current_request_, 0);
+    const std::uint32_t request = std::exchange(c->current_request_, 0);
     context* asker = detail_access::cell(c->sender_);
     if (asker == nullptr) return;
     try {

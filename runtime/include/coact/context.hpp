@@ -146,9 +146,9 @@ class context {
     detail::envelope* reply_ = nullptr;  // the reply an ask waits for, once it came
     const std::string* name_ = nullptr;  // the registry's key; null when anonymous
     coact::address sender_;
-    std::uint64_t current_request_ = 0;  // the unanswered ask being handled
-    std::uint64_t awaited_request_ = 0;  // the ask this actor waits on
-    std::uint64_t next_request_ = 0;
+    std::uint32_t current_request_ = 0;  // the unanswered ask being handled
+    std::uint32_t awaited_request_ = 0;  // the ask this actor waits on
+    std::uint32_t next_request_ = 0;
     detail::spawn_holder* holder_ = nullptr;  // the spawned callable and arguments, kept alive
     context* next_free_ = nullptr;
     context* name_cache_ = nullptr;  // the last actor sent to by name (checked before use)

@@ -97,4 +97,6 @@ class runtime {
     std::unique_ptr<detail::core> core_;
 };
 
+inline detail::core& detail_access::core_of(runtime& rt) noexcept { return *rt.core_; }
+
 }  // namespace coact

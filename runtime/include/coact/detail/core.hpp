@@ -51,6 +51,8 @@ struct detail_access {
     static address make(context* c, std::uint32_t generation) noexcept { return {c, generation}; }
     static detail::mailbox& box(context& c) noexcept { return c.box_; }
     static std::uint32_t serial(const context& c) noexcept { return c.serial_; }
+    static std::pair<context*, std::uint32_t> address_of(context& c) noexcept { return {&c, c.generation_}; }
+    static detail::core& core_of(runtime& rt) noexcept;
 };
 
 namespace detail {
@@ -429,7 +431,8 @@ auto context::ask(coact::address target, T&& message) {
     e->sender = this;
     e->sender_generation = generation_;
     e->kind = detail::envelope_kind::ask;
-    e->request = ++next_request_;
+    if (++next_request_ == 0) ++next_request_;  // 0 means "no request"
+    e->request = next_request_;
     awaited_request_ = e->request;
     core_->deliver(to, detail_access::generation(target), e);
     return detail::ask_awaiter<R>{{}, this};

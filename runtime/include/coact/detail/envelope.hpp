@@ -60,7 +60,7 @@ struct envelope {
     context* sender = nullptr;  ///< null for messages from outside the runtime
     std::uint32_t sender_generation = 0;
     envelope_kind kind = envelope_kind::plain;
-    std::uint64_t request = 0;  ///< ask/reply/no_reply: the asker's request number
+    std::uint32_t request = 0;  ///< ask/reply/no_reply: the asker's request number
     alignas(std::max_align_t) unsigned char storage[inline_capacity];
 
     template <class T>

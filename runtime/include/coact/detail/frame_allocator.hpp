@@ -1,6 +1,6 @@
 // coact/detail/frame_allocator.hpp — where coroutine frames come from.
 //
-// Frames are allocated from per-thread free lists in 64-byte size classes (up to 2 KiB; larger
+// Frames are allocated from per-thread free lists in 16-byte size classes (up to 2 KiB; larger
 // frames go to ::operator new). A frame may be freed on another thread than the one that made it:
 // the block then joins that thread's list. Each list keeps a bounded number of blocks, and a
 // thread's lists are returned to the system when it exits. Under AddressSanitizer the pool is

@@ -14,7 +14,12 @@ namespace coact::detail {
 class mailbox {
   public:
     [[nodiscard]] bool empty() const noexcept { return head_ == nullptr; }
-    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    /// O(n): for tests and diagnostics, not the hot path.
+    [[nodiscard]] std::size_t size() const noexcept {
+        std::size_t n = 0;
+        for (const envelope* e = head_; e != nullptr; e = e->next) ++n;
+        return n;
+    }
     [[nodiscard]] envelope* front() const noexcept { return head_; }
 
     void push(envelope* e) noexcept {
@@ -25,21 +30,18 @@ class mailbox {
             head_ = e;
         }
         tail_ = e;
-        ++size_;
     }
 
     [[nodiscard]] envelope* pop() noexcept {
         envelope* e = head_;
         head_ = e->next;
         if (head_ == nullptr) tail_ = nullptr;
-        --size_;
         return e;
     }
 
   private:
     envelope* head_ = nullptr;
     envelope* tail_ = nullptr;
-    std::size_t size_ = 0;
 };
 
 }  // namespace coact::detail
