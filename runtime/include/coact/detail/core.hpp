@@ -354,7 +354,7 @@ inline detail::envelope* context::take_message() {
     check_stop();
     if (current_request_ != 0) [[unlikely]] core_->abandon_request(this, "took its next message");
     detail::envelope* e = box_.pop();
-    --budget_;
+    budget_ -= budget_ != 0 ? 1U : 0U;  // a zero-timeout receive_for may take past the budget
     detail::bump(core_->delivered);
     sender_ = detail_access::make(e->sender, e->sender_generation);
     current_request_ = e->kind == detail::envelope_kind::ask ? e->request : 0;
@@ -427,6 +427,9 @@ template <class R, class T>
 auto context::ask(coact::address target, T&& message) {
     context* to = detail_access::cell(target);
     if (to == nullptr) [[unlikely]] throw error("coact::context::ask: the target address is null");
+    if (to == this && detail_access::generation(target) == generation_) [[unlikely]] {
+        throw error("coact::context::ask: an actor asking itself would wait forever for its own reply");
+    }
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(std::forward<T>(message));
     e->sender = this;
     e->sender_generation = generation_;

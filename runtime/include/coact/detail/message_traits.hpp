@@ -2,12 +2,13 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 namespace coact::detail {
 
-/// The stored type of a message: its decayed type, except that C strings become std::string
-/// (so `self.send("log", "hello")` can be received as a std::string).
+/// The stored type of a message: its decayed type, except that C strings and string_views become
+/// std::string (so `self.send("log", "hello")` is received as a std::string and never dangles).
 template <class T>
 struct message_type {
     using type = std::decay_t<T>;
@@ -18,6 +19,10 @@ struct message_type<const char*> {
 };
 template <>
 struct message_type<char*> {
+    using type = std::string;
+};
+template <>
+struct message_type<std::string_view> {  // a view would dangle by the time it is received
     using type = std::string;
 };
 template <class T>
