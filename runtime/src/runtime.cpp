@@ -176,21 +176,22 @@ void core::dead_letter(envelope* e) noexcept {
     bump(dead_letters);
     if (e->kind == envelope_kind::ask && e->sender != nullptr) {
         try {
-            envelope* r = make_envelope<std::string>(
+            envelope* r = make_envelope<std::string>(&envelopes, 
                 std::string("coact::no_reply: the asked actor had ended before it could reply"));
             r->kind = envelope_kind::no_reply;
             r->request = e->request;
+            r->sender = nullptr;
             deliver(e->sender, e->sender_generation, r);
         } catch (...) {  // out of memory: the asker is told nothing more than the count says
         }
     }
-    free_envelope(e);
+    free_envelope(envelopes, e);
 }
 
 void core::deliver_reply(context* to, envelope* e) noexcept {
     if (to->awaited_request_ != e->request || to->reply_ != nullptr) {
         bump(dead_letters);  // a late or duplicate reply
-        free_envelope(e);
+        free_envelope(envelopes, e);
         return;
     }
     to->reply_ = e;
@@ -202,7 +203,7 @@ void core::abandon_request(context* c, const char* why) noexcept {
     context* asker = detail_access::cell(c->sender_);
     if (asker == nullptr) return;
     try {
-        envelope* r = make_envelope<std::string>("coact::no_reply: actor " + describe(c) + " " + why +
+        envelope* r = make_envelope<std::string>(&envelopes, "coact::no_reply: actor " + describe(c) + " " + why +
                                                  " without replying to the ask");
         r->kind = envelope_kind::no_reply;
         r->request = request;
@@ -215,7 +216,7 @@ void core::abandon_request(context* c, const char* why) noexcept {
 
 // --- turns and termination ---
 
-bool core::runnable(const context* c) const noexcept {
+bool core::runnable_slow(const context* c) noexcept {
     if (c->stop_requested_ && !c->exit_delivered_) return true;
     switch (c->wait_) {
         case wait_kind::start: return true;
@@ -227,26 +228,15 @@ bool core::runnable(const context* c) const noexcept {
     return false;
 }
 
-void core::turn(context* c) {
-    if (c->wait_ == wait_kind::start && c->stop_requested_) {  // closed before it ever ran
-        terminate(c, exit_kind_internal::closed, nullptr);
-        return;
-    }
-    c->run_ = run_state::running;
-    c->budget_ = options.throughput;
-    running = c;
-    c->handle_.resume();
-    running = nullptr;
+void core::close_unstarted(context* c) noexcept { terminate(c, exit_kind_internal::closed, nullptr); }
+
+void core::after_last_turn(context* c) {
     if (c->handle_.done()) {
         finish(c);
         return;
     }
-    if (c->exit_delivered_) {  // it caught generator_exit and waited again
-        terminate(c, exit_kind_internal::failed, std::make_exception_ptr(ignored_exit()));
-        return;
-    }
-    c->run_ = run_state::idle;
-    if (runnable(c)) schedule(c);
+    // It caught generator_exit and waited again: Python's "generator ignored GeneratorExit".
+    terminate(c, exit_kind_internal::failed, std::make_exception_ptr(ignored_exit()));
 }
 
 void core::finish(context* c) {
@@ -275,7 +265,7 @@ void core::terminate(context* c, exit_kind_internal kind, std::exception_ptr err
     if (c->handle_) std::exchange(c->handle_, nullptr).destroy();  // locals' destructors run here
     if (c->current_request_ != 0) abandon_request(c, "ended");
     c->disarm_timer();
-    if (c->reply_ != nullptr) free_envelope(std::exchange(c->reply_, nullptr));
+    if (c->reply_ != nullptr) free_envelope(envelopes, std::exchange(c->reply_, nullptr));
     delete std::exchange(c->holder_, nullptr);
     if (c->name_ != nullptr) {
         const std::string name = *c->name_;
@@ -405,13 +395,13 @@ std::size_t core::shutdown() {
         for (std::size_t i = 0; i < n; ++i) {
             if (batch[i].message != nullptr) {
                 ++queued;
-                free_envelope(batch[i].message);
+                free_envelope(envelopes, batch[i].message);
             }
         }
     }
     timers.clear([&](envelope* e) {
         ++queued;
-        free_envelope(e);
+        free_envelope(envelopes, e);
     });
     ready.clear();
     // Indices, not iterators: a destructor may spawn, which may add a chunk.
@@ -429,9 +419,9 @@ std::size_t core::shutdown() {
             if (c->run_ == run_state::free) continue;
             while (!c->box_.empty()) {
                 ++queued;
-                free_envelope(c->box_.pop());
+                free_envelope(envelopes, c->box_.pop());
             }
-            if (c->reply_ != nullptr) free_envelope(std::exchange(c->reply_, nullptr));
+            if (c->reply_ != nullptr) free_envelope(envelopes, std::exchange(c->reply_, nullptr));
             c->current_request_ = 0;  // no no_reply: every asker is going away too
             terminate(c, exit_kind_internal::closed, nullptr);
         }
@@ -439,7 +429,7 @@ std::size_t core::shutdown() {
     ready.clear();
     timers.clear([&](envelope* e) {
         ++queued;
-        free_envelope(e);
+        free_envelope(envelopes, e);
     });
     bump(dead_letters, queued);
     return queued;

@@ -52,6 +52,7 @@ struct receive_for_awaiter;
 template <class R>
 struct ask_awaiter;
 struct sleep_awaiter;
+struct envelope_guard;
 enum class run_state : std::uint8_t { free, scheduled, running, idle };
 enum class wait_kind : std::uint8_t { start, message, message_or_timer, timer, reply };
 }  // namespace detail
@@ -126,6 +127,7 @@ class context {
     template <class R>
     friend struct detail::ask_awaiter;
     friend struct detail::sleep_awaiter;
+    friend struct detail::envelope_guard;
     friend struct coact::detail_access;
 
     context() = default;

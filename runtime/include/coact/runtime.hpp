@@ -91,7 +91,7 @@ class runtime {
 
     template <class T>
     static detail::envelope* make(T&& message) {
-        return detail::make_envelope<detail::message_type_t<T>>(std::forward<T>(message));
+        return detail::make_envelope<detail::message_type_t<T>>(nullptr, std::forward<T>(message));
     }
 
     std::unique_ptr<detail::core> core_;

@@ -184,17 +184,42 @@ struct core {
     std::size_t shutdown();
     void advance_time(clock::duration d);
 
-    void turn(context* c);
+    /// One turn of one actor: resume it until its next co_await (or its end).
+    void turn(context* c) {
+        if (c->wait_ == wait_kind::start && c->stop_requested_) [[unlikely]] {
+            close_unstarted(c);
+            return;
+        }
+        c->run_ = run_state::running;
+        c->budget_ = options.throughput;
+        running = c;
+        c->handle_.resume();
+        running = nullptr;
+        if (c->handle_.done() || c->exit_delivered_) [[unlikely]] {
+            after_last_turn(c);
+            return;
+        }
+        c->run_ = run_state::idle;
+        if (runnable(c)) schedule(c);
+    }
+    void close_unstarted(context* c) noexcept;
+    void after_last_turn(context* c);
     void finish(context* c);
     void terminate(context* c, exit_kind_internal kind, std::exception_ptr error) noexcept;
     bool fire_due_timers();
     void drain_injection();
-    [[nodiscard]] bool runnable(const context* c) const noexcept;
+    /// Whether an actor that just suspended can continue at once (what it waits for is there).
+    [[nodiscard]] static bool runnable(const context* c) noexcept {
+        if (c->wait_ == wait_kind::message && !c->stop_requested_) [[likely]] return !c->box_.empty();
+        return runnable_slow(c);
+    }
+    [[nodiscard]] static bool runnable_slow(const context* c) noexcept;
     void enter_run();
     void leave_run() noexcept;
 
     runtime* owner;
     runtime_options options;
+    envelope_pool envelopes;
     ready_queue<context*> ready;
     registry names;
     timer_queue timers;
@@ -215,11 +240,12 @@ struct core {
 
 /// Frees an envelope when the awaiter is done with it (also when a handler throws).
 struct envelope_guard {
+    envelope_pool& pool;
     envelope* e;
-    explicit envelope_guard(envelope* env) noexcept : e(env) {}
+    envelope_guard(context& self, envelope* env) noexcept;
     envelope_guard(const envelope_guard&) = delete;
     envelope_guard& operator=(const envelope_guard&) = delete;
-    ~envelope_guard() { free_envelope(e); }
+    ~envelope_guard() { free_envelope(pool, e); }
 };
 
 template <class T>
@@ -228,8 +254,8 @@ struct receive_awaiter : actor_awaiter {
 
     [[nodiscard]] bool await_ready() const noexcept { return self->message_ready(); }
     void await_suspend(std::coroutine_handle<>) const noexcept { self->suspend_for(wait_kind::message); }
-    T await_resume() {
-        envelope_guard g(self->take_message());
+    COACT_HOT T await_resume() {
+        envelope_guard g(*self, self->take_message());
         if (!g.e->holds<T>()) [[unlikely]] self->throw_bad_message(g.e, type_name(typeid(T)));
         return std::move(g.e->get<T>());
     }
@@ -247,7 +273,7 @@ struct handlers_awaiter : actor_awaiter {
     [[nodiscard]] bool await_ready() const noexcept { return self->message_ready(); }
     void await_suspend(std::coroutine_handle<>) const noexcept { self->suspend_for(wait_kind::message); }
     result await_resume() {
-        envelope_guard g(self->take_message());
+        envelope_guard g(*self, self->take_message());
         return dispatch<0>(g.e);
     }
 
@@ -286,7 +312,7 @@ struct receive_for_awaiter : actor_awaiter {
             return std::nullopt;
         }
         if (self->box_.empty() && !self->stop_requested_) return std::nullopt;  // zero timeout
-        envelope_guard g(self->take_message());
+        envelope_guard g(*self, self->take_message());
         if (!g.e->holds<T>()) [[unlikely]] self->throw_bad_message(g.e, type_name(typeid(T)));
         return std::optional<T>(std::move(g.e->get<T>()));
     }
@@ -307,7 +333,7 @@ struct ask_awaiter : actor_awaiter {
             self->check_stop();
             throw no_reply("coact::no_reply: ask resumed without a reply");  // not reached
         }
-        envelope_guard g(e);
+        envelope_guard g(*self, e);
         if (e->kind == envelope_kind::no_reply) throw no_reply(e->get<std::string>());
         if (!e->holds<R>()) [[unlikely]] self->throw_bad_message(e, type_name(typeid(R)));
         return std::move(e->get<R>());
@@ -334,6 +360,9 @@ struct sleep_awaiter : actor_awaiter {
 
 }  // namespace detail
 
+inline detail::envelope_guard::envelope_guard(context& self, envelope* env) noexcept
+    : pool(self.core_->envelopes), e(env) {}
+
 // --- context: inline parts ---
 
 inline runtime& context::runtime() const noexcept { return *core_->owner; }
@@ -350,9 +379,11 @@ inline void context::check_stop() {
     }
 }
 
-inline detail::envelope* context::take_message() {
-    check_stop();
-    if (current_request_ != 0) [[unlikely]] core_->abandon_request(this, "took its next message");
+COACT_HOT detail::envelope* context::take_message() {
+    if (stop_requested_ || current_request_ != 0) [[unlikely]] {
+        check_stop();
+        if (current_request_ != 0) core_->abandon_request(this, "took its next message");
+    }
     detail::envelope* e = box_.pop();
     budget_ -= budget_ != 0 ? 1U : 0U;  // a zero-timeout receive_for may take past the budget
     detail::bump(core_->delivered);
@@ -376,12 +407,11 @@ inline void context::disarm_timer() noexcept {
 }
 
 template <class T>
-void context::send(coact::address target, T&& message) {
+COACT_HOT void context::send(coact::address target, T&& message) {
     context* to = detail_access::cell(target);
     if (to == nullptr) [[unlikely]] throw error("coact::context::send: the target address is null");
-    detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(std::forward<T>(message));
-    e->sender = this;
-    e->sender_generation = generation_;
+    detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
+        &core_->envelopes, std::forward<T>(message), this, generation_);
     core_->deliver(to, detail_access::generation(target), e);
 }
 
@@ -430,12 +460,10 @@ auto context::ask(coact::address target, T&& message) {
     if (to == this && detail_access::generation(target) == generation_) [[unlikely]] {
         throw error("coact::context::ask: an actor asking itself would wait forever for its own reply");
     }
-    detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(std::forward<T>(message));
-    e->sender = this;
-    e->sender_generation = generation_;
-    e->kind = detail::envelope_kind::ask;
     if (++next_request_ == 0) ++next_request_;  // 0 means "no request"
-    e->request = next_request_;
+    detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
+        &core_->envelopes, std::forward<T>(message), this, generation_, detail::envelope_kind::ask,
+        next_request_);
     awaited_request_ = e->request;
     core_->deliver(to, detail_access::generation(target), e);
     return detail::ask_awaiter<R>{{}, this};
@@ -449,13 +477,10 @@ auto context::ask(std::string_view target, T&& message) {
 
 template <class T>
 void context::reply(T&& value) {
-    detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(std::forward<T>(value));
-    e->sender = this;
-    e->sender_generation = generation_;
-    if (current_request_ != 0) {
-        e->kind = detail::envelope_kind::reply;
-        e->request = std::exchange(current_request_, 0);
-    }
+    const std::uint32_t request = std::exchange(current_request_, 0);
+    detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
+        &core_->envelopes, std::forward<T>(value), this, generation_,
+        request != 0 ? detail::envelope_kind::reply : detail::envelope_kind::plain, request);
     if (!sender_) {
         core_->dead_letter(e);  // the message came from outside: nobody to answer
         return;
@@ -467,9 +492,8 @@ template <class Rep, class Period, class T>
 void context::send_after(std::chrono::duration<Rep, Period> delay, coact::address target, T&& message) {
     context* to = detail_access::cell(target);
     if (to == nullptr) [[unlikely]] throw error("coact::context::send_after: the target address is null");
-    detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(std::forward<T>(message));
-    e->sender = this;
-    e->sender_generation = generation_;
+    detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
+        &core_->envelopes, std::forward<T>(message), this, generation_);
     const auto d = std::chrono::duration_cast<detail::clock::duration>(delay);
     core_->timers.push(core_->now() + d, to, detail_access::generation(target), 0, e);
 }
