@@ -31,9 +31,19 @@ struct injected {
 };
 
 std::string describe(const context* c) {
-    std::string_view name = c->name();
-    if (!name.empty()) return "'" + std::string(name) + "'";
-    return "<anonymous #" + std::to_string(detail_access::serial(*c)) + ">";
+    std::string out;
+    const std::string_view name = c->name();
+    if (!name.empty()) {
+        out.reserve(name.size() + 2);
+        out.push_back('\'');
+        out.append(name);
+        out.push_back('\'');
+    } else {
+        out = "<anonymous #";
+        out.append(std::to_string(detail_access::serial(*c)));
+        out.push_back('>');
+    }
+    return out;
 }
 
 std::string what_of(const std::exception_ptr& e) {

@@ -6,9 +6,11 @@
 //   co_yield coact::yield_from(vec);                   // an lvalue range is iterated in place
 //   co_yield coact::yield_from(fib() | std::views::take(3));  // an rvalue range is moved in
 //
-// A delegate coroutine must have the same Yield and Send types as the delegator and is taken by
-// rvalue (it is moved into the delegator's frame). While it runs, next/send/raise/close on the
-// outermost coroutine go straight to it, at any depth, in O(1).
+// A delegate coroutine or generator must have the same Yield and Send types as the delegator.
+// An rvalue is moved into the delegator's frame; an lvalue is borrowed: driven in place (and
+// left closed, its result() still there), like Python's `yield from g` on a variable. Either
+// way, while it runs, next/send/raise/close on the outermost coroutine go straight to it, at any
+// depth, in O(1) and without native stack growth.
 //
 // yield_from() only wraps a reference: use it inside the co_yield expression, never store it.
 #pragma once

@@ -57,6 +57,7 @@ struct frame {
     std::exception_ptr pending_;
     coact::state state_ = coact::state::created;
     bool closing_ = false;
+    bool borrowed_ = false;  // linked by yield_from of an lvalue: its owner is elsewhere
 
     /// Resumes the chain until some frame yields (true) or the root finishes (false).
     bool drive() noexcept {
@@ -125,9 +126,25 @@ struct frame {
         }
     }
 
-    /// Destroys every frame of the chain, innermost first, without resuming any of them.
+    /// Destroys every frame of the chain, innermost first, without resuming any of them. A
+    /// borrowed delegate (and what it delegates to) is not ours: it is detached, suspended, and
+    /// left to its owner, which is usually a local of a frame destroyed here.
     void destroy_chain() noexcept {
+        frame* borrowed = nullptr;
+        for (frame* f = top_; f != this; f = f->parent_) {
+            if (f->borrowed_) borrowed = f;
+        }
         frame* f = top_;
+        if (borrowed != nullptr) {
+            for (frame* g = top_;; g = g->parent_) {
+                g->root_ = borrowed;
+                if (g == borrowed) break;
+            }
+            borrowed->top_ = top_;
+            borrowed->state_ = coact::state::suspended;
+            borrowed->borrowed_ = false;
+            f = std::exchange(borrowed->parent_, nullptr);
+        }
         while (f != this) {
             frame* parent = f->parent_;
             if (f->owner_slot_ != nullptr) *f->owner_slot_ = nullptr;
@@ -137,7 +154,8 @@ struct frame {
         handle_.destroy();
     }
 
-    /// Makes this root's chain part of `parent`'s chain, below it.
+    /// Makes this root's chain part of `parent`'s chain, below it. `owner_slot` is where the
+    /// parent keeps the frame it now owns, or null when the frame is only borrowed.
     void adopt_into(frame* parent, std::coroutine_handle<>* owner_slot) noexcept {
         frame* new_root = parent->root_;
         for (frame* f = top_;; f = f->parent_) {
@@ -146,7 +164,18 @@ struct frame {
         }
         parent_ = parent;
         owner_slot_ = owner_slot;
+        borrowed_ = owner_slot == nullptr;
+        if (borrowed_) state_ = coact::state::running;  // its owner must not resume it meanwhile
         new_root->top_ = top_;
+    }
+
+    /// A borrowed delegate finished: it is a closed root of its own again.
+    void release_borrowed() noexcept {
+        borrowed_ = false;
+        parent_ = nullptr;
+        root_ = this;
+        top_ = this;
+        state_ = coact::state::closed;
     }
 
   private:

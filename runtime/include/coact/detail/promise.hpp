@@ -60,26 +60,33 @@ concept delegate_for =
     has_promise<C> &&
     std::derived_from<typename C::promise_type, frame<Yield, Send>> && requires(C& c) {
         { c.release() } -> std::same_as<std::coroutine_handle<typename C::promise_type>>;
+        { c.handle() } -> std::same_as<std::coroutine_handle<typename C::promise_type>>;
     };
 
 /// co_yield yield_from(coroutine): links the child below the delegator and lets drive() start it.
+/// An rvalue child is owned (destroyed with the awaiter); an lvalue child is borrowed.
 template <class Yield, class Send, class Return>
 class delegate_awaiter {
   public:
     using child_promise = promise<Yield, Send, Return>;
 
-    delegate_awaiter(frame<Yield, Send>* parent, std::coroutine_handle<child_promise> child) noexcept
-        : parent_(parent), child_(child) {}
+    delegate_awaiter(frame<Yield, Send>* parent, std::coroutine_handle<child_promise> child,
+                     bool borrowed) noexcept
+        : parent_(parent), child_(child), borrowed_(borrowed) {}
     delegate_awaiter(const delegate_awaiter&) = delete;
     delegate_awaiter& operator=(const delegate_awaiter&) = delete;
     ~delegate_awaiter() {
-        if (child_) child_.destroy();
+        if (child_ && !borrowed_) child_.destroy();
     }
 
-    bool await_ready() const noexcept { return !child_ || child_.done(); }
+    bool await_ready() const {
+        if (!child_ || child_.done()) return true;
+        if (promise_of().state_ == coact::state::running) throw_already_running();
+        return false;
+    }
 
     void await_suspend(std::coroutine_handle<>) noexcept {
-        promise_of().adopt_into(parent_, &child_);
+        promise_of().adopt_into(parent_, borrowed_ ? nullptr : &child_);
         was_linked_ = true;
     }
 
@@ -87,11 +94,15 @@ class delegate_awaiter {
         if (!child_) throw not_finished("coact::yield_from: the delegate coroutine is empty (moved from)");
         child_promise& c = promise_of();
         if (was_linked_) {
+            if (borrowed_) c.release_borrowed();
             if (c.exc_) std::rethrow_exception(std::exchange(c.exc_, nullptr));
             if (parent_->root_->closing_) throw generator_exit{};
         }
         if constexpr (!std::is_void_v<Return>) {
             if (!c.value_) throw not_finished("coact::yield_from: the delegate finished without a value");
+            if constexpr (std::is_copy_constructible_v<Return>) {
+                if (borrowed_) return *c.value_;  // its owner may still ask for result()
+            }
             return std::move(*c.value_);
         }
     }
@@ -102,7 +113,8 @@ class delegate_awaiter {
     }
 
     frame<Yield, Send>* parent_;
-    std::coroutine_handle<> child_;  // owned; nulled by destroy_chain() when it destroys the child
+    std::coroutine_handle<> child_;  // owned unless borrowed; nulled by destroy_chain()
+    bool borrowed_;
     bool was_linked_ = false;
 };
 
@@ -146,33 +158,28 @@ struct promise : frame<Yield, Send>, return_slot<Return> {
         return {{this}, value_type(std::forward<U>(v))};
     }
 
+    /// yield_from(coroutine or generator): an rvalue is moved in, an lvalue is borrowed (it is
+    /// driven in place and is closed afterwards, with its result() still available).
     template <class Source>
-        requires(delegate_for<std::remove_cvref_t<Source>, Yield, Send> &&
-                 !std::is_lvalue_reference_v<Source>)
+        requires delegate_for<std::remove_cvref_t<Source>, Yield, Send>
     auto yield_value(yield_from_t<Source> from) noexcept {
         using child = typename std::remove_cvref_t<Source>::promise_type;
-        return delegate_awaiter<Yield, Send, decltype(child_return(std::declval<child&>()))>(
-            this, from.source.release());
+        using awaiter = delegate_awaiter<Yield, Send, decltype(child_return(std::declval<child&>()))>;
+        if constexpr (std::is_lvalue_reference_v<Source>) {
+            return awaiter(this, from.source.handle(), true);
+        } else {
+            return awaiter(this, from.source.release(), false);
+        }
     }
 
+    /// yield_from(any other range): a small coroutine iterates it (an lvalue range in place).
     template <class Source>
-        requires(!(delegate_for<std::remove_cvref_t<Source>, Yield, Send> &&
-                   !std::is_lvalue_reference_v<Source>) &&
+        requires(!delegate_for<std::remove_cvref_t<Source>, Yield, Send> &&
                  std::ranges::input_range<Source> &&
                  std::convertible_to<std::ranges::range_reference_t<Source>, value_type>)
     auto yield_value(yield_from_t<Source> from) {
-        // An lvalue range is borrowed (Source is a reference type); an rvalue one is moved in.
         auto sub = iterate_range<Yield, Send, Source>(std::forward<Source>(from.source));
-        return delegate_awaiter<Yield, Send, void>(this, sub.release());
-    }
-
-    template <class Source>
-        requires(delegate_for<std::remove_cvref_t<Source>, Yield, Send> &&
-                 std::is_lvalue_reference_v<Source> && !std::ranges::input_range<Source>)
-    void yield_value(yield_from_t<Source>) {
-        static_assert(!sizeof(Source),
-                      "coact::yield_from: pass the coroutine as an rvalue, e.g. "
-                      "yield_from(std::move(c)); it is moved into the delegating frame");
+        return delegate_awaiter<Yield, Send, void>(this, sub.release(), false);
     }
 
   private:
