@@ -1,0 +1,314 @@
+// actors_bench.cpp — coact's actors against the hand-written coroutine loop, side by side.
+//
+// Savina workloads (single-threaded runtime, the default), each next to its reference in
+// reference_loop.hpp where one exists, so that ratios come from one run on one machine:
+//   reference/pingpong     the practical limit: a std::deque of (coroutine, int) pairs
+//   pingpong/by_name       two actors, each sending to the other's name (one-entry name cache)
+//   pingpong/by_address    the same with addresses: ping gets pong's address as a spawn
+//                          argument, pong answers self.sender()
+//   reference/threadring   503 bare coroutines in a ring passing a token
+//   threadring             503 actors in a ring (wired by sending each its successor's address)
+//   counting               a producer sends N ints to a counter, then asks it for the sum
+//   fjthrput               N messages from outside (rt.send) to each of K actors
+//   reference/spawn        create N bare coroutines, resume each to its first co_await, destroy
+//   spawn                  spawn N actors that wait in receive, run() so all start, shutdown()
+// Every benchmark reports items/s (messages, or actors created) per second of CPU time: the
+// runtime is single-threaded and never blocks here, and CPU time is steadier than wall-clock
+// time on a shared machine. The message benchmarks first run one untimed round, so that pools,
+// queues and the heap have their working size. The spawn benchmarks instead start each
+// iteration cold (malloc_trim), so both pay for first touching their memory: that cost grows
+// with the bytes per actor, and it would otherwise depend on what glibc kept mapped. They also
+// report bytes_per_actor: the heap bytes in use while all N are alive and idle, minus those
+// before, over N (glibc's mallinfo2, so malloc's own per-block overhead is included).
+//
+// design.md's targets: pingpong and threadring >= 0.5x their reference, spawn >= 0.3x, and
+// under 256 bytes per idle actor.
+#include <malloc.h>
+
+#include <coroutine>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include <coact/coact.hpp>
+
+#include "reference_loop.hpp"
+
+namespace {
+
+constexpr int ring_size = 503;  // Savina's threadring
+
+/// Bytes the heap has handed out and not taken back, malloc's per-block overhead included.
+std::size_t heap_in_use() {
+    const struct mallinfo2 info = mallinfo2();
+    return info.uordblks + info.hblkhd;
+}
+
+/// Returns free heap memory to the system, so that what comes next runs on fresh pages (as a
+/// program growing to N actors does), whatever earlier benchmarks left mapped; returns
+/// heap_in_use().
+std::size_t start_cold() {
+    malloc_trim(0);
+    return heap_in_use();
+}
+
+/// Fails the benchmark if the workload did not do what it claims to measure.
+void expect(benchmark::State& state, bool ok, const char* what) {
+    if (!ok) state.SkipWithError(what);
+}
+
+std::uint64_t delivered(const coact::runtime& rt) { return rt.stats().delivered; }
+
+// ---- reference: bare coroutines on a deque --------------------------------------------------
+
+// Passes n - 1 on to `next` until the count reaches zero: ping-pong with two, a ring with 503.
+[[gnu::noinline]] reference::actor reference_relay(reference::loop& loop,
+                                                   const std::coroutine_handle<>& next) {
+    for (;;) {
+        const int n = co_await loop.receive();
+        if (n > 0) loop.send(next, n - 1);
+    }
+}
+
+[[gnu::noinline]] reference::actor reference_idle(reference::loop& loop) {
+    for (;;) {
+        const int n = co_await loop.receive();
+        benchmark::DoNotOptimize(n);
+    }
+}
+
+/// `size` relays in a ring; sending n to the first delivers exactly n messages.
+void reference_ring(benchmark::State& state, int size) {
+    const int n = static_cast<int>(state.range(0));
+    reference::loop loop;
+    std::vector<std::coroutine_handle<>> handles(static_cast<std::size_t>(size));
+    std::vector<reference::actor> actors;
+    actors.reserve(handles.size());
+    for (std::size_t i = 0; i < handles.size(); ++i) {
+        actors.push_back(reference_relay(loop, handles[(i + 1) % handles.size()]));
+        handles[i] = actors.back().handle();
+    }
+    for (reference::actor& a : actors) a.start();
+    loop.send(handles[0], n - 1);  // warm-up: the deque reaches its working size
+    loop.run();
+
+    long messages = 0;
+    for (auto _ : state) {
+        loop.send(handles[0], n - 1);
+        messages += loop.run();
+    }
+    expect(state, messages == n * static_cast<long>(state.iterations()), "wrong message count");
+    state.SetItemsProcessed(messages);
+}
+
+void reference_pingpong(benchmark::State& state) { reference_ring(state, 2); }
+void reference_threadring(benchmark::State& state) { reference_ring(state, ring_size); }
+
+void reference_spawn(benchmark::State& state) {
+    const auto n = static_cast<std::size_t>(state.range(0));
+    reference::loop loop;
+    double bytes = 0;
+    for (auto _ : state) {
+        state.PauseTiming();
+        const std::size_t before = start_cold();
+        state.ResumeTiming();
+        std::vector<reference::actor> actors;  // 8 bytes each, as coact's cells are counted too
+        actors.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            actors.push_back(reference_idle(loop));
+            actors.back().start();
+        }
+        state.PauseTiming();
+        bytes += static_cast<double>(heap_in_use() - before) / static_cast<double>(n);
+        state.ResumeTiming();
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(n) * state.iterations());
+    state.counters["bytes_per_actor"] = bytes / static_cast<double>(state.iterations());
+}
+
+// ---- coact ----------------------------------------------------------------------------------
+
+coact::actor relay_by_name(coact::context& self, std::string next) {
+    for (;;) {
+        const int n = co_await self.receive<int>();
+        if (n > 0) self.send(next, n - 1);
+    }
+}
+
+coact::actor relay_to(coact::context& self, coact::address next) {
+    for (;;) {
+        const int n = co_await self.receive<int>();
+        if (n > 0) self.send(next, n - 1);
+    }
+}
+
+coact::actor relay_to_sender(coact::context& self) {
+    for (;;) {
+        const int n = co_await self.receive<int>();
+        if (n > 0) self.send(self.sender(), n - 1);
+    }
+}
+
+// A ring member learns its successor from its first message.
+coact::actor ring_member(coact::context& self) {
+    const coact::address next = co_await self.receive<coact::address>();
+    for (;;) {
+        const int n = co_await self.receive<int>();
+        if (n > 0) self.send(next, n - 1);
+    }
+}
+
+/// Sends n - 1 to `first` and runs: n messages per iteration.
+void run_relay(benchmark::State& state, coact::runtime& rt, coact::address first) {
+    const int n = static_cast<int>(state.range(0));
+    rt.run();               // every actor starts and waits in receive
+    rt.send(first, n - 1);  // warm-up: the frame pool and the ready queue reach working size
+    rt.run();
+    const std::uint64_t before = delivered(rt);
+    for (auto _ : state) {
+        rt.send(first, n - 1);
+        rt.run();
+    }
+    const std::uint64_t messages = delivered(rt) - before;
+    expect(state, messages == static_cast<std::uint64_t>(n) * state.iterations(),
+           "wrong message count");
+    state.SetItemsProcessed(static_cast<std::int64_t>(messages));
+}
+
+void pingpong_by_name(benchmark::State& state) {
+    coact::runtime rt;
+    const coact::address ping = rt.spawn("ping", relay_by_name, std::string("pong"));
+    rt.spawn("pong", relay_by_name, std::string("ping"));
+    run_relay(state, rt, ping);
+}
+
+void pingpong_by_address(benchmark::State& state) {
+    coact::runtime rt;
+    const coact::address pong = rt.spawn("pong", relay_to_sender);
+    const coact::address ping = rt.spawn("ping", relay_to, pong);
+    run_relay(state, rt, ping);
+}
+
+void threadring(benchmark::State& state) {
+    coact::runtime rt;
+    std::vector<coact::address> ring;
+    for (int i = 0; i < ring_size; ++i) ring.push_back(rt.spawn(ring_member));
+    for (std::size_t i = 0; i < ring.size(); ++i) rt.send(ring[i], ring[(i + 1) % ring.size()]);
+    rt.run();
+    run_relay(state, rt, ring[0]);
+}
+
+struct sum_request {};
+
+coact::actor counter(coact::context& self) {
+    long long sum = 0;
+    for (;;) {
+        co_await self.receive([&](int value) { sum += value; },
+                              [&](sum_request) { self.reply(std::exchange(sum, 0)); });
+    }
+}
+
+coact::actor producer(coact::context& self, coact::address counter, long long* result) {
+    const sum_request request;
+    for (;;) {
+        const int n = co_await self.receive<int>();
+        for (int i = 1; i <= n; ++i) self.send(counter, i);
+        *result = co_await self.ask<long long>(counter, request);
+    }
+}
+
+void counting(benchmark::State& state) {
+    const int n = static_cast<int>(state.range(0));
+    coact::runtime rt;
+    long long result = 0;
+    const coact::address sink = rt.spawn("counter", counter);
+    const coact::address source = rt.spawn("producer", producer, sink, &result);
+    rt.run();
+    rt.send(source, n);  // warm-up: the first burst of n envelopes faults the heap in
+    rt.run();
+    bool right = true;
+    for (auto _ : state) {
+        rt.send(source, n);
+        rt.run();
+        right = right && result == static_cast<long long>(n) * (n + 1) / 2;
+    }
+    expect(state, right, "wrong sum");
+    state.SetItemsProcessed(static_cast<std::int64_t>(n) * state.iterations());
+}
+
+coact::actor throughput_worker(coact::context& self) {
+    long long sum = 0;
+    for (;;) {
+        sum += co_await self.receive<int>();
+        benchmark::DoNotOptimize(sum);
+    }
+}
+
+void fjthrput(benchmark::State& state) {
+    const auto actors = static_cast<std::size_t>(state.range(0));
+    const int n = static_cast<int>(state.range(1));
+    coact::runtime rt;
+    std::vector<coact::address> workers;
+    for (std::size_t k = 0; k < actors; ++k) workers.push_back(rt.spawn(throughput_worker));
+    rt.run();
+    for (const coact::address& w : workers) rt.send(w, 0);
+    rt.run();
+    const std::uint64_t before = delivered(rt);
+    for (auto _ : state) {
+        for (int i = 0; i < n; ++i) {
+            for (const coact::address& w : workers) rt.send(w, i);
+        }
+        rt.run();
+    }
+    const std::uint64_t messages = delivered(rt) - before;
+    expect(state, messages == actors * static_cast<std::uint64_t>(n) * state.iterations(),
+           "wrong message count");
+    state.SetItemsProcessed(static_cast<std::int64_t>(messages));
+}
+
+coact::actor idle(coact::context& self) {
+    for (;;) {
+        const int n = co_await self.receive<int>();
+        benchmark::DoNotOptimize(n);
+    }
+}
+
+void spawn(benchmark::State& state) {
+    const auto n = static_cast<std::size_t>(state.range(0));
+    double bytes = 0;
+    bool right = true;
+    for (auto _ : state) {
+        state.PauseTiming();
+        const std::size_t before = start_cold();
+        state.ResumeTiming();
+        coact::runtime rt;  // a fresh one: its cells are part of what N actors cost
+        for (std::size_t i = 0; i < n; ++i) rt.spawn(idle);
+        rt.run();  // each actor starts and suspends in receive
+        state.PauseTiming();
+        bytes += static_cast<double>(heap_in_use() - before) / static_cast<double>(n);
+        right = right && rt.stats().actors == n;
+        state.ResumeTiming();
+        rt.shutdown();
+    }
+    expect(state, right, "not every actor was alive");
+    state.SetItemsProcessed(static_cast<std::int64_t>(n) * state.iterations());
+    state.counters["bytes_per_actor"] = bytes / static_cast<double>(state.iterations());
+}
+
+}  // namespace
+
+BENCHMARK(reference_pingpong)->Name("reference/pingpong")->Arg(1 << 20);
+BENCHMARK(pingpong_by_name)->Name("pingpong/by_name")->Arg(1 << 20);
+BENCHMARK(pingpong_by_address)->Name("pingpong/by_address")->Arg(1 << 20);
+BENCHMARK(reference_threadring)->Name("reference/threadring")->Arg(1 << 20);
+BENCHMARK(threadring)->Name("threadring")->Arg(1 << 20);
+BENCHMARK(counting)->Name("counting")->Arg(1 << 18);
+BENCHMARK(fjthrput)->Name("fjthrput")->Args({60, 1 << 12});
+BENCHMARK(reference_spawn)->Name("reference/spawn")->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(spawn)->Name("spawn")->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
