@@ -62,27 +62,38 @@ struct frame {
     /// Resumes the chain until some frame yields (true) or the root finishes (false).
     bool drive() noexcept {
         frame* top = top_;
+        top->handle_.resume();
+        if (top_ == top && !top->handle_.done()) [[likely]] return true;
+        return drive_on(top);
+    }
+
+    [[gnu::noinline]] bool drive_on(frame* top) noexcept {
         for (;;) {
-            top->handle_.resume();
             if (frame* now = top_; now != top) [[unlikely]] {  // a delegation started
                 top = now;
+                top->handle_.resume();
                 continue;
             }
             if (!top->handle_.done()) [[likely]] return true;
             if (top == this) return false;
             top = top->parent_;  // a delegate finished: its parent collects the outcome
             top_ = top;
+            top->handle_.resume();
         }
     }
 
     /// One step of next/send (sent == nullptr means "send None"). Returns whether a value was
     /// yielded; rethrows an exception that escaped the root.
     bool step(send_type* sent) {
-        if (state_ != coact::state::suspended) [[unlikely]] {
-            if (state_ == coact::state::running) throw_already_running();
-            if (state_ == coact::state::closed) return false;
-            if (sent != nullptr) throw_not_started();
-        }
+        if (state_ != coact::state::suspended) [[unlikely]] return step_unusual(sent);
+        sent_ = sent;
+        return resume_root();
+    }
+
+    [[gnu::noinline]] bool step_unusual(send_type* sent) {
+        if (state_ == coact::state::running) throw_already_running();
+        if (state_ == coact::state::closed) return false;
+        if (sent != nullptr) throw_not_started();
         sent_ = sent;
         return resume_root();
     }
@@ -185,11 +196,19 @@ struct frame {
             state_ = coact::state::suspended;
             return true;
         }
+        return finish_root();
+    }
+
+    [[gnu::noinline]] bool finish_root() {
         state_ = coact::state::closed;
         if (exc_) [[unlikely]] std::rethrow_exception(std::exchange(exc_, nullptr));
         return false;
     }
 };
+
+[[noreturn, gnu::noinline, gnu::cold]] inline void rethrow_and_clear(std::exception_ptr& e) {
+    std::rethrow_exception(std::exchange(e, nullptr));
+}
 
 /// What a co_yield of a value evaluates to: optional<Send> (nullopt is Python's None), or void.
 template <class Yield, class Send>
@@ -200,7 +219,7 @@ struct yield_awaiter {
     static constexpr void await_suspend(std::coroutine_handle<>) noexcept {}
     auto await_resume() {
         frame<Yield, Send>* root = self_->root_;
-        if (root->pending_) [[unlikely]] std::rethrow_exception(std::exchange(root->pending_, nullptr));
+        if (root->pending_) [[unlikely]] rethrow_and_clear(root->pending_);
         if constexpr (!std::is_void_v<Send>) {
             if (Send* s = std::exchange(root->sent_, nullptr)) return std::optional<Send>(std::move(*s));
             return std::optional<Send>();
