@@ -5,7 +5,6 @@
 #include <iostream>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include <coact/coact.hpp>
@@ -20,7 +19,7 @@ coact::generator<int> chain(const std::vector<int>& x, const std::vector<int>& y
 
 coact::generator<int> chain(const std::vector<int>& x, coact::generator<int> y) {
     co_yield coact::yield_from(x);
-    co_yield coact::yield_from(std::move(y));  // a generator: delegated to, moved in
+    co_yield coact::yield_from(y);  // a generator: delegated to, where it is
 }
 // [/snippet:chain]
 

@@ -41,18 +41,26 @@ coact::coroutine<int, int, std::optional<int>> first_negative() {
 }
 // [/snippet:maybe_none]
 
-// [snippet:rvalue_delegate]
-coact::coroutine<int, int> counter() {
-    int n = 0;
-    while (auto x = co_yield n) n += *x;
+// [snippet:delegate_forms]
+coact::coroutine<int, int, int> accumulator() {
+    int total = 0;
+    while (auto x = co_yield total) total += *x;
+    co_return total;
 }
 
-coact::coroutine<int, int> outer() {
-    auto sub = counter();
-    // co_yield coact::yield_from(sub);          // does not compile: an lvalue coroutine
-    co_yield coact::yield_from(std::move(sub));  // moved into this frame
+coact::coroutine<int, int, int> sum_twice() {
+    int first = co_yield coact::yield_from(accumulator());  // an rvalue: moved into this frame
+    auto second = accumulator();
+    co_yield coact::yield_from(second);  // an lvalue: borrowed, driven where it is
+    co_return first + second.result();   // closed now, and its result() is still there
 }
-// [/snippet:rvalue_delegate]
+// [/snippet:delegate_forms]
+
+// [snippet:borrowed]
+coact::coroutine<int, int> forward_to(coact::coroutine<int, int, int>& sub) {
+    co_yield coact::yield_from(sub);  // borrows the caller's coroutine
+}
+// [/snippet:borrowed]
 
 // [snippet:adapter]
 coact::coroutine<std::string, int> squares() {  // receives ints
@@ -132,11 +140,35 @@ int main() {
         // [/snippet:maybe_none_use]
     }
 
-    std::cout << "== delegates are moved in\n";
+    std::cout << "== a delegate is moved in or borrowed\n";
     {
-        auto o = coact::primed(outer());
-        o.send(2);
-        std::cout << *o.send(3) << '\n';
+        // [snippet:delegate_forms_use]
+        auto s = coact::primed(sum_twice());  // suspended in the first accumulator
+        s.send(2);
+        s.send(3);
+        s.next();  // the first one returns 5; the second one starts
+        s.send(10);
+        s.next();  // the second one returns 10
+        std::cout << "sum_twice returned " << s.result() << '\n';
+        // [/snippet:delegate_forms_use]
+    }
+    {
+        // [snippet:borrowed_use]
+        auto acc = accumulator();  // owned here
+        auto f = forward_to(acc);  // borrows it while it runs
+        f.next();
+        f.send(2);
+        std::cout << "while borrowed: " << coact::to_string(acc.state()) << '\n';
+        try {
+            acc.send(1);  // its owner may not drive it meanwhile
+        } catch (const coact::already_running&) {
+            std::cout << "acc.send(1): already_running\n";
+        }
+        std::cout << "through f: " << *f.send(3) << '\n';
+        f.next();  // nothing sent: acc returns, and so does forward_to
+        std::cout << "afterwards: " << coact::to_string(acc.state()) << ", result " << acc.result()
+                  << '\n';
+        // [/snippet:borrowed_use]
     }
 
     std::cout << "== an adapter between Send types\n";

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <new>
+#include <utility>
+#include <vector>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define COACT_NO_FRAME_POOL 1
@@ -97,5 +99,29 @@ void frame_free(void* block, std::size_t size) noexcept {
 }
 
 #endif
+
+namespace {
+struct pending_destroy {
+    void* root;
+    void (*destroy)(void*) noexcept;
+};
+thread_local bool tls_destroying = false;
+thread_local std::vector<pending_destroy> tls_pending;
+}  // namespace
+
+void destroy_chain_later(void* root, void (*destroy)(void*) noexcept) noexcept {
+    if (tls_destroying) {
+        tls_pending.push_back({root, destroy});  // out of memory here terminates: noexcept
+        return;
+    }
+    tls_destroying = true;
+    destroy(root);
+    while (!tls_pending.empty()) {
+        const pending_destroy next = tls_pending.back();
+        tls_pending.pop_back();
+        next.destroy(next.root);
+    }
+    tls_destroying = false;
+}
 
 }  // namespace coact::detail

@@ -127,15 +127,18 @@ void core::check_spawn_thread() const {
 }
 
 void core::enter_run() {
-    if (running != nullptr) {
-        throw error("coact::runtime::run: called from inside actor " + describe(running) +
-                    "; an actor must not run the scheduler it runs on");
-    }
+    // Claim the scheduler first; only its owner thread may look at `running`.
     std::thread::id expected{};
-    if (!run_thread.compare_exchange_strong(expected, std::this_thread::get_id(),
-                                            std::memory_order_acq_rel)) {
-        throw error("coact::runtime::run: the scheduler is already running on another thread");
+    if (run_thread.compare_exchange_strong(expected, std::this_thread::get_id(),
+                                           std::memory_order_acq_rel)) {
+        return;
     }
+    if (expected == std::this_thread::get_id()) {
+        throw error("coact::runtime::run: called from inside actor " +
+                    (running != nullptr ? describe(running) : std::string("code")) +
+                    " on the scheduler's own thread; an actor must not run the scheduler it runs on");
+    }
+    throw error("coact::runtime::run: the scheduler is already running on another thread");
 }
 
 void core::leave_run() noexcept { run_thread.store(std::thread::id{}, std::memory_order_release); }
@@ -246,7 +249,10 @@ void core::after_last_turn(context* c) {
         return;
     }
     // It caught generator_exit and waited again: Python's "generator ignored GeneratorExit".
-    terminate(c, exit_kind_internal::failed, std::make_exception_ptr(ignored_exit()));
+    terminate(c, exit_kind_internal::failed,
+              std::make_exception_ptr(ignored_exit(
+                  "coact::ignored_exit: the actor caught generator_exit after stop() and waited "
+                  "again instead of returning")));
 }
 
 void core::finish(context* c) {

@@ -47,7 +47,7 @@ class [[nodiscard]] coroutine {
         return *this;
     }
     ~coroutine() {
-        if (handle_) handle_.promise().destroy_chain();
+        if (handle_) detail::destroy_root(handle_.promise());
     }
 
     /// created, running, suspended or closed. An empty (moved-from) coroutine is closed.

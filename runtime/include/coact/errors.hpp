@@ -39,6 +39,7 @@ class already_running : public error {
 class ignored_exit : public error {
   public:
     ignored_exit();
+    explicit ignored_exit(const std::string& what) : error(what) {}
 };
 
 /// result() before the body returned a value.

@@ -61,13 +61,14 @@ class [[nodiscard]] generator {
         return *this;
     }
     ~generator() {
-        if (handle_) handle_.promise().destroy_chain();
+        if (handle_) detail::destroy_root(handle_.promise());
     }
 
     /// Runs the body to its first co_yield (once; later calls continue where iteration is).
     iterator begin() {
         if (!handle_) return iterator{};
         promise_type& p = handle_.promise();
+        if (p.state_ == coact::state::running) detail::throw_already_running();
         if (p.state_ == coact::state::created) p.step(nullptr);
         return iterator{&p};
     }

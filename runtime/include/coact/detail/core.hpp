@@ -68,8 +68,24 @@ struct spawn_holder {
     virtual ~spawn_holder() = default;
 };
 
+/// How spawn keeps its arguments: decayed, except that C strings and string_views are kept as
+/// std::string when the function accepts that (so a `const std::string&` parameter refers to the
+/// kept string, not to a temporary that dies when spawn() returns).
 template <class Fn, class... Args>
-struct spawn_holder_of final : spawn_holder {
+struct spawn_args {
+    using strings = std::tuple<message_type_t<Args>...>;
+    using decayed = std::tuple<std::decay_t<Args>...>;
+    using type = std::conditional_t<
+        std::is_invocable_r_v<actor, Fn&, context&, message_type_t<Args>&&...>, strings, decayed>;
+};
+template <class Fn, class... Args>
+using spawn_arg_t = typename spawn_args<Fn, Args...>::type;
+
+template <class Fn, class Tuple>
+struct spawn_holder_of;
+
+template <class Fn, class... Args>
+struct spawn_holder_of<Fn, std::tuple<Args...>> final : spawn_holder {
     template <class F, class... A>
     explicit spawn_holder_of(F&& f, A&&... a) : fn(std::forward<F>(f)), args(std::forward<A>(a)...) {}
 
@@ -148,7 +164,7 @@ struct core {
             if constexpr (std::is_pointer_v<fn_type> && sizeof...(Args) == 0) {
                 c->handle_ = std::invoke(fn, *c).release();  // a plain function needs no keeping
             } else {
-                auto* h = new spawn_holder_of<fn_type, std::decay_t<Args>...>(
+                auto* h = new spawn_holder_of<fn_type, spawn_arg_t<fn_type, Args...>>(
                     std::forward<Fn>(fn), std::forward<Args>(args)...);
                 c->holder_ = h;
                 c->handle_ = h->start(*c).release();
@@ -298,7 +314,9 @@ struct receive_for_awaiter : actor_awaiter {
     clock::duration timeout;
 
     [[nodiscard]] bool await_ready() const noexcept {
-        return self->message_ready() || timeout <= clock::duration::zero();
+        // A zero timeout is a poll: answer at once when the mailbox is empty, but when the turn's
+        // budget is spent, suspend like any receive so that other actors get their turn.
+        return self->message_ready() || (timeout <= clock::duration::zero() && self->box_.empty());
     }
     void await_suspend(std::coroutine_handle<>) const {
         self->suspend_for(wait_kind::message_or_timer);

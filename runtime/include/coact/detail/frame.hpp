@@ -30,6 +30,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "coact/detail/frame_allocator.hpp"
 #include "coact/errors.hpp"
 #include "coact/state.hpp"
 
@@ -56,7 +57,7 @@ struct frame {
     send_type* sent_ = nullptr;
     std::exception_ptr pending_;
     coact::state state_ = coact::state::created;
-    bool closing_ = false;
+    bool exit_pending_ = false;  // on the chain when close() began: owes its delegator an exit
     bool borrowed_ = false;  // linked by yield_from of an lvalue: its owner is elsewhere
 
     /// Resumes the chain until some frame yields (true) or the root finishes (false).
@@ -119,10 +120,12 @@ struct frame {
         }
         pending_ = std::make_exception_ptr(generator_exit{});
         sent_ = nullptr;
-        closing_ = true;
+        // Each delegate on the chain now must make its delegator exit too (PEP 380), even if it
+        // returns normally; a delegation started later, during cleanup, is not affected.
+        for (frame* f = top_; f != this; f = f->parent_) f->exit_pending_ = true;
         state_ = coact::state::running;
         const bool yielded = drive();
-        closing_ = false;
+        for (frame* f = top_; f != this; f = f->parent_) f->exit_pending_ = false;
         if (yielded) {
             pending_ = nullptr;
             state_ = coact::state::suspended;
@@ -205,6 +208,12 @@ struct frame {
         return false;
     }
 };
+
+/// Destroys a root's chain, through the per-thread trampoline (see destroy_chain_later).
+template <class Yield, class Send>
+void destroy_root(frame<Yield, Send>& root) noexcept {
+    destroy_chain_later(&root, [](void* r) noexcept { static_cast<frame<Yield, Send>*>(r)->destroy_chain(); });
+}
 
 [[noreturn, gnu::noinline, gnu::cold]] inline void rethrow_and_clear(std::exception_ptr& e) {
     std::rethrow_exception(std::exchange(e, nullptr));

@@ -17,4 +17,9 @@ namespace coact::detail {
 [[nodiscard]] void* frame_alloc(std::size_t size);
 void frame_free(void* block, std::size_t size) noexcept;
 
+/// Runs `destroy(root)` now, or, if this thread is already inside such a call (a frame being
+/// destroyed owns a borrowed coroutine whose chain must go too), once that call is done: so
+/// destroying nested chains takes no native stack per level.
+void destroy_chain_later(void* root, void (*destroy)(void*) noexcept) noexcept;
+
 }  // namespace coact::detail

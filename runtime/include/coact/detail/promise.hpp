@@ -81,8 +81,9 @@ class delegate_awaiter {
 
     bool await_ready() const {
         if (!child_ || child_.done()) return true;
-        if (promise_of().state_ == coact::state::running) throw_already_running();
-        return false;
+        const coact::state s = promise_of().state_;
+        if (s == coact::state::running) throw_already_running();
+        return s == coact::state::closed;  // closed (or raised into) before it ever ran: nothing to run
     }
 
     void await_suspend(std::coroutine_handle<>) noexcept {
@@ -96,7 +97,7 @@ class delegate_awaiter {
         if (was_linked_) {
             if (borrowed_) c.release_borrowed();
             if (c.exc_) std::rethrow_exception(std::exchange(c.exc_, nullptr));
-            if (parent_->root_->closing_) throw generator_exit{};
+            if (std::exchange(c.exit_pending_, false)) throw generator_exit{};
         }
         if constexpr (!std::is_void_v<Return>) {
             if (!c.value_) throw not_finished("coact::yield_from: the delegate finished without a value");

@@ -1,0 +1,135 @@
+// Addresses and names: what spawn returns, what an actor knows of itself, and the name registry.
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <unordered_set>
+
+#include <catch2/catch.hpp>
+
+#include <coact/coact.hpp>
+
+#include "actors/support/stderr_capture.hpp"
+
+namespace {
+
+coact::actor idle(coact::context& self) {
+    for (;;) co_await self.receive<int>();
+}
+
+coact::actor done(coact::context&) { co_return; }
+
+}  // namespace
+
+TEST_CASE("spawn returns addresses that are equal for one actor, differ between actors, and hash",
+          "[actor]") {
+    coact::runtime rt;
+    const coact::address a = rt.spawn("a", idle);
+    const coact::address b = rt.spawn("b", idle);
+    const coact::address anon = rt.spawn(idle);
+    const coact::address a_again = a;  // NOLINT(performance-unnecessary-copy-initialization)
+
+    CHECK(a);
+    CHECK(b);
+    CHECK(anon);
+    CHECK(a == a_again);
+    CHECK(a == rt.lookup("a"));
+    CHECK(a != b);
+    CHECK(a != anon);
+    CHECK(b != anon);
+    CHECK(std::hash<coact::address>{}(a) == std::hash<coact::address>{}(a_again));
+
+    std::unordered_set<coact::address> set{a, b, anon, a_again, rt.lookup("b")};
+    CHECK(set.size() == 3);
+    CHECK(set.count(a) == 1);
+    CHECK(set.count(coact::address{}) == 0);
+
+    const coact::address null;
+    CHECK_FALSE(null);
+    CHECK(null == coact::address{});
+    CHECK(null != a);
+    CHECK_FALSE(rt.lookup("nobody"));
+}
+
+TEST_CASE("an ended actor's address differs from a new actor's, even in a reused cell", "[actor]") {
+    coact::runtime rt;
+    const coact::address first = rt.spawn("x", done);
+    rt.run();
+    const coact::address second = rt.spawn("x", done);
+    CHECK(first != second);
+    CHECK(rt.lookup("x") == second);
+}
+
+TEST_CASE("self.address() is the spawned address and self.name() the name, empty if anonymous",
+          "[actor]") {
+    coact::runtime rt;
+    struct seen {
+        coact::address address;
+        std::string name = "unset";
+    };
+    seen named_seen;
+    seen anon_seen;
+    auto report = [](coact::context& self, seen& out) -> coact::actor {
+        out.address = self.address();
+        out.name = std::string(self.name());
+        co_return;
+    };
+    const coact::address named = rt.spawn("worker", report, std::ref(named_seen));
+    const coact::address anon = rt.spawn(report, std::ref(anon_seen));
+    rt.run();
+    CHECK(named_seen.address == named);
+    CHECK(named_seen.name == "worker");
+    CHECK(anon_seen.address == anon);
+    CHECK(anon_seen.name.empty());
+}
+
+TEST_CASE("spawning a taken name throws name_taken naming it", "[actor]") {
+    coact::runtime rt;
+    rt.spawn("unique", idle);
+    CHECK_THROWS_AS(rt.spawn("unique", idle), coact::name_taken);
+    CHECK_THROWS_WITH(rt.spawn("unique", idle), Catch::Contains("unique"));
+    // The failed spawns left nothing behind.
+    CHECK(rt.stats().actors == 1);
+    CHECK(rt.stats().spawned == 1);
+
+    // From inside an actor too.
+    std::string caught;
+    rt.spawn("parent", [&](coact::context& self) -> coact::actor {
+        try {
+            self.spawn("unique", idle);
+        } catch (const coact::name_taken& e) {
+            caught = e.what();
+        }
+        co_return;
+    });
+    rt.run();
+    CHECK(coact_test::contains(caught, "unique"));
+    CHECK(rt.stats().failed == 0);
+}
+
+TEST_CASE("a name is free again once its actor's function returns", "[actor]") {
+    coact::runtime rt;
+    rt.spawn("brief", [](coact::context& self) -> coact::actor { co_await self.receive<int>(); });
+    CHECK_THROWS_AS(rt.spawn("brief", idle), coact::name_taken);
+    rt.send("brief", 1);
+    rt.run();
+    CHECK_FALSE(rt.lookup("brief"));
+    CHECK(rt.stats().actors == 0);
+    CHECK_THROWS_AS(rt.send("brief", 2), coact::no_such_actor);
+    CHECK_NOTHROW(rt.spawn("brief", idle));
+    CHECK(rt.lookup("brief"));
+}
+
+TEST_CASE("a spawn whose function throws leaves no actor behind and frees the name", "[actor]") {
+    coact::runtime rt;
+    auto refuse = [](coact::context&) -> coact::actor {
+        throw std::runtime_error("refused to start");
+    };
+    CHECK_THROWS_WITH(rt.spawn("refuser", refuse), Catch::Contains("refused to start"));
+    CHECK_THROWS_AS(rt.spawn(refuse), std::runtime_error);
+    CHECK_FALSE(rt.lookup("refuser"));
+    CHECK(rt.stats().actors == 0);
+    CHECK_NOTHROW(rt.spawn("refuser", idle));
+    rt.run();
+    CHECK(rt.stats().actors == 1);
+    CHECK(rt.stats().failed == 0);
+}

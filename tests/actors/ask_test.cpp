@@ -1,0 +1,243 @@
+// ask<R>(target, msg) and reply(value): request/response between actors.
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <coact/coact.hpp>
+
+#include "actors/support/stderr_capture.hpp"
+
+using coact_test::contains;
+
+namespace {
+
+coact::actor doubler(coact::context& self) {
+    for (;;) {
+        const int n = co_await self.receive<int>();
+        self.reply(n * 2);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("ask returns the value the asked actor replies", "[actor][ask]") {
+    coact::runtime rt;
+    const coact::address server = rt.spawn("doubler", doubler);
+    std::vector<int> answers;
+    rt.spawn("client", [&](coact::context& self) -> coact::actor {
+        answers.push_back(co_await self.ask<int>("doubler", 21));
+        answers.push_back(co_await self.ask<int>(server, 50));
+    });
+    rt.run();
+    CHECK(answers == std::vector<int>{42, 100});
+    CHECK(rt.stats().dead_letters == 0);
+    CHECK(rt.stats().failed == 0);
+}
+
+TEST_CASE("messages arriving during an ask stay queued in order and are received afterwards",
+          "[actor][ask]") {
+    coact::runtime rt;
+    rt.spawn("chatty", [](coact::context& self) -> coact::actor {
+        for (;;) {
+            const int n = co_await self.receive<int>();
+            const coact::address asker = self.sender();
+            self.send(asker, std::string("a"));  // before the reply
+            self.send(asker, std::string("b"));
+            self.reply(n + 1);
+            self.send(asker, std::string("c"));  // after it
+        }
+    });
+    std::vector<std::string> log;
+    rt.spawn("client", [&](coact::context& self) -> coact::actor {
+        const int answer = co_await self.ask<int>("chatty", 1);
+        log.push_back("reply " + std::to_string(answer));
+        for (int i = 0; i < 5; ++i) log.push_back(co_await self.receive<std::string>());
+    });
+    rt.send("client", std::string("x"));  // from outside, before the client even starts
+    rt.run();
+    rt.send("client", std::string("y"));
+    rt.run();
+    CHECK(log == std::vector<std::string>{"reply 2", "x", "a", "b", "c", "y"});
+    CHECK(rt.stats().failed == 0);
+}
+
+TEST_CASE("an ask to an actor that ends without replying throws no_reply in the asker",
+          "[actor][ask]") {
+    coact::runtime rt;
+    rt.spawn("quitter", [](coact::context& self) -> coact::actor {
+        co_await self.receive<int>();  // takes the ask, then returns without replying
+    });
+    rt.spawn("mover", [](coact::context& self) -> coact::actor {
+        co_await self
+            .receive<int>();  // takes the ask, then takes its next message without replying
+        co_await self.receive<int>();
+        for (;;) co_await self.receive<int>();
+    });
+    std::vector<std::string> caught;
+    rt.spawn("client", [&](coact::context& self) -> coact::actor {
+        try {
+            co_await self.ask<int>("quitter", 1);
+            caught.push_back("answered");
+        } catch (const coact::no_reply& e) {
+            caught.push_back(std::string("no_reply: ") +
+                             (contains(e.what(), "quitter") ? "quitter" : e.what()));
+        }
+        try {
+            co_await self.ask<int>("mover", 1);
+            caught.push_back("answered");
+        } catch (const coact::no_reply& e) {
+            caught.push_back(std::string("no_reply: ") +
+                             (contains(e.what(), "mover") ? "mover" : e.what()));
+        }
+    });
+    rt.run();
+    rt.send("mover", 2);  // mover takes its next message: the ask is now abandoned
+    rt.run();
+    CHECK(caught == std::vector<std::string>{"no_reply: quitter", "no_reply: mover"});
+    CHECK(rt.stats().failed == 0);
+}
+
+TEST_CASE("an ask to an actor that has already ended throws no_reply", "[actor][ask]") {
+    coact::runtime rt;
+    const coact::address gone =
+        rt.spawn("gone", [](coact::context&) -> coact::actor { co_return; });
+    rt.run();
+    std::string caught;
+    rt.spawn("client", [&](coact::context& self) -> coact::actor {
+        try {
+            co_await self.ask<int>(gone, 1);
+            caught = "answered";
+        } catch (const coact::no_reply& e) {
+            caught = e.what();
+        }
+    });
+    rt.run();
+    CHECK(contains(caught, "no_reply"));
+    CHECK(rt.stats().dead_letters == 1);  // the ask itself
+    CHECK(rt.stats().failed == 0);
+}
+
+TEST_CASE("a reply of the wrong type fails the asker with bad_message", "[actor][ask]") {
+    coact::runtime rt;
+    rt.spawn("wrong", [](coact::context& self) -> coact::actor {
+        for (;;) {
+            co_await self.receive<int>();
+            self.reply(std::string("not an int"));
+        }
+    });
+    bool after_ask = false;
+    rt.spawn("asker", [&](coact::context& self) -> coact::actor {
+        co_await self.ask<int>("wrong", 1);
+        after_ask = true;
+    });
+    std::string what;
+    rt.spawn("catcher", [&](coact::context& self) -> coact::actor {
+        try {
+            co_await self.ask<int>("wrong", 2);
+        } catch (const coact::bad_message& e) {
+            what = e.what();
+        }
+    });
+    coact_test::stderr_capture err;
+    rt.run();
+    const std::string text = err.text();
+    CHECK_FALSE(after_ask);
+    CHECK(rt.stats().failed == 1);
+    CHECK(coact_test::count_lines(text) == 1);
+    CHECK(contains(text, "asker"));
+    CHECK(contains(text, "bad_message"));
+    CHECK(contains(what, "int"));
+    CHECK(contains(what, "std::string"));
+    CHECK(rt.lookup("wrong"));
+}
+
+TEST_CASE("reply() to a message sent from outside becomes a dead letter", "[actor][ask]") {
+    coact::runtime rt;
+    rt.spawn("doubler", doubler);
+    rt.send("doubler", 1);
+    rt.run();
+    CHECK(rt.stats().dead_letters == 1);
+    CHECK(rt.stats().failed == 0);
+    CHECK(rt.stats().delivered == 1);
+}
+
+TEST_CASE("an ask to an actor that fails while handling it throws no_reply", "[actor][ask]") {
+    coact::runtime rt;
+    rt.spawn("crasher", [](coact::context& self) -> coact::actor {
+        co_await self.receive<int>();
+        throw std::runtime_error("crashed before replying");
+    });
+    std::string caught;
+    rt.spawn("client", [&](coact::context& self) -> coact::actor {
+        try {
+            co_await self.ask<int>("crasher", 1);
+            caught = "answered";
+        } catch (const coact::no_reply& e) {
+            caught = e.what();
+        }
+    });
+    coact_test::stderr_capture err;
+    rt.run();
+    const std::string text = err.text();
+    CHECK(contains(caught, "no_reply"));
+    CHECK(rt.stats().failed == 1);  // the crasher; the client caught its no_reply
+    CHECK(contains(text, "crasher"));
+}
+
+TEST_CASE("an ask still queued when the asked actor ends throws no_reply", "[actor][ask]") {
+    coact::runtime rt;
+    std::string caught;
+    rt.spawn("client", [&](coact::context& self) -> coact::actor {  // runs first
+        try {
+            co_await self.ask<int>("busy", 1);  // queued behind the string
+            caught = "answered";
+        } catch (const coact::no_reply& e) {
+            caught = e.what();
+        }
+    });
+    rt.spawn("busy", [](coact::context& self) -> coact::actor {
+        co_await self.receive<std::string>();  // takes the first message only, then ends
+    });
+    rt.send("busy", std::string("first"));
+    rt.run();
+    CHECK(contains(caught, "no_reply"));
+    CHECK(rt.stats().dead_letters == 1);
+    CHECK(rt.stats().failed == 0);
+}
+
+TEST_CASE("reply() to a plain message from an actor is a message to that actor", "[actor][ask]") {
+    coact::runtime rt;
+    rt.spawn("doubler", doubler);
+    int got = 0;
+    rt.spawn("client", [&](coact::context& self) -> coact::actor {
+        self.send("doubler", 8);
+        got = co_await self.receive<int>();
+    });
+    rt.run();
+    CHECK(got == 16);
+    CHECK(rt.stats().dead_letters == 0);
+}
+
+TEST_CASE("an actor that asks itself gets coact::error instead of waiting forever",
+          "[actor][ask]") {
+    coact::runtime rt;
+    std::string caught;
+    rt.spawn("narcissus", [&](coact::context& self) -> coact::actor {
+        try {
+            co_await self.ask<int>(self.address(), 1);
+        } catch (const coact::error& e) {
+            caught = e.what();
+        }
+        try {
+            co_await self.ask<int>("narcissus", 1);
+        } catch (const coact::error& e) {
+            caught += e.what();
+        }
+    });
+    rt.run();
+    CHECK_FALSE(caught.empty());
+    CHECK(rt.stats().failed == 0);
+    CHECK(rt.stats().actors == 0);
+}

@@ -1,0 +1,179 @@
+// rt.shutdown() and the runtime's destructor: every actor's suspended frame is destroyed, so its
+// locals' destructors run, but nothing is thrown into its body.
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include <coact/coact.hpp>
+
+#include "support/lifetime_probe.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+struct outcome {
+    int destroyed = 0;
+    bool caught_exit = false;
+    bool caught_any = false;
+    bool went_on = false;
+};
+
+coact::actor guarded(coact::context& self, outcome& out) {
+    coact_test::lifetime_probe probe(out.destroyed);
+    try {
+        co_await self.receive<int>();
+        co_await self.receive<int>();
+        out.went_on = true;
+    } catch (const coact::generator_exit&) {
+        out.caught_exit = true;
+    } catch (...) {
+        out.caught_any = true;
+    }
+}
+
+coact::actor sleepy(coact::context& self, outcome& out) {
+    coact_test::lifetime_probe probe(out.destroyed);
+    try {
+        co_await self.sleep(1h);
+        out.went_on = true;
+    } catch (const coact::generator_exit&) {
+        out.caught_exit = true;
+    } catch (...) {
+        out.caught_any = true;
+    }
+}
+
+coact::actor idle(coact::context& self, int& destroyed) {
+    coact_test::lifetime_probe probe(destroyed);
+    for (;;) co_await self.receive<int>();
+}
+
+}  // namespace
+
+TEST_CASE(
+    "shutdown destroys every suspended frame without throwing into it and returns the queued count",
+    "[actor][stop]") {
+    coact::testing::deterministic sim;  // virtual time: the sleeper stays asleep
+    outcome receiver;
+    outcome sleeper;
+    sim.spawn("receiver", guarded, std::ref(receiver));
+    sim.spawn("sleeper", sleepy, std::ref(sleeper));
+    sim.send("receiver", 1);
+    sim.step_all();
+    REQUIRE(receiver.destroyed == 0);
+    REQUIRE(sleeper.destroyed == 0);
+    sim.send("sleeper", 1);  // queued while it sleeps
+    sim.send("sleeper", 2);
+    sim.runtime().send("sleeper", 3);  // still in the injection queue
+    REQUIRE(sim.stats().actors == 2);
+    const std::uint64_t dead_before = sim.stats().dead_letters;
+
+    CHECK(sim.runtime().shutdown() == 3);
+
+    for (const outcome* o : {&receiver, &sleeper}) {
+        CHECK(o->destroyed == 1);
+        CHECK_FALSE(o->caught_exit);
+        CHECK_FALSE(o->caught_any);
+        CHECK_FALSE(o->went_on);
+    }
+    const coact::runtime_stats s = sim.stats();
+    CHECK(s.actors == 0);
+    CHECK(s.failed == 0);
+    CHECK(s.dead_letters == dead_before + 3);
+    CHECK_FALSE(sim.alive("receiver"));
+    CHECK_FALSE(sim.alive("sleeper"));
+
+    // The runtime can be used again, names included.
+    bool again = false;
+    sim.spawn("receiver", [&](coact::context& self) -> coact::actor {
+        again = co_await self.receive<int>() == 5;
+    });
+    sim.send("receiver", 5);
+    sim.step_all();
+    CHECK(again);
+}
+
+TEST_CASE("shutdown of actors that never ran destroys them without running their bodies",
+          "[actor][stop]") {
+    coact::runtime rt;
+    bool ran = false;
+    rt.spawn("unborn", [&](coact::context& self) -> coact::actor {
+        ran = true;
+        co_await self.receive<int>();
+    });
+    rt.send("unborn", 1);
+    CHECK(rt.shutdown() == 1);
+    CHECK_FALSE(ran);
+    CHECK(rt.stats().actors == 0);
+    rt.run();
+    CHECK_FALSE(ran);
+}
+
+TEST_CASE("the runtime's destructor destroys every actor the same way", "[actor][stop]") {
+    outcome receiver;
+    outcome sleeper;
+    {
+        coact::testing::deterministic sim;
+        sim.spawn("receiver", guarded, std::ref(receiver));
+        sim.spawn("sleeper", sleepy, std::ref(sleeper));
+        sim.step_all();
+        sim.send("receiver", 1);
+        REQUIRE(receiver.destroyed == 0);
+        REQUIRE(sleeper.destroyed == 0);
+    }
+    for (const outcome* o : {&receiver, &sleeper}) {
+        CHECK(o->destroyed == 1);
+        CHECK_FALSE(o->caught_exit);
+        CHECK_FALSE(o->caught_any);
+        CHECK_FALSE(o->went_on);
+    }
+
+    // A plain runtime with real time too.
+    int destroyed = 0;
+    {
+        coact::runtime rt;
+        rt.spawn("idle", idle, std::ref(destroyed));
+        rt.spawn(idle, std::ref(destroyed));
+        rt.run();
+        REQUIRE(destroyed == 0);
+    }
+    CHECK(destroyed == 2);
+}
+
+TEST_CASE("100000 idle actors shut down quickly", "[actor][stop][stress]") {
+    constexpr int count = 100'000;
+    int destroyed = 0;
+    coact::runtime rt;
+    for (int i = 0; i < count; ++i) rt.spawn(idle, std::ref(destroyed));
+    rt.run();
+    REQUIRE(rt.stats().actors == count);
+    REQUIRE(destroyed == 0);
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(rt.shutdown() == 0);
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    CHECK(destroyed == count);
+    CHECK(rt.stats().actors == 0);
+    CHECK(rt.stats().failed == 0);
+    // No exception per actor: even under sanitizers this is far below a second.
+    CHECK(elapsed < 5s);
+}
+
+TEST_CASE("shutdown from inside an actor throws coact::error", "[actor][stop]") {
+    coact::runtime rt;
+    std::string caught;
+    rt.spawn("rogue", [&](coact::context& self) -> coact::actor {
+        try {
+            self.runtime().shutdown();
+        } catch (const coact::error& e) {
+            caught = e.what();
+        }
+        co_return;
+    });
+    rt.run();
+    CHECK_FALSE(caught.empty());
+    CHECK(rt.stats().failed == 0);
+}
