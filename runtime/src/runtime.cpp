@@ -25,9 +25,10 @@ namespace coact::detail {
 namespace {
 
 struct injected {
-    context* cell;
+    context* cell;  // null: a publication to *topic
     std::uint32_t generation;
-    envelope* message;  // null: a stop request
+    envelope* message;   // null: a stop request
+    std::string* topic;  // owned; set for publications only
 };
 
 std::string describe(const context* c) {
@@ -155,14 +156,29 @@ std::pair<context*, std::uint32_t> core::resolve_shared(std::string_view name) c
 }
 
 void core::inject(context* to, std::uint32_t generation, envelope* e) {
-    injection->queue.enqueue(injected{to, generation, e});
+    injection->queue.enqueue(injected{to, generation, e, nullptr});
     injection->pending.fetch_add(1, std::memory_order_release);
     { std::lock_guard lock(injection->mutex); }  // pairs with the check-then-wait in run()
     injection->wake.notify_one();
 }
 
 void core::inject_stop(context* to, std::uint32_t generation) {
-    injection->queue.enqueue(injected{to, generation, nullptr});
+    injection->queue.enqueue(injected{to, generation, nullptr, nullptr});
+    injection->pending.fetch_add(1, std::memory_order_release);
+    { std::lock_guard lock(injection->mutex); }
+    injection->wake.notify_one();
+}
+
+void core::inject_publish(std::string_view topic, envelope* e) {
+    std::unique_ptr<std::string> name;
+    try {
+        name = std::make_unique<std::string>(topic);
+        injection->queue.enqueue(injected{nullptr, 0, e, name.get()});
+    } catch (...) {
+        free_unpooled_envelope(e);
+        throw;
+    }
+    name.release();  // the queue owns it now
     injection->pending.fetch_add(1, std::memory_order_release);
     { std::lock_guard lock(injection->mutex); }
     injection->wake.notify_one();
@@ -174,7 +190,10 @@ void core::drain_injection() {
     while ((n = injection->queue.try_dequeue_bulk(batch, 64)) > 0) {
         injection->pending.fetch_sub(n, std::memory_order_relaxed);
         for (std::size_t i = 0; i < n; ++i) {
-            if (batch[i].message == nullptr) {
+            if (batch[i].topic != nullptr) {
+                const std::unique_ptr<std::string> topic(batch[i].topic);
+                fan_out(topics.subscribers(*topic), batch[i].message);
+            } else if (batch[i].message == nullptr) {
                 stop(batch[i].cell, batch[i].generation);
             } else {
                 deliver(batch[i].cell, batch[i].generation, batch[i].message);
@@ -281,6 +300,7 @@ void core::terminate(context* c, exit_kind_internal kind, std::exception_ptr err
     if (c->handle_) std::exchange(c->handle_, nullptr).destroy();  // locals' destructors run here
     if (c->current_request_ != 0) abandon_request(c, "ended");
     c->disarm_timer();
+    if (!topics.empty()) topics.unsubscribe_all(c);  // no dead letters from topics after the end
     if (c->reply_ != nullptr) free_envelope(envelopes, std::exchange(c->reply_, nullptr));
     delete std::exchange(c->holder_, nullptr);
     if (c->name_ != nullptr) {
@@ -409,6 +429,7 @@ std::size_t core::shutdown() {
     while ((n = injection->queue.try_dequeue_bulk(batch, 64)) > 0) {
         injection->pending.fetch_sub(n, std::memory_order_relaxed);
         for (std::size_t i = 0; i < n; ++i) {
+            delete batch[i].topic;
             if (batch[i].message != nullptr) {
                 ++queued;
                 free_envelope(envelopes, batch[i].message);
@@ -549,6 +570,8 @@ runtime_stats runtime::stats() const noexcept {
     s.failed = core_->failed.load(std::memory_order_relaxed);
     s.actors = core_->alive.load(std::memory_order_relaxed);
     s.spawned = core_->spawned.load(std::memory_order_relaxed);
+    s.published = core_->published.load(std::memory_order_relaxed);
+    s.unheard = core_->unheard.load(std::memory_order_relaxed);
     return s;
 }
 

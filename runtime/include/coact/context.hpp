@@ -108,6 +108,20 @@ class context {
     template <class Rep, class Period>
     [[nodiscard]] auto sleep(std::chrono::duration<Rep, Period> duration);
 
+    // --- pub/sub ---
+    /// Follows `topic` ("prices.aapl") or a pattern whose last segment is `*` ("prices.*": every
+    /// topic below "prices", "*": every topic). Returns false if already following exactly that.
+    /// Throws coact::bad_topic for an empty name or a misplaced `*`.
+    bool subscribe(std::string_view topic);
+    /// Stops following `topic` (as it was subscribed). Returns false if it was not followed.
+    bool unsubscribe(std::string_view topic);
+    /// Sends `message` to every actor following `topic` now (exact or by pattern), each once, in
+    /// publish order per publisher. One payload is shared by all of them: a subscriber that takes
+    /// it by const& reads the shared one; one that takes it by value gets its own copy. Returns
+    /// how many actors it went to; 0 is not an error (stats().unheard counts it).
+    template <class T>
+    std::size_t publish(std::string_view topic, T&& message);
+
     // --- other actors ---
     template <class First, class... Rest>
     coact::address spawn(First&& first, Rest&&... rest);

@@ -72,6 +72,12 @@ class no_reply : public error {
     using error::error;
 };
 
+/// subscribe/unsubscribe/publish with a topic name that is empty or misuses `*`.
+class bad_topic : public error {
+  public:
+    using error::error;
+};
+
 /// Thrown out of the pending co_yield by close(). Deliberately not a std::exception.
 struct generator_exit {
     [[nodiscard]] static const char* what() noexcept { return "coact::generator_exit"; }

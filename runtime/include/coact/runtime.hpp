@@ -62,6 +62,17 @@ class runtime {
                       make(std::forward<T>(message)));
     }
 
+    /// Publishes `message` to `topic` as context::publish does, from outside any actor. Like
+    /// send() it is queued (any thread): the topic's subscribers are the ones following it when
+    /// the scheduler takes the message from the queue (at once while run()/serve() runs, else at
+    /// the start of the next run()). Throws coact::bad_topic for an empty name or a pattern.
+    template <class T>
+    void publish(std::string_view topic, T&& message) {
+        detail::topic_table::check_publish_name(topic, "coact::runtime::publish");
+        core_->inject_publish(topic, detail::make_shared_envelope<detail::message_type_t<T>>(
+                                         nullptr, std::forward<T>(message)));
+    }
+
     /// Runs actors until none has a message or a pending timer, then returns. May be called again.
     void run();
     /// Runs actors until request_stop(), sleeping (no busy wait) while there is nothing to do.

@@ -26,6 +26,8 @@ struct runtime_stats {
     std::uint64_t failed = 0;        ///< actors ended by an exception
     std::uint64_t actors = 0;        ///< actors alive now
     std::uint64_t spawned = 0;       ///< actors spawned in all
+    std::uint64_t published = 0;     ///< publish() calls (each counted once, however many got it)
+    std::uint64_t unheard = 0;       ///< publish() calls that found no subscriber
 };
 
 }  // namespace coact

@@ -41,6 +41,18 @@ class deterministic {
         core().drain_injection();  // so that peek() sees it at once
     }
 
+    template <class T>
+    void publish(std::string_view topic, T&& message) {
+        rt_.publish(topic, std::forward<T>(message));
+        core().drain_injection();  // fanned out at once, so that peek() sees it
+    }
+
+    /// How many actors a publication to `topic` would reach now (patterns included).
+    [[nodiscard]] std::size_t subscribers(std::string_view topic) {
+        detail::topic_table::check_publish_name(topic, "coact::testing::deterministic::subscribers");
+        return core().topics.subscribers(topic).size();
+    }
+
     /// Runs one actor for one turn (at most one message). False if no actor could run.
     bool step() { return core().step(); }
 
@@ -73,7 +85,7 @@ class deterministic {
     [[nodiscard]] const T* peek(Target&& target) {
         detail::mailbox& box = detail_access::box(cell(std::forward<Target>(target)));
         if (box.empty() || !box.front()->holds<T>()) return nullptr;
-        return &box.front()->get<T>();
+        return &box.front()->view<T>();
     }
 
     [[nodiscard]] bool alive(std::string_view name) const { return static_cast<bool>(rt_.lookup(name)); }

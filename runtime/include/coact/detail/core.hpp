@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -39,6 +40,7 @@
 #include "coact/detail/ready_queue.hpp"
 #include "coact/detail/registry.hpp"
 #include "coact/detail/timer_queue.hpp"
+#include "coact/detail/topics.hpp"
 #include "coact/errors.hpp"
 #include "coact/runtime_options.hpp"
 
@@ -181,12 +183,36 @@ struct core {
         return detail_access::make(c, c->generation_);
     }
 
+    // --- pub/sub (scheduler thread) ---
+    /// Hands `original` (a shared envelope) to every subscriber: a clone each, the original to
+    /// the last one. Frees it if there is nobody. Returns how many got it.
+    std::size_t fan_out(std::span<const topic_table::subscriber> subs, envelope* original) {
+        bump(published);
+        if (subs.empty()) {
+            bump(unheard);
+            if (original != nullptr) free_envelope(envelopes, original);
+            return 0;
+        }
+        const std::size_t n = subs.size();
+        try {
+            for (std::size_t i = 0; i + 1 < n; ++i) {
+                deliver(subs[i].cell, subs[i].generation, clone_shared(envelopes, original));
+            }
+        } catch (...) {
+            free_envelope(envelopes, original);
+            throw;
+        }
+        deliver(subs[n - 1].cell, subs[n - 1].generation, original);
+        return n;
+    }
+
     // --- out of line (runtime.cpp) ---
     void dead_letter(envelope* e) noexcept;
     void deliver_reply(context* to, envelope* e) noexcept;
     void abandon_request(context* c, const char* why) noexcept;
     void inject(context* to, std::uint32_t generation, envelope* e);
     void inject_stop(context* to, std::uint32_t generation);
+    void inject_publish(std::string_view topic, envelope* e);
     [[nodiscard]] std::pair<context*, std::uint32_t> resolve_shared(std::string_view name) const;
     void check_spawn_thread() const;
     context* acquire_cell();
@@ -238,6 +264,7 @@ struct core {
     envelope_pool envelopes;
     ready_queue<context*> ready;
     registry names;
+    topic_table topics;
     timer_queue timers;
     std::vector<std::unique_ptr<context[]>> chunks;
     context* free_cells = nullptr;
@@ -252,6 +279,8 @@ struct core {
     std::atomic<std::uint64_t> failed{0};
     std::atomic<std::uint64_t> alive{0};
     std::atomic<std::uint64_t> spawned{0};
+    std::atomic<std::uint64_t> published{0};
+    std::atomic<std::uint64_t> unheard{0};
 };
 
 /// Frees an envelope when the awaiter is done with it (also when a handler throws).
@@ -273,7 +302,7 @@ struct receive_awaiter : actor_awaiter {
     COACT_HOT T await_resume() {
         envelope_guard g(*self, self->take_message());
         if (!g.e->holds<T>()) [[unlikely]] self->throw_bad_message(g.e, type_name(typeid(T)));
-        return std::move(g.e->get<T>());
+        return g.e->take<T>();
     }
 };
 
@@ -301,9 +330,19 @@ struct handlers_awaiter : actor_awaiter {
             ((expected += (expected.empty() ? "" : " or "), expected += type_name(typeid(handler_arg_t<H>))), ...);
             self->throw_bad_message(e, expected);
         } else {
-            using arg = handler_arg_t<std::tuple_element_t<I, std::tuple<H...>>>;
-            if (e->holds<arg>()) return std::invoke(std::get<I>(handlers), std::move(e->get<arg>()));
-            return dispatch<I + 1>(e);
+            using handler = std::tuple_element_t<I, std::tuple<H...>>;
+            using arg = handler_arg_t<handler>;
+            using param = handler_param_t<handler>;
+            static_assert(!std::is_lvalue_reference_v<param> || std::is_const_v<std::remove_reference_t<param>>,
+                          "coact::receive(handlers...): a handler takes its message by value, by const& "
+                          "or by &&, not by non-const & (the message may be shared with other subscribers)");
+            if (!e->holds<arg>()) return dispatch<I + 1>(e);
+            if constexpr (std::is_lvalue_reference_v<param>) {
+                return std::invoke(std::get<I>(handlers), e->view<arg>());  // never copied
+            } else {
+                if (e->ops->shared) [[unlikely]] return std::invoke(std::get<I>(handlers), e->take<arg>());
+                return std::invoke(std::get<I>(handlers), std::move(e->get<arg>()));
+            }
         }
     }
 };
@@ -332,7 +371,7 @@ struct receive_for_awaiter : actor_awaiter {
         if (self->box_.empty() && !self->stop_requested_) return std::nullopt;  // zero timeout
         envelope_guard g(*self, self->take_message());
         if (!g.e->holds<T>()) [[unlikely]] self->throw_bad_message(g.e, type_name(typeid(T)));
-        return std::optional<T>(std::move(g.e->get<T>()));
+        return std::optional<T>(g.e->take<T>());
     }
 };
 
@@ -525,6 +564,26 @@ void context::send_after(std::chrono::duration<Rep, Period> delay, std::string_v
 template <class Rep, class Period>
 auto context::sleep(std::chrono::duration<Rep, Period> duration) {
     return detail::sleep_awaiter{{}, this, std::chrono::duration_cast<detail::clock::duration>(duration)};
+}
+
+inline bool context::subscribe(std::string_view topic) {
+    detail::topic_table::check_subscribe_name(topic, "coact::context::subscribe");
+    return core_->topics.subscribe(this, generation_, topic);
+}
+
+inline bool context::unsubscribe(std::string_view topic) {
+    detail::topic_table::check_subscribe_name(topic, "coact::context::unsubscribe");
+    return core_->topics.unsubscribe(this, topic);
+}
+
+template <class T>
+std::size_t context::publish(std::string_view topic, T&& message) {
+    detail::topic_table::check_publish_name(topic, "coact::context::publish");
+    const auto subs = core_->topics.subscribers(topic);
+    if (subs.empty()) return core_->fan_out(subs, nullptr);  // counted; no payload is made
+    detail::envelope* e = detail::make_shared_envelope<detail::message_type_t<T>>(
+        &core_->envelopes, std::forward<T>(message), this, generation_);
+    return core_->fan_out(subs, e);
 }
 
 template <class First, class... Rest>

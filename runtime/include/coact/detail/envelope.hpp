@@ -7,6 +7,7 @@
 // free_envelope(), which destroys the payload.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -18,6 +19,11 @@
 namespace coact {
 class context;
 }  // namespace coact
+
+namespace coact::detail {
+/// take() of a move-only payload that other subscribers still share (it cannot be copied).
+[[noreturn]] void throw_shared_move_only(const std::type_info& type);
+}  // namespace coact::detail
 
 /// For the few functions on the per-message path that g++ would otherwise leave out of line in a
 /// coroutine body (measured: ~15% of the instructions of a ping-pong message).
@@ -32,11 +38,34 @@ inline constexpr bool stored_inline = sizeof(T) <= inline_capacity &&
                                       alignof(T) <= alignof(std::max_align_t) &&
                                       std::is_nothrow_move_constructible_v<T>;
 
-/// What the runtime knows about a payload type without templates: its name and its destructor.
+/// What the runtime knows about a payload type without templates: its name, its destructor and
+/// whether the storage holds a shared (published) payload rather than the envelope's own.
 struct type_ops {
     const std::type_info* type;
     void (*destroy)(void* storage) noexcept;
+    bool shared = false;
 };
+
+/// One published payload shared by every subscriber's envelope (pub/sub fan-out): the envelopes
+/// hold a pointer to it and the last one to go deletes it. The count is atomic so that a later
+/// multi-threaded scheduler can share payloads across threads as they are.
+struct shared_payload {
+    std::atomic<std::uint32_t> refs{1};
+};
+
+template <class T>
+struct shared_payload_of final : shared_payload {
+    template <class U>
+    explicit shared_payload_of(U&& v) : value(std::forward<U>(v)) {}
+    T value;
+};
+
+[[nodiscard]] inline shared_payload* shared_in(void* storage) noexcept {
+    return *std::launder(static_cast<shared_payload**>(storage));
+}
+[[nodiscard]] inline const shared_payload* shared_in(const void* storage) noexcept {
+    return *std::launder(static_cast<shared_payload* const*>(storage));
+}
 
 template <class T>
 struct ops_of {
@@ -50,6 +79,17 @@ struct ops_of {
     // Trivially destructible inline payloads need no call at all.
     static constexpr type_ops value{
         &typeid(T), stored_inline<T> && std::is_trivially_destructible_v<T> ? nullptr : &destroy};
+};
+
+template <class T>
+struct shared_ops_of {
+    static void destroy(void* storage) noexcept {
+        shared_payload* p = shared_in(storage);
+        if (p->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+            delete static_cast<shared_payload_of<T>*>(p);
+        }
+    }
+    static constexpr type_ops value{&typeid(T), &destroy, true};
 };
 
 enum class envelope_kind : std::uint8_t {
@@ -74,12 +114,40 @@ struct envelope {
         return ops == &ops_of<T>::value || (ops != nullptr && *ops->type == typeid(T));
     }
 
+    /// The envelope's own payload (not for shared payloads: see take() and view()).
     template <class T>
     [[nodiscard]] T& get() noexcept {
         if constexpr (stored_inline<T>) {
             return *std::launder(reinterpret_cast<T*>(storage));
         } else {
             return **std::launder(reinterpret_cast<T**>(storage));
+        }
+    }
+
+    /// The payload as a value for the receiver: moved out of the envelope, or, for a payload
+    /// shared with other subscribers, copied (moved only if this envelope holds the last reference).
+    template <class T>
+    [[nodiscard]] COACT_HOT T take() {
+        if (ops->shared) [[unlikely]] return take_shared<T>();
+        return std::move(get<T>());
+    }
+
+    /// The payload, read-only and never copied.
+    template <class T>
+    [[nodiscard]] const T& view() noexcept {
+        if (ops->shared) [[unlikely]] return static_cast<const shared_payload_of<T>*>(shared_in(storage))->value;
+        return get<T>();
+    }
+
+  private:
+    template <class T>
+    [[nodiscard]] T take_shared() {
+        auto* p = static_cast<shared_payload_of<T>*>(shared_in(storage));
+        if (p->refs.load(std::memory_order_acquire) == 1) return std::move(p->value);
+        if constexpr (std::is_copy_constructible_v<T>) {
+            return p->value;  // copy on write: others still read it
+        } else {
+            throw_shared_move_only(*ops->type);
         }
     }
 };
@@ -162,10 +230,53 @@ template <class T, class U>
     return e;
 }
 
+/// Makes an envelope holding a new shared payload (reference count 1) built from `value`: the
+/// original of a publication, cloned once per subscriber by clone_shared().
+template <class T, class U>
+[[nodiscard]] envelope* make_shared_envelope(envelope_pool* pool, U&& value, context* sender = nullptr,
+                                             std::uint32_t sender_generation = 0) {
+    auto* payload = new shared_payload_of<T>(std::forward<U>(value));
+    void* block = nullptr;
+    try {
+        block = pool != nullptr ? pool->allocate() : ::operator new(sizeof(envelope));
+    } catch (...) {
+        delete payload;
+        throw;
+    }
+    auto* e = ::new (block) envelope;
+    e->sender = sender;
+    e->sender_generation = sender_generation;
+    e->kind = envelope_kind::plain;
+    e->request = 0;
+    ::new (static_cast<void*>(e->storage)) shared_payload*(payload);
+    e->ops = &shared_ops_of<T>::value;
+    return e;
+}
+
+/// Another envelope for the shared payload of `original` (one more reference, no copy).
+[[nodiscard]] inline envelope* clone_shared(envelope_pool& pool, const envelope* original) {
+    auto* e = ::new (pool.allocate()) envelope;
+    e->ops = original->ops;
+    e->sender = original->sender;
+    e->sender_generation = original->sender_generation;
+    e->kind = original->kind;
+    e->request = original->request;
+    shared_payload* p = *std::launder(reinterpret_cast<shared_payload* const*>(original->storage));
+    p->refs.fetch_add(1, std::memory_order_relaxed);
+    ::new (static_cast<void*>(e->storage)) shared_payload*(p);
+    return e;
+}
+
 /// Destroys the payload and returns the envelope to `pool`.
 inline void free_envelope(envelope_pool& pool, envelope* e) noexcept {
     if (e->ops->destroy != nullptr) e->ops->destroy(e->storage);
     pool.deallocate(e);
+}
+
+/// Destroys the payload of an envelope made without a pool and frees it (any thread).
+inline void free_unpooled_envelope(envelope* e) noexcept {
+    if (e->ops->destroy != nullptr) e->ops->destroy(e->storage);
+    ::operator delete(e);
 }
 
 /// Readable name of a type ("std::string", not "NSt7__cxx1112basic_string...").

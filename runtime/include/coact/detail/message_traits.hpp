@@ -34,6 +34,7 @@ struct handler_traits : handler_traits<decltype(&F::operator())> {};
 template <class R, class A>
 struct handler_traits<R (*)(A)> {
     using arg = std::remove_cvref_t<A>;
+    using param = A;
     using result = R;
 };
 template <class R, class C, class A>
@@ -49,6 +50,8 @@ struct handler_traits<R (*)(A) noexcept> : handler_traits<R (*)(A)> {};
 
 template <class F>
 using handler_arg_t = typename handler_traits<std::remove_cvref_t<F>>::arg;
+template <class F>
+using handler_param_t = typename handler_traits<std::remove_cvref_t<F>>::param;
 template <class F>
 using handler_result_t = typename handler_traits<std::remove_cvref_t<F>>::result;
 
