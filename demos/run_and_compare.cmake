@@ -1,9 +1,11 @@
 # run_and_compare.cmake — runs a program with a file on its stdin and checks that its stdout is
 # exactly an expected file. The demo tests use it (coact_demo_test in demos/CMakeLists.txt).
 #
-#   cmake -DEXPECTED=<file> [-DINPUT=<file>] [-DACTUAL=<file>] -P run_and_compare.cmake \
-#         -- <program> [<arg>...]
+#   cmake -DEXPECTED=<file> [-DINPUT=<file>] [-DACTUAL=<file>] [-DMASK=<regex>] \
+#         -P run_and_compare.cmake -- <program> [<arg>...]
 #
+# MASK: every match of the regular expression in the output is replaced by "<masked>" before the
+# comparison (for a timing that differs from run to run).
 # INPUT defaults to /dev/null. The program's stdout is written to ACTUAL (default:
 # <name of EXPECTED>.actual in the working directory), so that a changed output can be inspected, or accepted by copying it over
 # EXPECTED. The script fails (exit status 1) if the program cannot be run, exits non-zero, or
@@ -44,6 +46,9 @@ execute_process(COMMAND ${command}
                 OUTPUT_VARIABLE actual
                 ERROR_VARIABLE errors
                 RESULT_VARIABLE status)
+if(DEFINED MASK AND NOT MASK STREQUAL "")
+  string(REGEX REPLACE "${MASK}" "<masked>" actual "${actual}")
+endif()
 file(WRITE "${ACTUAL}" "${actual}")
 if(NOT status EQUAL 0)
   message(NOTICE "run_and_compare: `${shown_command} < ${INPUT}` failed (${status}); "
