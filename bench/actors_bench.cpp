@@ -10,6 +10,10 @@
 //   threadring             503 actors in a ring (wired by sending each its successor's address)
 //   counting               a producer sends N ints to a counter, then asks it for the sum
 //   fjthrput               N messages from outside (rt.send) to each of K actors
+//   fanout/small/S         1 publisher, S subscribers to one topic, 8-byte payloads (int64)
+//   fanout/large/S         the same with 4 KiB payloads: one shared payload per publication
+//   fanout/by_send/large/S the same 4 KiB to each of the S actors by send() (a copy each): what
+//                          sharing the payload saves
 //   reference/spawn        create N bare coroutines, resume each to its first co_await, destroy
 //   spawn                  spawn N actors that wait in receive, run() so all start, shutdown()
 // Every benchmark reports items/s (messages, or actors created) per second of CPU time: the
@@ -25,7 +29,9 @@
 // under 256 bytes per idle actor.
 #include <malloc.h>
 
+#include <array>
 #include <coroutine>
+#include <type_traits>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -270,6 +276,91 @@ void fjthrput(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(messages));
 }
 
+// --- fanout: one publisher, S subscribers; an item is one delivery ---
+
+constexpr int publications_per_round = 16;
+using page = std::array<unsigned char, 4096>;
+
+template <class Payload>
+coact::actor fanout_subscriber(coact::context& self) {
+    self.subscribe("bench.fanout");
+    for (;;) {
+        co_await self.receive([](const Payload& p) {
+            if constexpr (std::is_integral_v<Payload>) {
+                benchmark::DoNotOptimize(p);
+            } else {
+                benchmark::DoNotOptimize(p[0]);
+            }
+        });
+    }
+}
+
+template <class Payload>
+Payload make_payload(int i) {
+    if constexpr (std::is_integral_v<Payload>) {
+        return static_cast<Payload>(i);
+    } else {
+        Payload p;
+        p.fill(static_cast<unsigned char>(i));
+        return p;
+    }
+}
+
+template <class Payload>
+coact::actor fanout_publisher(coact::context& self) {
+    for (;;) {
+        const int n = co_await self.receive<int>();
+        for (int i = 0; i < n; ++i) self.publish("bench.fanout", make_payload<Payload>(i));
+    }
+}
+
+// The same deliveries by send(): every subscriber gets its own copy of the payload.
+coact::actor send_to_all_publisher(coact::context& self, std::vector<coact::address> targets) {
+    for (;;) {
+        const int n = co_await self.receive<int>();
+        for (int i = 0; i < n; ++i) {
+            const page p = make_payload<page>(i);
+            for (const coact::address& t : targets) self.send(t, p);
+        }
+    }
+}
+
+template <class Payload>
+void run_fanout(benchmark::State& state, coact::runtime& rt, coact::address publisher, std::uint64_t subscribers) {
+    rt.send(publisher, publications_per_round);  // warm-up
+    rt.run();
+    const std::uint64_t before = delivered(rt);
+    for (auto _ : state) {
+        rt.send(publisher, publications_per_round);
+        rt.run();
+    }
+    // Each round: the publisher's own message plus one delivery per subscriber and publication.
+    const std::uint64_t messages = delivered(rt) - before - state.iterations();
+    expect(state, messages == subscribers * publications_per_round * state.iterations(), "wrong delivery count");
+    expect(state, rt.stats().dead_letters == 0, "dead letters");
+    state.SetItemsProcessed(static_cast<std::int64_t>(messages));
+}
+
+template <class Payload>
+void fanout(benchmark::State& state) {
+    const auto subscribers = static_cast<std::uint64_t>(state.range(0));
+    coact::runtime rt;
+    for (std::uint64_t k = 0; k < subscribers; ++k) rt.spawn(fanout_subscriber<Payload>);
+    const coact::address publisher = rt.spawn(fanout_publisher<Payload>);
+    rt.run();  // every subscriber has subscribed
+    run_fanout<Payload>(state, rt, publisher, subscribers);
+}
+
+void fanout_by_send(benchmark::State& state) {
+    const auto subscribers = static_cast<std::uint64_t>(state.range(0));
+    coact::runtime rt;
+    std::vector<coact::address> targets;
+    for (std::uint64_t k = 0; k < subscribers; ++k) targets.push_back(rt.spawn(fanout_subscriber<page>));
+    const coact::address publisher = rt.spawn(send_to_all_publisher, targets);
+    rt.run();
+    run_fanout<page>(state, rt, publisher, subscribers);
+}
+
 coact::actor idle(coact::context& self) {
     for (;;) {
         const int n = co_await self.receive<int>();
@@ -308,6 +399,9 @@ BENCHMARK(reference_threadring)->Name("reference/threadring")->Arg(1 << 20);
 BENCHMARK(threadring)->Name("threadring")->Arg(1 << 20);
 BENCHMARK(counting)->Name("counting")->Arg(1 << 18);
 BENCHMARK(fjthrput)->Name("fjthrput")->Args({60, 1 << 12});
+BENCHMARK(fanout<std::int64_t>)->Name("fanout/small")->Arg(1000);
+BENCHMARK(fanout<page>)->Name("fanout/large")->Arg(1000);
+BENCHMARK(fanout_by_send)->Name("fanout/by_send/large")->Arg(1000);
 BENCHMARK(reference_spawn)->Name("reference/spawn")->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(spawn)->Name("spawn")->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 

@@ -194,11 +194,15 @@ struct core {
             return 0;
         }
         const std::size_t n = subs.size();
+        // The payload is not visible to anyone else yet: take every reference up front.
+        add_shared_references(original, static_cast<std::uint32_t>(n - 1));
+        std::size_t i = 0;
         try {
-            for (std::size_t i = 0; i + 1 < n; ++i) {
+            for (; i + 1 < n; ++i) {
                 deliver(subs[i].cell, subs[i].generation, clone_shared(envelopes, original));
             }
-        } catch (...) {
+        } catch (...) {  // out of memory: the references not handed out go back, then the original
+            drop_shared_references(original, static_cast<std::uint32_t>(n - 1 - i));
             free_envelope(envelopes, original);
             throw;
         }

@@ -176,7 +176,8 @@ class envelope_pool {
 #ifndef COACT_DETAIL_NO_ENVELOPE_POOL
         if (head_ != nullptr) [[likely]] {
             --count_;
-            return std::exchange(head_, head_->next);
+            envelope* e = std::exchange(head_, head_->next);
+            return e;
         }
 #endif
         return ::operator new(sizeof(envelope));
@@ -253,7 +254,14 @@ template <class T, class U>
     return e;
 }
 
-/// Another envelope for the shared payload of `original` (one more reference, no copy).
+/// Gives the shared payload of `original` `extra` more references at once, before clone_shared()
+/// hands them out (one atomic operation per publication, not one per subscriber).
+inline void add_shared_references(envelope* original, std::uint32_t extra) noexcept {
+    shared_in(original->storage)->refs.fetch_add(extra, std::memory_order_relaxed);
+}
+
+/// Another envelope for the shared payload of `original`, taking one of the references that
+/// add_shared_references() made (no copy of the payload, no atomic operation).
 [[nodiscard]] inline envelope* clone_shared(envelope_pool& pool, const envelope* original) {
     auto* e = ::new (pool.allocate()) envelope;
     e->ops = original->ops;
@@ -261,10 +269,13 @@ template <class T, class U>
     e->sender_generation = original->sender_generation;
     e->kind = original->kind;
     e->request = original->request;
-    shared_payload* p = *std::launder(reinterpret_cast<shared_payload* const*>(original->storage));
-    p->refs.fetch_add(1, std::memory_order_relaxed);
-    ::new (static_cast<void*>(e->storage)) shared_payload*(p);
+    ::new (static_cast<void*>(e->storage)) shared_payload*(const_cast<shared_payload*>(shared_in(original->storage)));
     return e;
+}
+
+/// Gives back `n` references that add_shared_references() made but no envelope took.
+inline void drop_shared_references(envelope* original, std::uint32_t n) noexcept {
+    shared_in(original->storage)->refs.fetch_sub(n, std::memory_order_relaxed);
 }
 
 /// Destroys the payload and returns the envelope to `pool`.
