@@ -12,8 +12,8 @@
 // runtime uses virtual time, so that millisecond passes the moment every subscriber has worked
 // through its mailbox: the sleep is the feed's flow control, and costs no real time.
 //
-//   build/release/demos/pubsub/pubsub                                  # 100,000 ticks, 8 subscribers
-//   build/release/demos/pubsub/pubsub --subscribers 1000 --ticks 10000 --quiet
+//   build/release/demos/pubsub/pubsub                                  # 100,000 ticks, 8
+//   subscribers build/release/demos/pubsub/pubsub --subscribers 1000 --ticks 10000 --quiet
 //
 // Exit status 2 for a bad command line.
 #include <array>
@@ -96,7 +96,8 @@ coact::actor tape(coact::context& self, bool quiet) {
         co_await self.receive(
             [&](const tick& t) {
                 if (++seen <= shown && !quiet) {
-                    std::cout << "tape: #" << t.seq << ' ' << stocks[t.stock].symbol << ' ' << price(t.cents) << '\n';
+                    std::cout << "tape: #" << t.seq << ' ' << stocks[t.stock].symbol << ' '
+                              << price(t.cents) << '\n';
                 }
             },
             [&](const close_of_day&) { open = false; });
@@ -120,8 +121,9 @@ coact::actor alerts(coact::context& self, bool quiet) {
                     if (++count <= shown && !quiet) {
                         char pct[16];
                         std::snprintf(pct, sizeof pct, "%.1f%%", 100.0 * (move < 0 ? -move : move));
-                        std::cout << "alert: #" << t.seq << ' ' << stocks[t.stock].symbol << ' ' << price(t.cents)
-                                  << " is " << pct << (move < 0 ? " below" : " above") << " its open "
+                        std::cout << "alert: #" << t.seq << ' ' << stocks[t.stock].symbol << ' '
+                                  << price(t.cents) << " is " << pct
+                                  << (move < 0 ? " below" : " above") << " its open "
                                   << price(stocks[t.stock].open_cents) << '\n';
                     }
                 } else if (alerted[t.stock] && move < 0.01 && move > -0.01) {
@@ -130,10 +132,12 @@ coact::actor alerts(coact::context& self, bool quiet) {
             },
             [&](const close_of_day&) { open = false; });
     }
-    if (!quiet) std::cout << "alerts: " << count << " alerts (" << std::min(count, shown) << " shown)\n";
+    if (!quiet)
+        std::cout << "alerts: " << count << " alerts (" << std::min(count, shown) << " shown)\n";
 }
 
-coact::actor moving_average(coact::context& self, std::size_t stock_index, std::size_t window, bool report) {
+coact::actor moving_average(coact::context& self, std::size_t stock_index, std::size_t window,
+                            bool report) {
     self.subscribe(stocks[stock_index].topic);
     self.subscribe("market.close");
     std::vector<std::int64_t> last(window, 0);  // a ring of the latest `window` prices
@@ -150,9 +154,11 @@ coact::actor moving_average(coact::context& self, std::size_t stock_index, std::
             [&](const close_of_day&) { open = false; });
     }
     if (!report) co_return;
-    const auto n = static_cast<std::int64_t>(std::min<std::size_t>(window, static_cast<std::size_t>(seen)));
+    const auto n =
+        static_cast<std::int64_t>(std::min<std::size_t>(window, static_cast<std::size_t>(seen)));
     std::cout << self.name() << ": " << stocks[stock_index].symbol << " over the last " << window
-              << " ticks: " << (n == 0 ? std::string("-") : price(sum / n)) << " (" << seen << " ticks seen)\n";
+              << " ticks: " << (n == 0 ? std::string("-") : price(sum / n)) << " (" << seen
+              << " ticks seen)\n";
 }
 
 // --- the command line ---
@@ -198,7 +204,8 @@ bool parse_number(int argc, char** argv, int& i, std::string_view name, Int low,
 }
 
 bool is_flag(std::string_view arg, std::string_view name) {
-    return arg == name || (arg.starts_with(name) && arg.size() > name.size() && arg[name.size()] == '=');
+    return arg == name ||
+           (arg.starts_with(name) && arg.size() > name.size() && arg[name.size()] == '=');
 }
 
 }  // namespace
@@ -214,15 +221,18 @@ int main(int argc, char** argv) {
             usage(std::cout);
             return 0;
         } else if (is_flag(arg, "--ticks")) {
-            if (!parse_number<std::int64_t>(argc, argv, i, "--ticks", 1, 100'000'000, opt.ticks, problem)) {
+            if (!parse_number<std::int64_t>(argc, argv, i, "--ticks", 1, 100'000'000, opt.ticks,
+                                            problem)) {
                 return usage_error(problem);
             }
         } else if (is_flag(arg, "--subscribers")) {
-            if (!parse_number<std::int64_t>(argc, argv, i, "--subscribers", 2, 100'000, opt.subscribers, problem)) {
+            if (!parse_number<std::int64_t>(argc, argv, i, "--subscribers", 2, 100'000,
+                                            opt.subscribers, problem)) {
                 return usage_error(problem);
             }
         } else if (is_flag(arg, "--seed")) {
-            if (!parse_number<std::uint64_t>(argc, argv, i, "--seed", 0, UINT64_MAX, opt.seed, problem)) {
+            if (!parse_number<std::uint64_t>(argc, argv, i, "--seed", 0, UINT64_MAX, opt.seed,
+                                             problem)) {
                 return usage_error(problem);
             }
         } else {
@@ -234,15 +244,16 @@ int main(int argc, char** argv) {
         // Virtual time: the feed's sleeps are market time, and cost nothing.
         coact::runtime rt{{.virtual_time = true}};
         constexpr std::int64_t averages_reported = 6;
-        std::cout << "market: " << stocks.size() << " stocks, " << opt.ticks << " ticks, seed " << opt.seed << ", "
-                  << opt.subscribers << " subscribers\n";
+        std::cout << "market: " << stocks.size() << " stocks, " << opt.ticks << " ticks, seed "
+                  << opt.seed << ", " << opt.subscribers << " subscribers\n";
 
         // Subscribers first: they subscribe in their first turn, before the feed's first turn.
         rt.spawn("tape", tape, opt.quiet);
         rt.spawn("alerts", alerts, opt.quiet);
         for (std::int64_t k = 0; k < opt.subscribers - 2; ++k) {
             const auto index = static_cast<std::size_t>(k);
-            const std::size_t window = 10 * (1 + index / stocks.size());  // 10, 10, 10, 20, 20, 20, ...
+            const std::size_t window =
+                10 * (1 + index / stocks.size());  // 10, 10, 10, 20, 20, 20, ...
             rt.spawn("avg." + std::to_string(k + 1), moving_average, index % stocks.size(), window,
                      !opt.quiet && k < averages_reported);
         }
@@ -254,17 +265,20 @@ int main(int argc, char** argv) {
 
         const coact::runtime_stats stats = rt.stats();
         if (!opt.quiet && opt.subscribers - 2 > averages_reported) {
-            std::cout << "... and " << opt.subscribers - 2 - averages_reported << " more moving averages\n";
+            std::cout << "... and " << opt.subscribers - 2 - averages_reported
+                      << " more moving averages\n";
         }
         std::cout << "published: " << stats.published << ", delivered: " << stats.delivered
-                  << ", dead letters: " << stats.dead_letters << ", failed: " << stats.failed << '\n';
+                  << ", dead letters: " << stats.dead_letters << ", failed: " << stats.failed
+                  << '\n';
         const double seconds = elapsed.count();
         char line[160];
         std::snprintf(line, sizeof line, "throughput: %.3f s, %.0f deliveries/s\n", seconds,
                       seconds > 0 ? static_cast<double>(stats.delivered) / seconds : 0.0);
         std::cout << line;
         if (stats.failed != 0 || stats.dead_letters != 0 || stats.actors != 0) {
-            std::cerr << "pubsub: the run did not end cleanly (" << stats.actors << " actors left)\n";
+            std::cerr << "pubsub: the run did not end cleanly (" << stats.actors
+                      << " actors left)\n";
             return 1;
         }
         return 0;

@@ -144,7 +144,8 @@ std::span<const topic_table::subscriber> topic_table::subscribers(std::string_vi
         key_.push_back('*');
         if (auto it = topics_.find(key_); it != topics_.end()) add_matches(it->second.get());
     }
-    if (auto it = topics_.find(std::string_view("*")); it != topics_.end()) add_matches(it->second.get());
+    if (auto it = topics_.find(std::string_view("*")); it != topics_.end())
+        add_matches(it->second.get());
     return scratch_;
 }
 

@@ -152,7 +152,8 @@ TEST_CASE("a subscriber that has unsubscribed keeps what was published before", 
     CHECK(got == std::vector<int>{1, 2});
 }
 
-TEST_CASE("actors that end are unsubscribed: no dead letters from a topic afterwards", "[actor][pubsub]") {
+TEST_CASE("actors that end are unsubscribed: no dead letters from a topic afterwards",
+          "[actor][pubsub]") {
     coact::runtime rt;
     rt.spawn("returns", [](coact::context& self) -> coact::actor {
         self.subscribe("t");
@@ -222,10 +223,11 @@ TEST_CASE("the publisher is the sender of a publication; rt.publish has none", "
         }
     });
     rt.run();
-    const coact::address publisher = rt.spawn("publisher", [](coact::context& self) -> coact::actor {
-        self.publish("t", 1);
-        co_return;
-    });
+    const coact::address publisher =
+        rt.spawn("publisher", [](coact::context& self) -> coact::actor {
+            self.publish("t", 1);
+            co_return;
+        });
     rt.run();
     rt.publish("t", 2);
     rt.run();
@@ -246,7 +248,8 @@ TEST_CASE("an actor may follow the topic it publishes to", "[actor][pubsub]") {
     CHECK(got == std::vector<int>{7});
 }
 
-TEST_CASE("patterns: a trailing * follows every topic below it, each subscriber once", "[actor][pubsub]") {
+TEST_CASE("patterns: a trailing * follows every topic below it, each subscriber once",
+          "[actor][pubsub]") {
     coact::runtime rt;
     std::map<std::string, std::vector<int>> got;
     auto follow = [&](std::string name, std::vector<std::string> topics) {
@@ -280,7 +283,8 @@ TEST_CASE("bad topic names are refused with bad_topic naming the problem", "[act
     CHECK_THROWS_AS(rt.publish("", 1), coact::bad_topic);
     CHECK_THROWS_WITH(rt.publish("", 1), Catch::Contains("empty"));
     CHECK_THROWS_AS(rt.publish("prices.*", 1), coact::bad_topic);
-    CHECK_THROWS_WITH(rt.publish("prices.*", 1), Catch::Contains("\"prices.*\"") && Catch::Contains("pattern"));
+    CHECK_THROWS_WITH(rt.publish("prices.*", 1),
+                      Catch::Contains("\"prices.*\"") && Catch::Contains("pattern"));
 
     std::vector<std::string> errors;
     rt.spawn([&](coact::context& self) -> coact::actor {
@@ -356,7 +360,8 @@ TEST_CASE("a 1 MiB publication to 1,000 subscribers is copied once", "[actor][pu
         });
     }
     rt.spawn([&](coact::context& self) -> coact::actor {  // runs after the subscribers subscribed
-        CHECK(self.publish("blobs", counted_blob(mib, 'y')) == static_cast<std::size_t>(subscribers));
+        CHECK(self.publish("blobs", counted_blob(mib, 'y')) ==
+              static_cast<std::size_t>(subscribers));
         co_return;
     });
     counted_blob::copies = 0;
@@ -367,7 +372,8 @@ TEST_CASE("a 1 MiB publication to 1,000 subscribers is copied once", "[actor][pu
     CHECK(rt.stats().dead_letters == 0);
 }
 
-TEST_CASE("a subscriber taking a publication by value gets its own copy (copy on write)", "[actor][pubsub]") {
+TEST_CASE("a subscriber taking a publication by value gets its own copy (copy on write)",
+          "[actor][pubsub]") {
     coact::runtime rt{{.virtual_time = true}};
     std::vector<std::string> by_value;
     std::vector<std::string> by_ref;
@@ -390,7 +396,8 @@ TEST_CASE("a subscriber taking a publication by value gets its own copy (copy on
         self.subscribe("t");
         co_await self.receive<std::string>();  // "go", queued before the publication
         co_await self.sleep(1ms);              // so it reads after the others changed theirs
-        co_await self.receive([&](const counted_blob& b) { by_ref.emplace_back(b.bytes.begin(), b.bytes.end()); });
+        co_await self.receive(
+            [&](const counted_blob& b) { by_ref.emplace_back(b.bytes.begin(), b.bytes.end()); });
     });
     rt.run();
     counted_blob::copies = 0;
@@ -420,7 +427,8 @@ TEST_CASE("the last holder of a publication takes it without a copy", "[actor][p
     CHECK(counted_blob::copies == 2);  // the first two copy, the last one moves
 }
 
-TEST_CASE("move-only publications: by const& for many, by value for the last holder", "[actor][pubsub]") {
+TEST_CASE("move-only publications: by const& for many, by value for the last holder",
+          "[actor][pubsub]") {
     coact::runtime rt{{.virtual_time = true}};
     std::vector<int> seen;
     rt.spawn("reader", [&](coact::context& self) -> coact::actor {
@@ -478,7 +486,8 @@ TEST_CASE("queued publications are counted and freed at shutdown", "[actor][pubs
     // ASan/LSan: the payload and the topic string were freed.
 }
 
-TEST_CASE("rt.publish from another thread reaches subscribers while serve() runs", "[actor][pubsub][threads]") {
+TEST_CASE("rt.publish from another thread reaches subscribers while serve() runs",
+          "[actor][pubsub][threads]") {
     coact::runtime rt;
     std::atomic<int> sum{0};
     for (int i = 0; i < 4; ++i) {
@@ -509,7 +518,9 @@ TEST_CASE("the same pub/sub program gives the same order every time", "[actor][p
         for (int s = 0; s < 4; ++s) {
             rt.spawn([&log, s](coact::context& self) -> coact::actor {
                 self.subscribe(s % 2 == 0 ? "x.*" : "x.a");
-                for (;;) log.push_back(std::to_string(s) + ":" + std::to_string(co_await self.receive<int>()));
+                for (;;)
+                    log.push_back(std::to_string(s) + ":" +
+                                  std::to_string(co_await self.receive<int>()));
             });
         }
         rt.spawn([](coact::context& self) -> coact::actor {
