@@ -41,7 +41,7 @@ coact::actor listener(coact::context& self, std::string topic, std::vector<int>&
 
 }  // namespace
 
-TEST_CASE("every subscriber gets exactly one copy; others get none", "[actor][pubsub]") {
+TEST_CASE("every subscriber gets exactly one copy and other actors get none", "[actor][pubsub]") {
     coact::runtime rt;
     std::vector<int> a;
     std::vector<int> b;
@@ -212,7 +212,7 @@ TEST_CASE("publishing to a topic nobody follows is counted, not an error", "[act
     CHECK(rt.stats().failed == 0);
 }
 
-TEST_CASE("the publisher is the sender of a publication; rt.publish has none", "[actor][pubsub]") {
+TEST_CASE("the publisher is the sender of a publication, and rt.publish has no sender", "[actor][pubsub]") {
     coact::runtime rt;
     std::vector<coact::address> senders;
     rt.spawn("sub", [&](coact::context& self) -> coact::actor {
