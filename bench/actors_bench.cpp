@@ -10,6 +10,7 @@
 //   threadring             503 actors in a ring (wired by sending each its successor's address)
 //   counting               a producer sends N ints to a counter, then asks it for the sum
 //   fjthrput               N messages from outside (rt.send) to each of K actors
+//   reference/fanout/S     the loop delivering each of 16 ints to S bare coroutines
 //   fanout/small/S         1 publisher, S subscribers to one topic, 8-byte payloads (int64)
 //   fanout/large/S         the same with 4 KiB payloads: one shared payload per publication
 //   fanout/by_send/large/S the same 4 KiB to each of the S actors by send() (a copy each): what
@@ -25,8 +26,8 @@
 // report bytes_per_actor: the heap bytes in use while all N are alive and idle, minus those
 // before, over N (glibc's mallinfo2, so malloc's own per-block overhead is included).
 //
-// design.md's targets: pingpong and threadring >= 0.5x their reference, spawn >= 0.3x, and
-// under 256 bytes per idle actor.
+// design.md's targets: pingpong and threadring >= 0.5x their reference, fanout >= 0.3x,
+// spawn >= 0.3x, and under 256 bytes per idle actor.
 #include <malloc.h>
 
 #include <array>
@@ -341,6 +342,33 @@ void run_fanout(benchmark::State& state, coact::runtime& rt, coact::address publ
     state.SetItemsProcessed(static_cast<std::int64_t>(messages));
 }
 
+/// The hand-written fan-out: for each publication, one (subscriber, int) pair per subscriber on
+/// the deque, then the loop resumes each subscriber once per pair.
+void reference_fanout(benchmark::State& state) {
+    const auto subscribers = static_cast<std::size_t>(state.range(0));
+    reference::loop loop;
+    std::vector<reference::actor> actors;
+    std::vector<std::coroutine_handle<>> handles;
+    actors.reserve(subscribers);
+    for (std::size_t k = 0; k < subscribers; ++k) {
+        actors.push_back(reference_idle(loop));
+        handles.push_back(actors.back().handle());
+        actors.back().start();
+    }
+    auto round = [&] {
+        for (int i = 0; i < publications_per_round; ++i) {
+            for (const std::coroutine_handle<>& h : handles) loop.send(h, i);
+        }
+        return loop.run();
+    };
+    round();  // warm-up: the deque reaches its working size
+    long messages = 0;
+    for (auto _ : state) messages += round();
+    expect(state, messages == static_cast<long>(subscribers) * publications_per_round * state.iterations(),
+           "wrong delivery count");
+    state.SetItemsProcessed(messages);
+}
+
 template <class Payload>
 void fanout(benchmark::State& state) {
     const auto subscribers = static_cast<std::uint64_t>(state.range(0));
@@ -399,6 +427,7 @@ BENCHMARK(reference_threadring)->Name("reference/threadring")->Arg(1 << 20);
 BENCHMARK(threadring)->Name("threadring")->Arg(1 << 20);
 BENCHMARK(counting)->Name("counting")->Arg(1 << 18);
 BENCHMARK(fjthrput)->Name("fjthrput")->Args({60, 1 << 12});
+BENCHMARK(reference_fanout)->Name("reference/fanout")->Arg(1000);
 BENCHMARK(fanout<std::int64_t>)->Name("fanout/small")->Arg(1000);
 BENCHMARK(fanout<page>)->Name("fanout/large")->Arg(1000);
 BENCHMARK(fanout_by_send)->Name("fanout/by_send/large")->Arg(1000);

@@ -194,6 +194,10 @@ struct core {
             return 0;
         }
         const std::size_t n = subs.size();
+        // One thread runs every subscriber: reference updates need not be atomic. (A payload
+        // made by rt.publish on another thread came through the injection queue, which orders
+        // its construction before this.)
+        if (original->ops->single_threaded != nullptr) original->ops = original->ops->single_threaded;
         // The payload is not visible to anyone else yet: take every reference up front.
         add_shared_references(original, static_cast<std::uint32_t>(n - 1));
         std::size_t i = 0;
