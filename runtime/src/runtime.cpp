@@ -16,6 +16,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <new>
 #include <string>
 
 #include "coact/runtime.hpp"
@@ -155,33 +156,44 @@ std::pair<context*, std::uint32_t> core::resolve_shared(std::string_view name) c
     return found;
 }
 
+namespace {
+
+// Queues one item and wakes the scheduler; false if moodycamel could not allocate (then nothing
+// was queued, and the caller turns that into std::bad_alloc rather than dropping the item).
+bool enqueue_injected(injector& in, const injected& item) noexcept {
+    if (!in.queue.enqueue(item)) return false;
+    in.pending.fetch_add(1, std::memory_order_release);
+    { std::lock_guard lock(in.mutex); }  // pairs with the check-then-wait in run()
+    in.wake.notify_one();
+    return true;
+}
+
+}  // namespace
+
 void core::inject(context* to, std::uint32_t generation, envelope* e) {
-    injection->queue.enqueue(injected{to, generation, e, nullptr});
-    injection->pending.fetch_add(1, std::memory_order_release);
-    { std::lock_guard lock(injection->mutex); }  // pairs with the check-then-wait in run()
-    injection->wake.notify_one();
+    if (!enqueue_injected(*injection, injected{to, generation, e, nullptr})) {
+        free_unpooled_envelope(e);
+        throw std::bad_alloc();
+    }
 }
 
 void core::inject_stop(context* to, std::uint32_t generation) {
-    injection->queue.enqueue(injected{to, generation, nullptr, nullptr});
-    injection->pending.fetch_add(1, std::memory_order_release);
-    { std::lock_guard lock(injection->mutex); }
-    injection->wake.notify_one();
+    if (!enqueue_injected(*injection, injected{to, generation, nullptr, nullptr})) throw std::bad_alloc();
 }
 
 void core::inject_publish(std::string_view topic, envelope* e) {
     std::unique_ptr<std::string> name;
     try {
         name = std::make_unique<std::string>(topic);
-        injection->queue.enqueue(injected{nullptr, 0, e, name.get()});
     } catch (...) {
         free_unpooled_envelope(e);
         throw;
     }
+    if (!enqueue_injected(*injection, injected{nullptr, 0, e, name.get()})) {
+        free_unpooled_envelope(e);
+        throw std::bad_alloc();
+    }
     name.release();  // the queue owns it now
-    injection->pending.fetch_add(1, std::memory_order_release);
-    { std::lock_guard lock(injection->mutex); }
-    injection->wake.notify_one();
 }
 
 void core::drain_injection() {
