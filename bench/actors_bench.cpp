@@ -32,10 +32,10 @@
 
 #include <array>
 #include <coroutine>
-#include <type_traits>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -327,7 +327,8 @@ coact::actor send_to_all_publisher(coact::context& self, std::vector<coact::addr
 }
 
 template <class Payload>
-void run_fanout(benchmark::State& state, coact::runtime& rt, coact::address publisher, std::uint64_t subscribers) {
+void run_fanout(benchmark::State& state, coact::runtime& rt, coact::address publisher,
+                std::uint64_t subscribers) {
     rt.send(publisher, publications_per_round);  // warm-up
     rt.run();
     const std::uint64_t before = delivered(rt);
@@ -337,7 +338,8 @@ void run_fanout(benchmark::State& state, coact::runtime& rt, coact::address publ
     }
     // Each round: the publisher's own message plus one delivery per subscriber and publication.
     const std::uint64_t messages = delivered(rt) - before - state.iterations();
-    expect(state, messages == subscribers * publications_per_round * state.iterations(), "wrong delivery count");
+    expect(state, messages == subscribers * publications_per_round * state.iterations(),
+           "wrong delivery count");
     expect(state, rt.stats().dead_letters == 0, "dead letters");
     state.SetItemsProcessed(static_cast<std::int64_t>(messages));
 }
@@ -364,7 +366,8 @@ void reference_fanout(benchmark::State& state) {
     round();  // warm-up: the deque reaches its working size
     long messages = 0;
     for (auto _ : state) messages += round();
-    expect(state, messages == static_cast<long>(subscribers) * publications_per_round * state.iterations(),
+    expect(state,
+           messages == static_cast<long>(subscribers) * publications_per_round * state.iterations(),
            "wrong delivery count");
     state.SetItemsProcessed(messages);
 }
@@ -383,7 +386,8 @@ void fanout_by_send(benchmark::State& state) {
     const auto subscribers = static_cast<std::uint64_t>(state.range(0));
     coact::runtime rt;
     std::vector<coact::address> targets;
-    for (std::uint64_t k = 0; k < subscribers; ++k) targets.push_back(rt.spawn(fanout_subscriber<page>));
+    for (std::uint64_t k = 0; k < subscribers; ++k)
+        targets.push_back(rt.spawn(fanout_subscriber<page>));
     const coact::address publisher = rt.spawn(send_to_all_publisher, targets);
     rt.run();
     run_fanout<page>(state, rt, publisher, subscribers);

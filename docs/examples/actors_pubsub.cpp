@@ -1,5 +1,6 @@
 // Publish and subscribe: topics, patterns, rt.publish from outside, the shared payload, and the
-// automatic unsubscription of actors that end (docs/tutorial/02-actors.md, docs/concepts/actors.md).
+// automatic unsubscription of actors that end (docs/tutorial/02-actors.md,
+// docs/concepts/actors.md).
 #include <iostream>
 #include <string>
 #include <vector>
@@ -31,9 +32,8 @@ coact::actor ticker(coact::context& self) {
     self.subscribe("prices.*");
     int seen = 0;
     for (;;) {
-        co_await self.receive([&](const quote& q) {
-            std::cout << "ticker #" << ++seen << ": " << q.symbol << '\n';
-        });
+        co_await self.receive(
+            [&](const quote& q) { std::cout << "ticker #" << ++seen << ": " << q.symbol << '\n'; });
     }
 }
 // [/snippet:subscribers]

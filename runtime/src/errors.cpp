@@ -5,16 +5,19 @@
 namespace coact {
 
 not_started::not_started()
-    : error("coact::not_started: send() of a value to a just-created coroutine; "
-            "call next() first to run it to its first co_yield (or use coact::primed)") {}
+    : error(
+          "coact::not_started: send() of a value to a just-created coroutine; "
+          "call next() first to run it to its first co_yield (or use coact::primed)") {}
 
 already_running::already_running()
-    : error("coact::already_running: generator already executing (a coroutine was resumed "
-            "from inside its own body)") {}
+    : error(
+          "coact::already_running: generator already executing (a coroutine was resumed "
+          "from inside its own body)") {}
 
 ignored_exit::ignored_exit()
-    : error("coact::ignored_exit: coroutine ignored generator_exit (it yielded a value after "
-            "close() instead of returning)") {}
+    : error(
+          "coact::ignored_exit: coroutine ignored generator_exit (it yielded a value after "
+          "close() instead of returning)") {}
 
 name_taken::name_taken(std::string_view name)
     : error("coact::name_taken: an actor named '" + std::string(name) + "' is already running") {}

@@ -61,7 +61,9 @@ struct pool_drain {
 };
 thread_local pool_drain tls_drain;
 
-constexpr std::size_t size_class(std::size_t size) noexcept { return (size + granule - 1) / granule; }
+constexpr std::size_t size_class(std::size_t size) noexcept {
+    return (size + granule - 1) / granule;
+}
 
 }  // namespace
 
@@ -74,7 +76,7 @@ void* frame_alloc(std::size_t size) {
         --p.count[c];
         return b;
     }
-    return ::operator new(c * granule);
+    return ::operator new(c* granule);
 }
 
 void frame_free(void* block, std::size_t size) noexcept {

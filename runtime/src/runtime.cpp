@@ -11,7 +11,7 @@
 //        serve(): return when request_stop() was called;
 //      otherwise sleep on a condition variable until the next deadline or an injection
 //      (with virtual time, jump the clock to the next deadline instead).
-#include <concurrentqueue/concurrentqueue.h>
+#include "coact/runtime.hpp"
 
 #include <condition_variable>
 #include <cstdio>
@@ -19,7 +19,7 @@
 #include <new>
 #include <string>
 
-#include "coact/runtime.hpp"
+#include <concurrentqueue/concurrentqueue.h>
 
 namespace coact::detail {
 
@@ -123,8 +123,9 @@ bool core::on_scheduler_thread() const noexcept {
 
 void core::check_spawn_thread() const {
     if (!on_scheduler_thread()) {
-        throw error("coact::runtime::spawn: called from another thread while run() is active; "
-                    "spawn from inside an actor, or before run()");
+        throw error(
+            "coact::runtime::spawn: called from another thread while run() is active; "
+            "spawn from inside an actor, or before run()");
     }
 }
 
@@ -136,9 +137,10 @@ void core::enter_run() {
         return;
     }
     if (expected == std::this_thread::get_id()) {
-        throw error("coact::runtime::run: called from inside actor " +
-                    (running != nullptr ? describe(running) : std::string("code")) +
-                    " on the scheduler's own thread; an actor must not run the scheduler it runs on");
+        throw error(
+            "coact::runtime::run: called from inside actor " +
+            (running != nullptr ? describe(running) : std::string("code")) +
+            " on the scheduler's own thread; an actor must not run the scheduler it runs on");
     }
     throw error("coact::runtime::run: the scheduler is already running on another thread");
 }
@@ -178,7 +180,8 @@ void core::inject(context* to, std::uint32_t generation, envelope* e) {
 }
 
 void core::inject_stop(context* to, std::uint32_t generation) {
-    if (!enqueue_injected(*injection, injected{to, generation, nullptr, nullptr})) throw std::bad_alloc();
+    if (!enqueue_injected(*injection, injected{to, generation, nullptr, nullptr}))
+        throw std::bad_alloc();
 }
 
 void core::inject_publish(std::string_view topic, envelope* e) {
@@ -220,7 +223,8 @@ void core::dead_letter(envelope* e) noexcept {
     bump(dead_letters);
     if (e->kind == envelope_kind::ask && e->sender != nullptr) {
         try {
-            envelope* r = make_envelope<std::string>(&envelopes, 
+            envelope* r = make_envelope<std::string>(
+                &envelopes,
                 std::string("coact::no_reply: the asked actor had ended before it could reply"));
             r->kind = envelope_kind::no_reply;
             r->request = e->request;
@@ -247,8 +251,9 @@ void core::abandon_request(context* c, const char* why) noexcept {
     context* asker = detail_access::cell(c->sender_);
     if (asker == nullptr) return;
     try {
-        envelope* r = make_envelope<std::string>(&envelopes, "coact::no_reply: actor " + describe(c) + " " + why +
-                                                 " without replying to the ask");
+        envelope* r =
+            make_envelope<std::string>(&envelopes, "coact::no_reply: actor " + describe(c) + " " +
+                                                       why + " without replying to the ask");
         r->kind = envelope_kind::no_reply;
         r->request = request;
         r->sender = c;
@@ -263,16 +268,23 @@ void core::abandon_request(context* c, const char* why) noexcept {
 bool core::runnable_slow(const context* c) noexcept {
     if (c->stop_requested_ && !c->exit_delivered_) return true;
     switch (c->wait_) {
-        case wait_kind::start: return true;
-        case wait_kind::message: return !c->box_.empty();
-        case wait_kind::message_or_timer: return !c->box_.empty() || c->timed_out_;
-        case wait_kind::timer: return c->timed_out_;
-        case wait_kind::reply: return c->reply_ != nullptr;
+        case wait_kind::start:
+            return true;
+        case wait_kind::message:
+            return !c->box_.empty();
+        case wait_kind::message_or_timer:
+            return !c->box_.empty() || c->timed_out_;
+        case wait_kind::timer:
+            return c->timed_out_;
+        case wait_kind::reply:
+            return c->reply_ != nullptr;
     }
     return false;
 }
 
-void core::close_unstarted(context* c) noexcept { terminate(c, exit_kind_internal::closed, nullptr); }
+void core::close_unstarted(context* c) noexcept {
+    terminate(c, exit_kind_internal::closed, nullptr);
+}
 
 void core::after_last_turn(context* c) {
     if (c->handle_.done()) {
@@ -289,7 +301,8 @@ void core::after_last_turn(context* c) {
 void core::finish(context* c) {
     std::exception_ptr e = std::exchange(c->handle_.promise().exc_, nullptr);
     if (!e) {
-        terminate(c, c->exit_delivered_ ? exit_kind_internal::closed : exit_kind_internal::normal, nullptr);
+        terminate(c, c->exit_delivered_ ? exit_kind_internal::closed : exit_kind_internal::normal,
+                  nullptr);
         return;
     }
     bool is_exit = false;
@@ -299,13 +312,15 @@ void core::finish(context* c) {
         is_exit = true;
     } catch (...) {
     }
-    terminate(c, is_exit ? exit_kind_internal::closed : exit_kind_internal::failed, is_exit ? nullptr : e);
+    terminate(c, is_exit ? exit_kind_internal::closed : exit_kind_internal::failed,
+              is_exit ? nullptr : e);
 }
 
 void core::terminate(context* c, exit_kind_internal kind, std::exception_ptr error) noexcept {
     if (kind == exit_kind_internal::failed) {
         bump(failed);
-        const std::string line = "coact: actor " + describe(c) + " failed: " + what_of(error) + "\n";
+        const std::string line =
+            "coact: actor " + describe(c) + " failed: " + what_of(error) + "\n";
         std::fputs(line.c_str(), stderr);
     }
     c->run_ = run_state::running;  // deliveries during teardown must not schedule it
@@ -357,7 +372,8 @@ bool core::fire_due_timers() {
             continue;
         }
         context* c = e.cell;
-        if (c->generation_ != e.generation || !c->timer_pending_ || c->timer_token_ != e.token) continue;
+        if (c->generation_ != e.generation || !c->timer_pending_ || c->timer_token_ != e.token)
+            continue;
         c->timer_pending_ = false;
         timers.retire_one();
         c->timed_out_ = true;
@@ -368,7 +384,8 @@ bool core::fire_due_timers() {
 }
 
 void core::advance_time(clock::duration d) {
-    if (!virtual_time) throw error("coact: advance_time needs runtime_options{.virtual_time = true}");
+    if (!virtual_time)
+        throw error("coact: advance_time needs runtime_options{.virtual_time = true}");
     virtual_now += d;
     fire_due_timers();
 }
@@ -505,10 +522,11 @@ const char* type_name(const std::type_info& type) noexcept {
         auto it = cache.find(&type);
         if (it != cache.end()) return it->second.c_str();
         int status = 0;
-        std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status),
-                                                    std::free);
+        std::unique_ptr<char, void (*)(void*)> name(
+            abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
         std::string readable = status == 0 && name ? name.get() : type.name();
-        if (readable == "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >") {
+        if (readable ==
+            "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >") {
             readable = "std::string";
         }
         return cache.emplace(&type, std::move(readable)).first->second.c_str();
@@ -525,8 +543,9 @@ namespace coact {
 
 void context::throw_bad_message(const detail::envelope* e, std::string_view expected) const {
     const char* got = e->ops != nullptr ? detail::type_name(*e->ops->type) : "nothing";
-    throw bad_message("coact::bad_message: actor " + detail::describe(this) + " expected a message of type " +
-                      std::string(expected) + " but received " + got);
+    throw bad_message("coact::bad_message: actor " + detail::describe(this) +
+                      " expected a message of type " + std::string(expected) + " but received " +
+                      got);
 }
 
 bool context::stop(coact::address target) {

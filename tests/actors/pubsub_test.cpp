@@ -212,7 +212,8 @@ TEST_CASE("publishing to a topic nobody follows is counted, not an error", "[act
     CHECK(rt.stats().failed == 0);
 }
 
-TEST_CASE("the publisher is the sender of a publication, and rt.publish has no sender", "[actor][pubsub]") {
+TEST_CASE("the publisher is the sender of a publication, and rt.publish has no sender",
+          "[actor][pubsub]") {
     coact::runtime rt;
     std::vector<coact::address> senders;
     rt.spawn("sub", [&](coact::context& self) -> coact::actor {

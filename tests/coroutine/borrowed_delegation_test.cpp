@@ -1,16 +1,16 @@
 // Borrowed delegation: `co_yield coact::yield_from(sub)` of an lvalue coroutine drives it in
 // place, as Python's `yield from g` on a variable; it is left closed with its result() available,
 // and its owner gets it back (suspended) if the delegator is destroyed first.
-#include <catch2/catch.hpp>
-
-#include <coact/coact.hpp>
-
 #include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <coact/coact.hpp>
 
 namespace {
 
@@ -76,7 +76,8 @@ class stack_probe {
 coact::coroutine<int> owned_level(int depth, std::uintptr_t& deepest) {
     stack_probe probe(deepest);
     if (depth == 0) {
-        for (int i = 0; i < 3; ++i) co_yield i;  // bounded: an endless leaf trips clang -Winfinite-recursion
+        for (int i = 0; i < 3; ++i)
+            co_yield i;  // bounded: an endless leaf trips clang -Winfinite-recursion
     } else {
         co_yield coact::yield_from(owned_level(depth - 1, deepest));
     }
@@ -85,7 +86,8 @@ coact::coroutine<int> owned_level(int depth, std::uintptr_t& deepest) {
 coact::coroutine<int> borrowing_level(int depth, std::uintptr_t& deepest) {
     stack_probe probe(deepest);
     if (depth == 0) {
-        for (int i = 0; i < 3; ++i) co_yield i;  // bounded: an endless leaf trips clang -Winfinite-recursion
+        for (int i = 0; i < 3; ++i)
+            co_yield i;  // bounded: an endless leaf trips clang -Winfinite-recursion
     } else {
         auto sub = borrowing_level(depth - 1, deepest);
         co_yield coact::yield_from(sub);
@@ -107,8 +109,9 @@ std::uintptr_t stack_used_to_destroy(Make make) {
 
 }  // namespace
 
-TEST_CASE("yield_from of an lvalue coroutine drives it in place and leaves it closed with its result",
-          "[coroutine][delegation]") {
+TEST_CASE(
+    "yield_from of an lvalue coroutine drives it in place and leaves it closed with its result",
+    "[coroutine][delegation]") {
     log_t log;
     auto sub = summer(log, "sub");
     auto c = borrows_summer(sub);
@@ -136,8 +139,10 @@ TEST_CASE("the owner of a borrowed delegate cannot resume it while it is delegat
     CHECK(got[0] == 3);
 }
 
-TEST_CASE("destroying a delegator in the middle of a borrowed delegation leaves the delegate to its owner",
-          "[coroutine][delegation]") {
+TEST_CASE(
+    "destroying a delegator in the middle of a borrowed delegation leaves the delegate to its "
+    "owner",
+    "[coroutine][delegation]") {
     std::vector<std::optional<int>> got;
     auto sub = recorder(got);
     {
@@ -175,10 +180,11 @@ TEST_CASE("destroying a deep suspended delegation takes no native stack per leve
 // destroy_chain() detaches the borrowed delegate, then destroying the delegator's frame runs
 // ~coroutine() of its local `sub`, which calls destroy_chain() again, and so on. At depth 100,000
 // this overflows the stack (segfault in a g++ Debug build); here 2,000 levels only measure it.
-TEST_CASE("destroying a deep suspended chain of borrowed delegations takes no native stack per level",
-          "[coroutine][delegation][depth]") {
+TEST_CASE(
+    "destroying a deep suspended chain of borrowed delegations takes no native stack per level",
+    "[coroutine][delegation][depth]") {
     constexpr int depth = 2'000;
-    const std::uintptr_t used =
-        stack_used_to_destroy([](std::uintptr_t& deepest) { return borrowing_level(depth, deepest); });
+    const std::uintptr_t used = stack_used_to_destroy(
+        [](std::uintptr_t& deepest) { return borrowing_level(depth, deepest); });
     CHECK(used < 64 * 1024);
 }

@@ -2,14 +2,14 @@
 //
 // C++ forbids co_yield inside a catch block, so a body that "ignores" generator_exit sets a flag
 // in the handler and yields after it.
-#include <catch2/catch.hpp>
-
-#include <coact/coact.hpp>
-
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <coact/coact.hpp>
 
 #include "support/lifetime_probe.hpp"
 
@@ -83,8 +83,9 @@ coact::coroutine<int, int, int> returns_seven() {
 
 }  // namespace
 
-TEST_CASE("close throws generator_exit out of the pending co_yield and the body may clean up and return",
-          "[coroutine][close]") {
+TEST_CASE(
+    "close throws generator_exit out of the pending co_yield and the body may clean up and return",
+    "[coroutine][close]") {
     log_t log;
     int runs = 0;
     auto c = coact::primed(cleans_up(log, runs));
@@ -115,7 +116,8 @@ TEST_CASE("close of a body that rethrows generator_exit or does not catch it end
     }
 }
 
-TEST_CASE("close of a body that yields after generator_exit throws ignored_exit", "[coroutine][close]") {
+TEST_CASE("close of a body that yields after generator_exit throws ignored_exit",
+          "[coroutine][close]") {
     int exits = 0;
     int destroyed = 0;
     {
@@ -127,7 +129,8 @@ TEST_CASE("close of a body that yields after generator_exit throws ignored_exit"
     CHECK(destroyed == 1);
 }
 
-TEST_CASE("close of a created coroutine marks it closed without running the body", "[coroutine][close]") {
+TEST_CASE("close of a created coroutine marks it closed without running the body",
+          "[coroutine][close]") {
     log_t log;
     int runs = 0;
     auto c = cleans_up(log, runs);
@@ -160,8 +163,9 @@ TEST_CASE("destroying a suspended coroutine runs its locals' destructors without
     CHECK(log.empty());  // no generator_exit: the handler never ran
 }
 
-TEST_CASE("generator_exit is not a std::exception so catch of std::exception does not swallow a close",
-          "[coroutine][close]") {
+TEST_CASE(
+    "generator_exit is not a std::exception so catch of std::exception does not swallow a close",
+    "[coroutine][close]") {
     static_assert(!std::is_base_of_v<std::exception, coact::generator_exit>);
     int swallowed = 0;
     auto c = coact::primed(catches_std_exceptions(swallowed));

@@ -1,9 +1,5 @@
 // coact::coroutine<Yield, Send, Return>: next, send, state, result, primed, the error types,
 // and what happens when an exception escapes the body (contract §2).
-#include <catch2/catch.hpp>
-
-#include <coact/coact.hpp>
-
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -11,6 +7,10 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <coact/coact.hpp>
 
 #include "support/lifetime_probe.hpp"
 
@@ -73,10 +73,14 @@ coact::coroutine<int, int> picky() {
 }
 
 template <class C>
-concept can_send = requires(C& c) { c.send(1); };
+concept can_send = requires(C& c) {
+    c.send(1);
+};
 
 template <class C>
-concept has_result = requires(C& c) { c.result(); };
+concept has_result = requires(C& c) {
+    c.result();
+};
 
 }  // namespace
 
@@ -90,7 +94,8 @@ TEST_CASE("a created coroutine runs no code", "[coroutine]") {
     CHECK(runs == 0);  // not even when it is destroyed
 }
 
-TEST_CASE("next() runs the body to its first co_yield and returns the yielded value", "[coroutine]") {
+TEST_CASE("next() runs the body to its first co_yield and returns the yielded value",
+          "[coroutine]") {
     int runs = 0;
     auto c = summer(runs);
     CHECK(c.next() == 0);
@@ -112,7 +117,8 @@ TEST_CASE("send(v) makes the pending co_yield evaluate to v and next() to nullop
     CHECK(received[2] == "again");
 }
 
-TEST_CASE("send to a just-created coroutine throws not_started and it stays created", "[coroutine]") {
+TEST_CASE("send to a just-created coroutine throws not_started and it stays created",
+          "[coroutine]") {
     int runs = 0;
     auto c = summer(runs);
     CHECK_THROWS_AS(c.send(1), coact::not_started);
@@ -209,7 +215,8 @@ TEST_CASE("move-only values can be sent into and yielded out of a coroutine", "[
     CHECK_FALSE(out.next().has_value());
 }
 
-TEST_CASE("a moved-from coroutine is empty and closed and the moved-to one continues", "[coroutine]") {
+TEST_CASE("a moved-from coroutine is empty and closed and the moved-to one continues",
+          "[coroutine]") {
     int runs = 0;
     auto a = coact::primed(summer(runs));
     a.send(5);
@@ -234,12 +241,8 @@ TEST_CASE("an exception escaping the body propagates out of the call that resume
     REQUIRE(c.next() == 0);
     REQUIRE(c.send(5) == 1);
 
-    SECTION("out of next()") {
-        CHECK_THROWS_WITH(c.next(), "sent nothing");
-    }
-    SECTION("out of send()") {
-        CHECK_THROWS_AS(c.send(-1), std::invalid_argument);
-    }
+    SECTION("out of next()") { CHECK_THROWS_WITH(c.next(), "sent nothing"); }
+    SECTION("out of send()") { CHECK_THROWS_AS(c.send(-1), std::invalid_argument); }
     SECTION("out of raise()") {
         CHECK_THROWS_AS(c.raise(std::overflow_error("thrown in")), std::overflow_error);
     }
@@ -250,8 +253,9 @@ TEST_CASE("an exception escaping the body propagates out of the call that resume
     CHECK_FALSE(c.send(1).has_value());
 }
 
-TEST_CASE("coact errors derive from coact::error and std::runtime_error but generator_exit does not",
-          "[coroutine]") {
+TEST_CASE(
+    "coact errors derive from coact::error and std::runtime_error but generator_exit does not",
+    "[coroutine]") {
     static_assert(std::is_base_of_v<std::runtime_error, coact::error>);
     static_assert(std::is_base_of_v<coact::error, coact::not_started>);
     static_assert(std::is_base_of_v<coact::error, coact::already_running>);

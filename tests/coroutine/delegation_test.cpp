@@ -1,14 +1,14 @@
 // Delegation, Python's `yield from` (PEP 380): `R r = co_yield coact::yield_from(sub)`
 // (contract §2).
-#include <catch2/catch.hpp>
-
-#include <coact/coact.hpp>
-
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <coact/coact.hpp>
 
 #include "support/lifetime_probe.hpp"
 
@@ -116,7 +116,8 @@ channel catcher(bool throw_from_sub) {
 coact::coroutine<int> closing_level(log_t& log, int depth, bool inner_rethrows) {
     try {
         if (depth == 0) {
-            for (int i = 0; i < 3; ++i) co_yield i;  // bounded: an endless leaf trips clang -Winfinite-recursion
+            for (int i = 0; i < 3; ++i)
+                co_yield i;  // bounded: an endless leaf trips clang -Winfinite-recursion
         } else {
             co_yield coact::yield_from(closing_level(log, depth - 1, inner_rethrows));
         }
@@ -187,7 +188,8 @@ adder deep(int depth) {
 coact::coroutine<int> guarded_deep(int depth, int& destroyed) {
     lifetime_probe probe(destroyed);
     if (depth == 0) {
-        for (int i = 0; i < 3; ++i) co_yield i;  // bounded: an endless leaf trips clang -Winfinite-recursion
+        for (int i = 0; i < 3; ++i)
+            co_yield i;  // bounded: an endless leaf trips clang -Winfinite-recursion
     } else {
         co_yield coact::yield_from(guarded_deep(depth - 1, destroyed));
     }
@@ -196,7 +198,8 @@ coact::coroutine<int> guarded_deep(int depth, int& destroyed) {
 coact::coroutine<int> closing_deep(int depth, int& cleaned) {
     try {
         if (depth == 0) {
-            for (int i = 0; i < 3; ++i) co_yield i;  // bounded: an endless leaf trips clang -Winfinite-recursion
+            for (int i = 0; i < 3; ++i)
+                co_yield i;  // bounded: an endless leaf trips clang -Winfinite-recursion
         } else {
             co_yield coact::yield_from(closing_deep(depth - 1, cleaned));
         }
@@ -399,7 +402,8 @@ TEST_CASE("yield_from of an already primed coroutine continues it", "[coroutine]
     CHECK(got[1] == 5);
 }
 
-TEST_CASE("yield_from of a finished coroutine evaluates to its result at once", "[coroutine][delegation]") {
+TEST_CASE("yield_from of a finished coroutine evaluates to its result at once",
+          "[coroutine][delegation]") {
     log_t log;
     auto sub = coact::primed(summer(log, "sub"));
     sub.send(3);
@@ -409,7 +413,8 @@ TEST_CASE("yield_from of a finished coroutine evaluates to its result at once", 
     CHECK_FALSE(c.next().has_value());
 }
 
-TEST_CASE("a generator and a coroutine can delegate to each other", "[coroutine][delegation][generator]") {
+TEST_CASE("a generator and a coroutine can delegate to each other",
+          "[coroutine][delegation][generator]") {
     auto c = coroutine_over_generator();
     std::vector<int> from_coroutine;
     while (auto x = c.next()) from_coroutine.push_back(*x);

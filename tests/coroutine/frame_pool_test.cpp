@@ -1,10 +1,6 @@
 // Pooled frames: coroutine frames come from per-thread free lists up to 2 KiB and from the
 // system above that. Many short-lived coroutines, frames of every size, and frames freed on
 // another thread than the one that allocated them must all work.
-#include <catch2/catch.hpp>
-
-#include <coact/coact.hpp>
-
 #include <array>
 #include <cstddef>
 #include <numeric>
@@ -12,6 +8,10 @@
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <coact/coact.hpp>
 
 #include "support/lifetime_probe.hpp"
 
@@ -70,11 +70,12 @@ TEST_CASE("creating and destroying 10000 coroutines in a loop works", "[coroutin
     CHECK(destroyed == 2 * rounds);  // the never-started ones constructed no probe
 }
 
-TEST_CASE("frames larger than 2 KiB work and keep their locals across suspensions", "[coroutine][frame]") {
+TEST_CASE("frames larger than 2 KiB work and keep their locals across suspensions",
+          "[coroutine][frame]") {
     int destroyed = 0;
     auto c = coact::primed(big<4096>(destroyed));
     for (int i = 1; i <= 4096; ++i) c.send(1);  // fills the whole buffer with ones
-    CHECK(c.send(0) == 4097);                    // overwrites buffer[0]
+    CHECK(c.send(0) == 4097);                   // overwrites buffer[0]
     CHECK_FALSE(c.next().has_value());
     CHECK(c.result() == 4095);
     CHECK(destroyed == 1);

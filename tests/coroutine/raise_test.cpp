@@ -1,13 +1,13 @@
 // coroutine::raise(e), Python's g.throw(E): the exception comes out of the pending co_yield
 // (contract §2).
-#include <catch2/catch.hpp>
-
-#include <coact/coact.hpp>
-
 #include <exception>
 #include <optional>
 #include <stdexcept>
 #include <string>
+
+#include <catch2/catch.hpp>
+
+#include <coact/coact.hpp>
 
 namespace {
 
@@ -107,7 +107,8 @@ TEST_CASE("raise throws any object, not only a std::exception", "[coroutine][rai
     CHECK(c.state() == coact::state::closed);
 }
 
-TEST_CASE("raise returns nullopt when the body catches the exception and returns", "[coroutine][raise]") {
+TEST_CASE("raise returns nullopt when the body catches the exception and returns",
+          "[coroutine][raise]") {
     auto c = coact::primed(gives_up());
     CHECK_FALSE(c.raise(std::runtime_error("stop")).has_value());
     CHECK(c.state() == coact::state::closed);

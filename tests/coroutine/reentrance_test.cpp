@@ -1,13 +1,13 @@
 // Re-entrance: next/send/raise/close on a coroutine from inside its own body throw
 // coact::already_running ("generator already executing") and leave it running (contract §2).
-#include <catch2/catch.hpp>
-
-#include <coact/coact.hpp>
-
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <coact/coact.hpp>
 
 namespace {
 
@@ -21,10 +21,18 @@ self_ref reenters(self_ref*& self, reentry how, log_t& log) {
     co_yield 1;
     try {
         switch (how) {
-            case reentry::next: (void)self->next(); break;
-            case reentry::send: (void)self->send(10); break;
-            case reentry::raise: (void)self->raise(std::runtime_error("thrown into itself")); break;
-            case reentry::close: self->close(); break;
+            case reentry::next:
+                (void)self->next();
+                break;
+            case reentry::send:
+                (void)self->send(10);
+                break;
+            case reentry::raise:
+                (void)self->raise(std::runtime_error("thrown into itself"));
+                break;
+            case reentry::close:
+                self->close();
+                break;
         }
         log.emplace_back("no error");
     } catch (const coact::already_running& e) {
@@ -58,8 +66,9 @@ self_ref one_to_three() {
 
 }  // namespace
 
-TEST_CASE("calling its own coroutine from inside the body throws already_running and it keeps running",
-          "[coroutine][reentrance]") {
+TEST_CASE(
+    "calling its own coroutine from inside the body throws already_running and it keeps running",
+    "[coroutine][reentrance]") {
     const auto how = GENERATE(reentry::next, reentry::send, reentry::raise, reentry::close);
     CAPTURE(static_cast<int>(how));
     log_t log;

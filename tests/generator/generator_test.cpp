@@ -1,9 +1,5 @@
 // coact::generator<T>: laziness, exceptions, the std::ranges concepts, move-only elements, and
 // RAII when a generator is dropped half way (contract §1).
-#include <catch2/catch.hpp>
-
-#include <coact/coact.hpp>
-
 #include <concepts>
 #include <iterator>
 #include <memory>
@@ -12,6 +8,10 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <coact/coact.hpp>
 
 #include "support/lifetime_probe.hpp"
 #include "support/views.hpp"
@@ -70,7 +70,8 @@ coact::generator<int> begins_itself(coact::generator<int>*& self, std::vector<st
     co_yield 2;
 }
 
-coact::generator<int> increments_itself(coact::generator<int>*& self, std::vector<std::string>& log) {
+coact::generator<int> increments_itself(coact::generator<int>*& self,
+                                        std::vector<std::string>& log) {
     co_yield 1;
     try {
         auto it = self->begin();  // begin() itself refuses too (see the next test)
@@ -129,7 +130,8 @@ TEST_CASE("a generator yields its values to a range-for loop and then ends", "[g
     CHECK(take_all(traced_count(trace, 0)).empty());
 }
 
-TEST_CASE("an exception thrown before the first co_yield propagates out of begin()", "[generator]") {
+TEST_CASE("an exception thrown before the first co_yield propagates out of begin()",
+          "[generator]") {
     auto g = throws_at(0);
     CHECK_THROWS_WITH(g.begin(), "boom at 0");
     CHECK(g.state() == coact::state::closed);
@@ -223,7 +225,8 @@ TEST_CASE("destroying a half-consumed generator runs the destructors of its loca
     CHECK(destroyed == 0);  // no local was ever constructed
 }
 
-TEST_CASE("advancing a generator from inside its own body throws already_running", "[generator][reentrance]") {
+TEST_CASE("advancing a generator from inside its own body throws already_running",
+          "[generator][reentrance]") {
     std::vector<std::string> log;
     coact::generator<int>* self = nullptr;
     auto g = increments_itself(self, log);

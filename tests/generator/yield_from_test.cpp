@@ -1,15 +1,15 @@
 // `co_yield coact::yield_from(x)` in a generator: nested generators, rvalue and lvalue ranges,
 // and a 100,000-deep chain of delegating generators (contract §1).
-#include <catch2/catch.hpp>
-
-#include <coact/coact.hpp>
-
 #include <cstdint>
 #include <ranges>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <coact/coact.hpp>
 
 #include "support/lifetime_probe.hpp"
 #include "support/views.hpp"
@@ -41,8 +41,10 @@ coact::generator<int> around(std::vector<std::string>& trace) {
 // A range that counts how often it is copied: yield_from must never copy it.
 class copy_counting_range {
   public:
-    copy_counting_range(std::vector<int> values, int& copies) : values_(std::move(values)), copies_(&copies) {}
-    copy_counting_range(const copy_counting_range& other) : values_(other.values_), copies_(other.copies_) {
+    copy_counting_range(std::vector<int> values, int& copies)
+        : values_(std::move(values)), copies_(&copies) {}
+    copy_counting_range(const copy_counting_range& other)
+        : values_(other.values_), copies_(other.copies_) {
         ++*copies_;
     }
     copy_counting_range(copy_counting_range&&) noexcept = default;
@@ -60,7 +62,9 @@ class copy_counting_range {
 
 coact::generator<int> over_lvalue(std::vector<int>& v) { co_yield coact::yield_from(v); }
 
-coact::generator<int> over_counted_lvalue(const copy_counting_range& r) { co_yield coact::yield_from(r); }
+coact::generator<int> over_counted_lvalue(const copy_counting_range& r) {
+    co_yield coact::yield_from(r);
+}
 
 coact::generator<int> over_counted_rvalue(std::vector<int> values, int& copies) {
     copy_counting_range r(std::move(values), copies);
@@ -118,7 +122,8 @@ coact::generator<int> around_failing_leaf() {
 coact::generator<int> guarded_relay(int depth, int& destroyed) {
     lifetime_probe probe(destroyed);
     if (depth == 0) {
-        for (int i = 0; i < 3; ++i) co_yield i;  // bounded: an endless leaf trips clang -Winfinite-recursion
+        for (int i = 0; i < 3; ++i)
+            co_yield i;  // bounded: an endless leaf trips clang -Winfinite-recursion
     } else {
         co_yield coact::yield_from(guarded_relay(depth - 1, destroyed));
     }
@@ -126,7 +131,8 @@ coact::generator<int> guarded_relay(int depth, int& destroyed) {
 
 }  // namespace
 
-TEST_CASE("yield_from of a nested generator yields its values in place", "[generator][delegation]") {
+TEST_CASE("yield_from of a nested generator yields its values in place",
+          "[generator][delegation]") {
     std::vector<std::string> trace;
     CHECK(take_all(around(trace)) == std::vector<int>{0, 1, 2, 3});
     CHECK(trace == std::vector<std::string>{"outer before", "outer after"});
@@ -139,7 +145,8 @@ TEST_CASE("yield_from of an rvalue range adaptor over a generator yields its ele
 }
 #endif
 
-TEST_CASE("yield_from of an rvalue container moves it into the generator", "[generator][delegation]") {
+TEST_CASE("yield_from of an rvalue container moves it into the generator",
+          "[generator][delegation]") {
     CHECK(take_all(over_moved_vector()) == std::vector<int>{4, 5, 6});
 
     int copies = 0;

@@ -3,10 +3,6 @@
 // a Task), and the Part 6 ping-pong that fails with "generator already executing" when sends
 // are direct calls. The real futures, tasks and actors are tested in their own areas: here the
 // pool is a deterministic queue written for the test.
-#include <catch2/catch.hpp>
-
-#include <coact/coact.hpp>
-
 #include <deque>
 #include <exception>
 #include <functional>
@@ -18,6 +14,10 @@
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <coact/coact.hpp>
 
 namespace {
 
@@ -96,7 +96,8 @@ void with(coact::coroutine<T> manager, Block block) {
     try {
         block(*value);
     } catch (...) {
-        if (manager.raise(std::current_exception())) throw std::logic_error("generator didn't stop after raise");
+        if (manager.raise(std::current_exception()))
+            throw std::logic_error("generator didn't stop after raise");
         return;
     }
     if (manager.next()) throw std::logic_error("generator didn't stop");
@@ -172,8 +173,9 @@ class task {
     ~task() = default;
 
     void step(std::optional<int> value = std::nullopt, std::exception_ptr error = nullptr) {
-        std::optional<std::shared_ptr<fake_future>> future =
-            error ? gen_.raise(error) : value ? gen_.send(*value) : gen_.next();
+        std::optional<std::shared_ptr<fake_future>> future = error   ? gen_.raise(error)
+                                                             : value ? gen_.send(*value)
+                                                                     : gen_.next();
         if (future) (*future)->add_done_callback([this](fake_future& f) { wakeup(f); });
     }
 
@@ -211,7 +213,8 @@ inlined_future do_many(fake_pool& pool, log_t& log, int n) {
 
 inlined_future do_failing_func(fake_pool& pool, log_t& log) {
     try {
-        auto future = pool.submit([]() -> int { throw std::invalid_argument("unsupported operand type(s) for +"); });
+        auto future = pool.submit(
+            []() -> int { throw std::invalid_argument("unsupported operand type(s) for +"); });
         std::optional<int> result = co_yield future;
         log.push_back("Got: " + std::to_string(result.value()));
     } catch (const std::exception& e) {
@@ -220,7 +223,8 @@ inlined_future do_failing_func(fake_pool& pool, log_t& log) {
 }
 
 // def recursive(n): yield pool.submit(sleep); print('Tick:', n); Task(recursive(n+1)).step()
-inlined_future recursive(fake_pool& pool, std::deque<task>& tasks, std::vector<int>& ticks, int n, int limit) {
+inlined_future recursive(fake_pool& pool, std::deque<task>& tasks, std::vector<int>& ticks, int n,
+                         int limit) {
     auto future = pool.submit([] { return 0; });
     co_yield future;
     ticks.push_back(n);
@@ -235,7 +239,9 @@ inlined_future recursive(fake_pool& pool, std::deque<task>& tasks, std::vector<i
 using actor_coroutine = coact::coroutine<none, int>;
 using registry_t = std::map<std::string, actor_coroutine*>;
 
-void send(registry_t& registry, const std::string& name, int msg) { (void)registry.at(name)->send(msg); }
+void send(registry_t& registry, const std::string& name, int msg) {
+    (void)registry.at(name)->send(msg);
+}
 
 actor_coroutine printer(log_t& log) {
     for (;;) {
@@ -296,14 +302,16 @@ TEST_CASE("a receiver coroutine gets what it is sent after being advanced to its
           "[seeds]") {
     log_t log;
     auto recv = receiver(log);
-    CHECK_THROWS_AS(recv.send("too early"), coact::not_started);  // next() is the only allowed first call
+    CHECK_THROWS_AS(recv.send("too early"),
+                    coact::not_started);  // next() is the only allowed first call
     CHECK(recv.next().has_value());
     recv.send("Hello");
     recv.send("World");
     CHECK(log == log_t{"Got Hello", "Got World"});
 }
 
-TEST_CASE("close raises generator_exit at the yield and the generator may only return", "[seeds][close]") {
+TEST_CASE("close raises generator_exit at the yield and the generator may only return",
+          "[seeds][close]") {
     log_t log;
     auto g = shuts_down(log);
     g.next();
@@ -315,10 +323,12 @@ TEST_CASE("close raises generator_exit at the yield and the generator may only r
 TEST_CASE("a generator works as a context manager that cleans up on normal exit", "[seeds]") {
     log_t log;
     with(tempdir(log), [&](const std::string& dirname) { log.push_back("using " + dirname); });
-    CHECK(log == log_t{"mkdtemp /tmp/coact-tempdir", "using /tmp/coact-tempdir", "rmtree /tmp/coact-tempdir"});
+    CHECK(log == log_t{"mkdtemp /tmp/coact-tempdir", "using /tmp/coact-tempdir",
+                       "rmtree /tmp/coact-tempdir"});
 }
 
-TEST_CASE("a generator context manager cleans up and lets the block's exception through", "[seeds][raise]") {
+TEST_CASE("a generator context manager cleans up and lets the block's exception through",
+          "[seeds][raise]") {
     log_t log;
     auto failing_block = [&](const std::string&) { throw std::runtime_error("block failed"); };
     CHECK_THROWS_WITH(with(tempdir(log), failing_block), "block failed");

@@ -4,10 +4,6 @@
 // Python's None is std::nullopt: `g.send(None)` is `g.next()`, and the walrus loop
 // `while x := (yield out)` is `while (auto x = co_yield out)` (it stops on nullopt only, not on
 // any falsy value). StopIteration is next()/send() returning nullopt with state() closed.
-#include <catch2/catch.hpp>
-
-#include <coact/coact.hpp>
-
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
@@ -21,6 +17,10 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <coact/coact.hpp>
 
 #include "support/temp_file.hpp"
 #include "support/views.hpp"
@@ -57,7 +57,8 @@ coact::generator<char> get_vowels(std::filesystem::path filename) {
     std::string one_line;
     while (std::getline(f, one_line)) {
         for (char one_char : one_line) {
-            const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(one_char)));
+            const char lower =
+                static_cast<char>(std::tolower(static_cast<unsigned char>(one_char)));
             if (std::string_view("aeiou").find(lower) != std::string_view::npos) co_yield one_char;
         }
     }
@@ -124,8 +125,9 @@ using forecast_table = std::map<int, std::vector<std::string>>;
 
 const forecast_table& forecasts() {
     static const forecast_table table{
-        {44, {"2020-07-31 Humid 26-31", "2020-08-01 Humid 24-32", "2020-08-02 Clear 25-31",
-              "2020-08-03 Partly Cloudy 26-31"}},
+        {44,
+         {"2020-07-31 Humid 26-31", "2020-08-01 Humid 24-32", "2020-08-02 Clear 25-31",
+          "2020-08-03 Partly Cloudy 26-31"}},
         {45, {"2020-07-31 Hot 26-38", "2020-08-01 Hot 24-39"}},
         {49, {"2020-08-01 Hot 25-36"}},
     };
@@ -201,7 +203,8 @@ text_service people_api(const std::vector<person>& table, int& connections, log_
 text_service city_service(const forecast_table& table) {
     while (auto city_id = co_yield city_prompt) {
         try {
-            for (const std::string& one_forecast : table.at(std::stoi(*city_id))) co_yield one_forecast;
+            for (const std::string& one_forecast : table.at(std::stoi(*city_id)))
+                co_yield one_forecast;
         } catch (const different_city&) {
             continue;
         }
@@ -393,7 +396,8 @@ TEST_CASE("the people nanoservice is a query cursor that raise abandons", "[seed
                            "SELECT * FROM People WHERE last_name LIKE 'van%'"});
 }
 
-TEST_CASE("the combined service switches between sub-services with yield_from", "[seeds][delegation]") {
+TEST_CASE("the combined service switches between sub-services with yield_from",
+          "[seeds][delegation]") {
     auto g = combined_generator(forecasts());
     CHECK(g.next() == menu);
 
@@ -424,8 +428,8 @@ TEST_CASE("mycoroutine counts steps and reports what it received", "[seeds]") {
     CHECK(g.send(3) == 1);
     CHECK(g.send(10) == 2);
     CHECK(g.next() == 3);
-    CHECK(log == log_t{"step:0", "received: 3", "step:1", "received: 10", "step:2", "received: None",
-                       "step:3"});
+    CHECK(log == log_t{"step:0", "received: 3", "step:1", "received: 10", "step:2",
+                       "received: None", "step:3"});
 }
 
 TEST_CASE("the walrus coro loop breaks when sent nothing", "[seeds]") {

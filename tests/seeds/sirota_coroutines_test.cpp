@@ -5,15 +5,15 @@
 // StopIteration.value is result(). The talk's "closing a running coroutine from another thread"
 // example is not here: a coact coroutine is used by one thread at a time (re-entrance, its
 // single-threaded form, is the ping-pong test of seed 003).
-#include <catch2/catch.hpp>
-
-#include <coact/coact.hpp>
-
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <coact/coact.hpp>
 
 namespace {
 
@@ -212,8 +212,8 @@ TEST_CASE("an exception inside the coroutine reaches the caller and closes it", 
     mycoro.send(5);
     CHECK_THROWS_AS(mycoro.next(), std::bad_optional_access);  // number + None
     CHECK(mycoro.state() == coact::state::closed);
-    CHECK(log == log_t{"-> coroutine started", "-> coroutine received: 2", "-> coroutine received: 5",
-                       "-> coroutine received: None"});
+    CHECK(log == log_t{"-> coroutine started", "-> coroutine received: 2",
+                       "-> coroutine received: 5", "-> coroutine received: None"});
 }
 
 TEST_CASE("closing coroutine_exception runs its generator_exit cleanup", "[seeds][close]") {
@@ -236,8 +236,9 @@ TEST_CASE("a thrown exception the coroutine handles lets it continue and another
     CHECK(mycoro.state() == coact::state::closed);
 }
 
-TEST_CASE("a coroutine that swallows generator_exit and yields again makes close throw ignored_exit",
-          "[seeds][close]") {
+TEST_CASE(
+    "a coroutine that swallows generator_exit and yields again makes close throw ignored_exit",
+    "[seeds][close]") {
     log_t log;
     auto mycoro = coact::primed(coroutine_without_reraise(log));
     mycoro.send(2);

@@ -48,14 +48,13 @@ class [[nodiscard]] actor {
         void unhandled_exception() noexcept { exc_ = std::current_exception(); }
 
         template <class Awaiter>
-            requires std::derived_from<std::remove_cvref_t<Awaiter>, detail::actor_awaiter>
-        Awaiter&& await_transform(Awaiter&& a) noexcept {
-            return std::forward<Awaiter>(a);
-        }
+        requires std::derived_from<std::remove_cvref_t<Awaiter>, detail::actor_awaiter> Awaiter &&
+            await_transform(Awaiter&& a)
+        noexcept { return std::forward<Awaiter>(a); }
 
         template <class Awaiter>
-            requires(!std::derived_from<std::remove_cvref_t<Awaiter>, detail::actor_awaiter>)
-        void await_transform(Awaiter&&) {
+        requires(!std::derived_from<std::remove_cvref_t<Awaiter>,
+                                    detail::actor_awaiter>) void await_transform(Awaiter&&) {
             static_assert(!sizeof(Awaiter),
                           "coact::actor: an actor may only co_await what its context offers "
                           "(self.receive, receive_for, ask, sleep); other awaitables would resume "

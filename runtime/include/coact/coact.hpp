@@ -12,6 +12,6 @@
 #include "coact/generator.hpp"
 #include "coact/runtime.hpp"
 #include "coact/runtime_options.hpp"
-#include "coact/testing.hpp"
 #include "coact/state.hpp"
+#include "coact/testing.hpp"
 #include "coact/yield_from.hpp"

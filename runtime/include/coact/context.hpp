@@ -65,7 +65,9 @@ class context {
 
     // --- identity ---
     [[nodiscard]] coact::address address() noexcept { return {this, generation_}; }
-    [[nodiscard]] std::string_view name() const noexcept { return name_ ? std::string_view(*name_) : std::string_view(); }
+    [[nodiscard]] std::string_view name() const noexcept {
+        return name_ ? std::string_view(*name_) : std::string_view();
+    }
     /// The sender of the message being handled (null for messages sent from outside).
     [[nodiscard]] coact::address sender() const noexcept { return sender_; }
     [[nodiscard]] coact::runtime& runtime() const noexcept;
@@ -81,8 +83,7 @@ class context {
     [[nodiscard]] auto receive();
     /// co_await: the next message, passed to the first handler whose parameter type matches.
     template <class... Handlers>
-        requires(sizeof...(Handlers) > 0)
-    [[nodiscard]] auto receive(Handlers&&... handlers);
+    requires(sizeof...(Handlers) > 0) [[nodiscard]] auto receive(Handlers&&... handlers);
     /// co_await: the next message as optional<T>, or nullopt when `timeout` passes first.
     template <class T, class Rep, class Period>
     [[nodiscard]] auto receive_for(std::chrono::duration<Rep, Period> timeout);

@@ -59,9 +59,8 @@ class [[nodiscard]] coroutine {
     std::optional<Yield> next() { return step(nullptr); }
 
     /// Python's c.send(v). Throws not_started on a just-created coroutine.
-    std::optional<Yield> send(typename detail::frame<Yield, Send>::send_type value)
-        requires(!std::is_void_v<Send>)
-    {
+    std::optional<Yield> send(typename detail::frame<Yield, Send>::send_type value) requires(
+        !std::is_void_v<Send>) {
         return step(std::addressof(value));
     }
 
@@ -74,8 +73,8 @@ class [[nodiscard]] coroutine {
     }
 
     template <class E>
-        requires(!std::is_same_v<std::remove_cvref_t<E>, std::exception_ptr>)
-    std::optional<Yield> raise(E&& e) {
+    requires(!std::is_same_v<std::remove_cvref_t<E>, std::exception_ptr>)
+        std::optional<Yield> raise(E&& e) {
         return raise(std::make_exception_ptr(std::forward<E>(e)));
     }
 
@@ -85,40 +84,42 @@ class [[nodiscard]] coroutine {
     }
 
     /// The co_return value, once the body has returned.
-    std::add_lvalue_reference_t<const Return> result() const
-        requires(!std::is_void_v<Return>)
-    {
+    std::add_lvalue_reference_t<const Return> result() const requires(!std::is_void_v<Return>) {
         if (!handle_ || !handle_.promise().value_) throw_not_finished();
         return *handle_.promise().value_;
     }
 
-    std::add_lvalue_reference_t<Return> result()
-        requires(!std::is_void_v<Return>)
-    {
+    std::add_lvalue_reference_t<Return> result() requires(!std::is_void_v<Return>) {
         if (!handle_ || !handle_.promise().value_) throw_not_finished();
         return *handle_.promise().value_;
     }
 
     /// Gives up ownership of the frame (used by yield_from to move it into a delegator).
-    std::coroutine_handle<promise_type> release() noexcept { return std::exchange(handle_, nullptr); }
+    std::coroutine_handle<promise_type> release() noexcept {
+        return std::exchange(handle_, nullptr);
+    }
     /// The frame, still owned by this object (used by yield_from to borrow it).
     [[nodiscard]] std::coroutine_handle<promise_type> handle() const noexcept { return handle_; }
 
   private:
     std::optional<Yield> step(typename detail::frame<Yield, Send>::send_type* sent) {
         if (!handle_) return std::nullopt;
-        if (handle_.promise().step(sent)) [[likely]] return take_yielded();
+        if (handle_.promise().step(sent)) [[likely]]
+            return take_yielded();
         return std::nullopt;
     }
 
-    std::optional<Yield> take_yielded() { return std::optional<Yield>(std::move(*handle_.promise().yielded_)); }
+    std::optional<Yield> take_yielded() {
+        return std::optional<Yield>(std::move(*handle_.promise().yielded_));
+    }
 
     [[noreturn]] void throw_not_finished() const {
         const coact::state s = state();
-        throw not_finished(s == coact::state::closed
-                               ? "coact::coroutine::result: the coroutine ended without returning a value"
-                               : "coact::coroutine::result: the coroutine has not returned yet (it is " +
-                                     std::string(to_string(s)) + ")");
+        throw not_finished(
+            s == coact::state::closed
+                ? "coact::coroutine::result: the coroutine ended without returning a value"
+                : "coact::coroutine::result: the coroutine has not returned yet (it is " +
+                      std::string(to_string(s)) + ")");
     }
 
     std::coroutine_handle<promise_type> handle_;
@@ -135,7 +136,8 @@ namespace detail {
 
 template <class Yield, class Send, class Range>
 coroutine<Yield, Send, void> iterate_range(Range range) {
-    for (auto&& element : range) co_yield typename frame<Yield, Send>::value_type(std::forward<decltype(element)>(element));
+    for (auto&& element : range)
+        co_yield typename frame<Yield, Send>::value_type(std::forward<decltype(element)>(element));
 }
 
 }  // namespace detail

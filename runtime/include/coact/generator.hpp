@@ -79,7 +79,9 @@ class [[nodiscard]] generator {
     }
 
     /// Gives up ownership of the frame (used by yield_from to move it into a delegator).
-    std::coroutine_handle<promise_type> release() noexcept { return std::exchange(handle_, nullptr); }
+    std::coroutine_handle<promise_type> release() noexcept {
+        return std::exchange(handle_, nullptr);
+    }
     /// The frame, still owned by this object (used by yield_from to borrow it).
     [[nodiscard]] std::coroutine_handle<promise_type> handle() const noexcept { return handle_; }
 

@@ -1,4 +1,5 @@
-// coact/runtime.hpp — the actor system: a registry of named actors and the scheduler that runs them.
+// coact/runtime.hpp — the actor system: a registry of named actors and the scheduler that runs
+// them.
 //
 //   coact::runtime rt;                 // single-threaded, deterministic
 //   rt.spawn("ping", ping);
@@ -43,7 +44,8 @@ class runtime {
         if constexpr (std::is_convertible_v<First, std::string_view>) {
             return core_->spawn(std::string_view(first), std::forward<Rest>(rest)...);
         } else {
-            return core_->spawn(std::string_view(), std::forward<First>(first), std::forward<Rest>(rest)...);
+            return core_->spawn(std::string_view(), std::forward<First>(first),
+                                std::forward<Rest>(rest)...);
         }
     }
 

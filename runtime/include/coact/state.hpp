@@ -14,10 +14,14 @@ enum class state : unsigned char {
 
 constexpr std::string_view to_string(state s) noexcept {
     switch (s) {
-        case state::created: return "created";
-        case state::running: return "running";
-        case state::suspended: return "suspended";
-        case state::closed: return "closed";
+        case state::created:
+            return "created";
+        case state::running:
+            return "running";
+        case state::suspended:
+            return "suspended";
+        case state::closed:
+            return "closed";
     }
     return "?";
 }

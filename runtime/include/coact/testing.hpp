@@ -25,7 +25,9 @@ namespace coact::testing {
 
 class deterministic {
   public:
-    explicit deterministic(runtime_options options = {.workers = 1, .throughput = 1, .virtual_time = true})
+    explicit deterministic(runtime_options options = {.workers = 1,
+                                                      .throughput = 1,
+                                                      .virtual_time = true})
         : rt_(options) {}
 
     [[nodiscard]] coact::runtime& runtime() noexcept { return rt_; }
@@ -49,7 +51,8 @@ class deterministic {
 
     /// How many actors a publication to `topic` would reach now (patterns included).
     [[nodiscard]] std::size_t subscribers(std::string_view topic) {
-        detail::topic_table::check_publish_name(topic, "coact::testing::deterministic::subscribers");
+        detail::topic_table::check_publish_name(topic,
+                                                "coact::testing::deterministic::subscribers");
         return core().topics.subscribers(topic).size();
     }
 
@@ -77,7 +80,9 @@ class deterministic {
         return detail_access::make(c, generation(c));
     }
 
-    [[nodiscard]] std::size_t mailbox_size(std::string_view name) { return detail_access::box(cell(name)).size(); }
+    [[nodiscard]] std::size_t mailbox_size(std::string_view name) {
+        return detail_access::box(cell(name)).size();
+    }
     [[nodiscard]] std::size_t mailbox_size(address a) { return detail_access::box(cell(a)).size(); }
 
     /// The message at the head of the actor's mailbox if it is a T (null otherwise).
@@ -88,12 +93,16 @@ class deterministic {
         return &box.front()->view<T>();
     }
 
-    [[nodiscard]] bool alive(std::string_view name) const { return static_cast<bool>(rt_.lookup(name)); }
+    [[nodiscard]] bool alive(std::string_view name) const {
+        return static_cast<bool>(rt_.lookup(name));
+    }
     [[nodiscard]] runtime_stats stats() const noexcept { return rt_.stats(); }
 
   private:
     detail::core& core() noexcept { return detail_access::core_of(rt_); }
-    static std::uint32_t generation(context* c) noexcept { return detail_access::address_of(*c).second; }
+    static std::uint32_t generation(context* c) noexcept {
+        return detail_access::address_of(*c).second;
+    }
     context& cell(std::string_view name) {
         address a = rt_.lookup(name);
         if (!a) throw no_such_actor(name);

@@ -53,7 +53,9 @@ struct detail_access {
     static address make(context* c, std::uint32_t generation) noexcept { return {c, generation}; }
     static detail::mailbox& box(context& c) noexcept { return c.box_; }
     static std::uint32_t serial(const context& c) noexcept { return c.serial_; }
-    static std::pair<context*, std::uint32_t> address_of(context& c) noexcept { return {&c, c.generation_}; }
+    static std::pair<context*, std::uint32_t> address_of(context& c) noexcept {
+        return {&c, c.generation_};
+    }
     static detail::core& core_of(runtime& rt) noexcept;
 };
 
@@ -77,8 +79,9 @@ template <class Fn, class... Args>
 struct spawn_args {
     using strings = std::tuple<message_type_t<Args>...>;
     using decayed = std::tuple<std::decay_t<Args>...>;
-    using type = std::conditional_t<
-        std::is_invocable_r_v<actor, Fn&, context&, message_type_t<Args>&&...>, strings, decayed>;
+    using type =
+        std::conditional_t<std::is_invocable_r_v<actor, Fn&, context&, message_type_t<Args>&&...>,
+                           strings, decayed>;
 };
 template <class Fn, class... Args>
 using spawn_arg_t = typename spawn_args<Fn, Args...>::type;
@@ -89,11 +92,12 @@ struct spawn_holder_of;
 template <class Fn, class... Args>
 struct spawn_holder_of<Fn, std::tuple<Args...>> final : spawn_holder {
     template <class F, class... A>
-    explicit spawn_holder_of(F&& f, A&&... a) : fn(std::forward<F>(f)), args(std::forward<A>(a)...) {}
+    explicit spawn_holder_of(F&& f, A&&... a)
+        : fn(std::forward<F>(f)), args(std::forward<A>(a)...) {}
 
     actor start(context& self) {
-        return std::apply([&](Args&... a) -> actor { return std::invoke(fn, self, std::move(a)...); },
-                          args);
+        return std::apply(
+            [&](Args&... a) -> actor { return std::invoke(fn, self, std::move(a)...); }, args);
     }
 
     Fn fn;
@@ -141,7 +145,8 @@ struct core {
 
     [[nodiscard]] context* resolve_local(std::string_view name) const {
         context* c = names.find_local(name);
-        if (c == nullptr) [[unlikely]] throw no_such_actor(name);
+        if (c == nullptr) [[unlikely]]
+            throw no_such_actor(name);
         return c;
     }
 
@@ -197,7 +202,8 @@ struct core {
         // One thread runs every subscriber: reference updates need not be atomic. (A payload
         // made by rt.publish on another thread came through the injection queue, which orders
         // its construction before this.)
-        if (original->ops->single_threaded != nullptr) original->ops = original->ops->single_threaded;
+        if (original->ops->single_threaded != nullptr)
+            original->ops = original->ops->single_threaded;
         // The payload is not visible to anyone else yet: take every reference up front.
         add_shared_references(original, static_cast<std::uint32_t>(n - 1));
         std::size_t i = 0;
@@ -260,7 +266,8 @@ struct core {
     void drain_injection();
     /// Whether an actor that just suspended can continue at once (what it waits for is there).
     [[nodiscard]] static bool runnable(const context* c) noexcept {
-        if (c->wait_ == wait_kind::message && !c->stop_requested_) [[likely]] return !c->box_.empty();
+        if (c->wait_ == wait_kind::message && !c->stop_requested_) [[likely]]
+            return !c->box_.empty();
         return runnable_slow(c);
     }
     [[nodiscard]] static bool runnable_slow(const context* c) noexcept;
@@ -306,10 +313,13 @@ struct receive_awaiter : actor_awaiter {
     context* self;
 
     [[nodiscard]] bool await_ready() const noexcept { return self->message_ready(); }
-    void await_suspend(std::coroutine_handle<>) const noexcept { self->suspend_for(wait_kind::message); }
+    void await_suspend(std::coroutine_handle<>) const noexcept {
+        self->suspend_for(wait_kind::message);
+    }
     COACT_HOT T await_resume() {
         envelope_guard g(*self, self->take_message());
-        if (!g.e->holds<T>()) [[unlikely]] self->throw_bad_message(g.e, type_name(typeid(T)));
+        if (!g.e->holds<T>()) [[unlikely]]
+            self->throw_bad_message(g.e, type_name(typeid(T)));
         return g.e->take<T>();
     }
 };
@@ -324,7 +334,9 @@ struct handlers_awaiter : actor_awaiter {
     std::tuple<H...> handlers;
 
     [[nodiscard]] bool await_ready() const noexcept { return self->message_ready(); }
-    void await_suspend(std::coroutine_handle<>) const noexcept { self->suspend_for(wait_kind::message); }
+    void await_suspend(std::coroutine_handle<>) const noexcept {
+        self->suspend_for(wait_kind::message);
+    }
     result await_resume() {
         envelope_guard g(*self, self->take_message());
         return dispatch<0>(g.e);
@@ -335,20 +347,25 @@ struct handlers_awaiter : actor_awaiter {
     result dispatch(envelope* e) {
         if constexpr (I == sizeof...(H)) {
             std::string expected;
-            ((expected += (expected.empty() ? "" : " or "), expected += type_name(typeid(handler_arg_t<H>))), ...);
+            ((expected += (expected.empty() ? "" : " or "),
+              expected += type_name(typeid(handler_arg_t<H>))),
+             ...);
             self->throw_bad_message(e, expected);
         } else {
             using handler = std::tuple_element_t<I, std::tuple<H...>>;
             using arg = handler_arg_t<handler>;
             using param = handler_param_t<handler>;
-            static_assert(!std::is_lvalue_reference_v<param> || std::is_const_v<std::remove_reference_t<param>>,
-                          "coact::receive(handlers...): a handler takes its message by value, by const& "
-                          "or by &&, not by non-const & (the message may be shared with other subscribers)");
+            static_assert(
+                !std::is_lvalue_reference_v<param> ||
+                    std::is_const_v<std::remove_reference_t<param>>,
+                "coact::receive(handlers...): a handler takes its message by value, by const& "
+                "or by &&, not by non-const & (the message may be shared with other subscribers)");
             if (!e->holds<arg>()) return dispatch<I + 1>(e);
             if constexpr (std::is_lvalue_reference_v<param>) {
                 return std::invoke(std::get<I>(handlers), e->view<arg>());  // never copied
             } else {
-                if (e->ops->shared) [[unlikely]] return std::invoke(std::get<I>(handlers), e->take<arg>());
+                if (e->ops->shared) [[unlikely]]
+                    return std::invoke(std::get<I>(handlers), e->take<arg>());
                 return std::invoke(std::get<I>(handlers), std::move(e->get<arg>()));
             }
         }
@@ -378,7 +395,8 @@ struct receive_for_awaiter : actor_awaiter {
         }
         if (self->box_.empty() && !self->stop_requested_) return std::nullopt;  // zero timeout
         envelope_guard g(*self, self->take_message());
-        if (!g.e->holds<T>()) [[unlikely]] self->throw_bad_message(g.e, type_name(typeid(T)));
+        if (!g.e->holds<T>()) [[unlikely]]
+            self->throw_bad_message(g.e, type_name(typeid(T)));
         return std::optional<T>(g.e->take<T>());
     }
 };
@@ -390,7 +408,9 @@ struct ask_awaiter : actor_awaiter {
     [[nodiscard]] bool await_ready() const noexcept {
         return self->reply_ != nullptr || (self->stop_requested_ && !self->exit_delivered_);
     }
-    void await_suspend(std::coroutine_handle<>) const noexcept { self->suspend_for(wait_kind::reply); }
+    void await_suspend(std::coroutine_handle<>) const noexcept {
+        self->suspend_for(wait_kind::reply);
+    }
     R await_resume() {
         envelope* e = std::exchange(self->reply_, nullptr);
         self->awaited_request_ = 0;  // a reply arriving later is a dead letter
@@ -400,7 +420,8 @@ struct ask_awaiter : actor_awaiter {
         }
         envelope_guard g(*self, e);
         if (e->kind == envelope_kind::no_reply) throw no_reply(e->get<std::string>());
-        if (!e->holds<R>()) [[unlikely]] self->throw_bad_message(e, type_name(typeid(R)));
+        if (!e->holds<R>()) [[unlikely]]
+            self->throw_bad_message(e, type_name(typeid(R)));
         return std::move(e->get<R>());
     }
 };
@@ -410,7 +431,8 @@ struct sleep_awaiter : actor_awaiter {
     clock::duration duration;
 
     [[nodiscard]] bool await_ready() const noexcept {
-        return duration <= clock::duration::zero() || (self->stop_requested_ && !self->exit_delivered_);
+        return duration <= clock::duration::zero() ||
+               (self->stop_requested_ && !self->exit_delivered_);
     }
     void await_suspend(std::coroutine_handle<>) const {
         self->suspend_for(wait_kind::timer);
@@ -433,7 +455,8 @@ inline detail::envelope_guard::envelope_guard(context& self, envelope* env) noex
 inline runtime& context::runtime() const noexcept { return *core_->owner; }
 
 inline bool context::message_ready() const noexcept {
-    if (stop_requested_) [[unlikely]] return !exit_delivered_;
+    if (stop_requested_) [[unlikely]]
+        return !exit_delivered_;
     return !box_.empty() && budget_ > 0;
 }
 
@@ -474,7 +497,8 @@ inline void context::disarm_timer() noexcept {
 template <class T>
 COACT_HOT void context::send(coact::address target, T&& message) {
     context* to = detail_access::cell(target);
-    if (to == nullptr) [[unlikely]] throw error("coact::context::send: the target address is null");
+    if (to == nullptr) [[unlikely]]
+        throw error("coact::context::send: the target address is null");
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
         &core_->envelopes, std::forward<T>(message), this, generation_);
     core_->deliver(to, detail_access::generation(target), e);
@@ -507,8 +531,7 @@ auto context::receive() {
 }
 
 template <class... Handlers>
-    requires(sizeof...(Handlers) > 0)
-auto context::receive(Handlers&&... handlers) {
+requires(sizeof...(Handlers) > 0) auto context::receive(Handlers&&... handlers) {
     return detail::handlers_awaiter<Handlers...>{{}, this, {std::forward<Handlers>(handlers)...}};
 }
 
@@ -521,9 +544,11 @@ auto context::receive_for(std::chrono::duration<Rep, Period> timeout) {
 template <class R, class T>
 auto context::ask(coact::address target, T&& message) {
     context* to = detail_access::cell(target);
-    if (to == nullptr) [[unlikely]] throw error("coact::context::ask: the target address is null");
+    if (to == nullptr) [[unlikely]]
+        throw error("coact::context::ask: the target address is null");
     if (to == this && detail_access::generation(target) == generation_) [[unlikely]] {
-        throw error("coact::context::ask: an actor asking itself would wait forever for its own reply");
+        throw error(
+            "coact::context::ask: an actor asking itself would wait forever for its own reply");
     }
     if (++next_request_ == 0) ++next_request_;  // 0 means "no request"
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
@@ -554,9 +579,11 @@ void context::reply(T&& value) {
 }
 
 template <class Rep, class Period, class T>
-void context::send_after(std::chrono::duration<Rep, Period> delay, coact::address target, T&& message) {
+void context::send_after(std::chrono::duration<Rep, Period> delay, coact::address target,
+                         T&& message) {
     context* to = detail_access::cell(target);
-    if (to == nullptr) [[unlikely]] throw error("coact::context::send_after: the target address is null");
+    if (to == nullptr) [[unlikely]]
+        throw error("coact::context::send_after: the target address is null");
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
         &core_->envelopes, std::forward<T>(message), this, generation_);
     const auto d = std::chrono::duration_cast<detail::clock::duration>(delay);
@@ -564,14 +591,16 @@ void context::send_after(std::chrono::duration<Rep, Period> delay, coact::addres
 }
 
 template <class Rep, class Period, class T>
-void context::send_after(std::chrono::duration<Rep, Period> delay, std::string_view target, T&& message) {
+void context::send_after(std::chrono::duration<Rep, Period> delay, std::string_view target,
+                         T&& message) {
     context* to = core_->resolve_local(target);
     send_after(delay, detail_access::make(to, to->generation_), std::forward<T>(message));
 }
 
 template <class Rep, class Period>
 auto context::sleep(std::chrono::duration<Rep, Period> duration) {
-    return detail::sleep_awaiter{{}, this, std::chrono::duration_cast<detail::clock::duration>(duration)};
+    return detail::sleep_awaiter{
+        {}, this, std::chrono::duration_cast<detail::clock::duration>(duration)};
 }
 
 inline bool context::subscribe(std::string_view topic) {
@@ -599,7 +628,8 @@ coact::address context::spawn(First&& first, Rest&&... rest) {
     if constexpr (std::is_convertible_v<First, std::string_view>) {
         return core_->spawn(std::string_view(first), std::forward<Rest>(rest)...);
     } else {
-        return core_->spawn(std::string_view(), std::forward<First>(first), std::forward<Rest>(rest)...);
+        return core_->spawn(std::string_view(), std::forward<First>(first),
+                            std::forward<Rest>(rest)...);
     }
 }
 

@@ -2,8 +2,8 @@
 //
 // Payloads up to `inline_capacity` bytes that are nothrow-movable live inside the envelope;
 // larger ones are boxed on the heap (one allocation). Envelopes themselves are recycled by the
-// scheduler's envelope_pool, so steady-state messaging allocates nothing. An envelope has one owner at a
-// time (a mailbox, a timer, the injection queue, or the actor taking it) and is freed with
+// scheduler's envelope_pool, so steady-state messaging allocates nothing. An envelope has one owner
+// at a time (a mailbox, a timer, the injection queue, or the actor taking it) and is freed with
 // free_envelope(), which destroys the payload.
 #pragma once
 
@@ -14,7 +14,6 @@
 #include <type_traits>
 #include <typeinfo>
 #include <utility>
-
 
 namespace coact {
 class context;
@@ -34,9 +33,9 @@ namespace coact::detail {
 inline constexpr std::size_t inline_capacity = 48;
 
 template <class T>
-inline constexpr bool stored_inline = sizeof(T) <= inline_capacity &&
-                                      alignof(T) <= alignof(std::max_align_t) &&
-                                      std::is_nothrow_move_constructible_v<T>;
+inline constexpr bool stored_inline =
+    sizeof(T) <= inline_capacity &&
+    alignof(T) <= alignof(std::max_align_t) && std::is_nothrow_move_constructible_v<T>;
 
 /// What the runtime knows about a payload type without templates: its name, its destructor and
 /// whether the storage holds a shared (published) payload rather than the envelope's own.
@@ -81,7 +80,7 @@ struct ops_of {
     }
     // Trivially destructible inline payloads need no call at all.
     static constexpr type_ops value{
-        &typeid(T), stored_inline<T> && std::is_trivially_destructible_v<T> ? nullptr : &destroy};
+        &typeid(T), stored_inline<T>&& std::is_trivially_destructible_v<T> ? nullptr : &destroy};
 };
 
 template <class T>
@@ -140,17 +139,20 @@ struct envelope {
     }
 
     /// The payload as a value for the receiver: moved out of the envelope, or, for a payload
-    /// shared with other subscribers, copied (moved only if this envelope holds the last reference).
+    /// shared with other subscribers, copied (moved only if this envelope holds the last
+    /// reference).
     template <class T>
     [[nodiscard]] COACT_HOT T take() {
-        if (ops->shared) [[unlikely]] return take_shared<T>();
+        if (ops->shared) [[unlikely]]
+            return take_shared<T>();
         return std::move(get<T>());
     }
 
     /// The payload, read-only and never copied.
     template <class T>
     [[nodiscard]] const T& view() noexcept {
-        if (ops->shared) [[unlikely]] return static_cast<const shared_payload_of<T>*>(shared_in(storage))->value;
+        if (ops->shared) [[unlikely]]
+            return static_cast<const shared_payload_of<T>*>(shared_in(storage))->value;
         return get<T>();
     }
 
@@ -195,7 +197,8 @@ class envelope_pool {
 
     [[nodiscard]] void* allocate() {
 #ifndef COACT_DETAIL_NO_ENVELOPE_POOL
-        if (size_ != 0) [[likely]] return slots_[--size_];
+        if (size_ != 0) [[likely]]
+            return slots_[--size_];
 #endif
         return ::operator new(sizeof(envelope));
     }
@@ -237,10 +240,11 @@ class envelope_pool {
 
 /// Makes an envelope holding a T built from `value`, from `pool` (or ::operator new if null).
 template <class T, class U>
-[[nodiscard]] COACT_HOT envelope* make_envelope(envelope_pool* pool, U&& value, context* sender = nullptr,
-                                      std::uint32_t sender_generation = 0,
-                                      envelope_kind kind = envelope_kind::plain,
-                                      std::uint32_t request = 0) {
+[[nodiscard]] COACT_HOT envelope* make_envelope(envelope_pool* pool, U&& value,
+                                                context* sender = nullptr,
+                                                std::uint32_t sender_generation = 0,
+                                                envelope_kind kind = envelope_kind::plain,
+                                                std::uint32_t request = 0) {
     void* block = pool != nullptr ? pool->allocate() : ::operator new(sizeof(envelope));
     auto* e = ::new (block) envelope;
     e->sender = sender;
@@ -268,7 +272,8 @@ template <class T, class U>
 /// Makes an envelope holding a new shared payload (reference count 1) built from `value`: the
 /// original of a publication, cloned once per subscriber by clone_shared().
 template <class T, class U>
-[[nodiscard]] envelope* make_shared_envelope(envelope_pool* pool, U&& value, context* sender = nullptr,
+[[nodiscard]] envelope* make_shared_envelope(envelope_pool* pool, U&& value,
+                                             context* sender = nullptr,
                                              std::uint32_t sender_generation = 0) {
     auto* payload = new shared_payload_of<T>(std::forward<U>(value));
     void* block = nullptr;
@@ -303,7 +308,8 @@ inline void add_shared_references(envelope* original, std::uint32_t extra) noexc
     e->sender_generation = original->sender_generation;
     e->kind = original->kind;
     e->request = original->request;
-    ::new (static_cast<void*>(e->storage)) shared_payload*(const_cast<shared_payload*>(shared_in(original->storage)));
+    ::new (static_cast<void*>(e->storage))
+        shared_payload*(const_cast<shared_payload*>(shared_in(original->storage)));
     return e;
 }
 

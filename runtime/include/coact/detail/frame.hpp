@@ -46,10 +46,10 @@ struct frame {
 
     // Links: valid in every frame.
     std::coroutine_handle<> handle_;
-    frame* parent_ = nullptr;                      // the frame delegating to this one
-    frame* root_ = this;                           // the outermost frame of the chain
+    frame* parent_ = nullptr;                        // the frame delegating to this one
+    frame* root_ = this;                             // the outermost frame of the chain
     std::coroutine_handle<>* owner_slot_ = nullptr;  // the parent's awaiter that owns this frame
-    std::exception_ptr exc_;                       // what escaped this frame's body
+    std::exception_ptr exc_;                         // what escaped this frame's body
 
     // Driver state: used in the root only.
     frame* top_ = this;
@@ -58,13 +58,14 @@ struct frame {
     std::exception_ptr pending_;
     coact::state state_ = coact::state::created;
     bool exit_pending_ = false;  // on the chain when close() began: owes its delegator an exit
-    bool borrowed_ = false;  // linked by yield_from of an lvalue: its owner is elsewhere
+    bool borrowed_ = false;      // linked by yield_from of an lvalue: its owner is elsewhere
 
     /// Resumes the chain until some frame yields (true) or the root finishes (false).
     bool drive() noexcept {
         frame* top = top_;
         top->handle_.resume();
-        if (top_ == top && !top->handle_.done()) [[likely]] return true;
+        if (top_ == top && !top->handle_.done()) [[likely]]
+            return true;
         return drive_on(top);
     }
 
@@ -75,7 +76,8 @@ struct frame {
                 top->handle_.resume();
                 continue;
             }
-            if (!top->handle_.done()) [[likely]] return true;
+            if (!top->handle_.done()) [[likely]]
+                return true;
             if (top == this) return false;
             top = top->parent_;  // a delegate finished: its parent collects the outcome
             top_ = top;
@@ -86,7 +88,8 @@ struct frame {
     /// One step of next/send (sent == nullptr means "send None"). Returns whether a value was
     /// yielded; rethrows an exception that escaped the root.
     bool step(send_type* sent) {
-        if (state_ != coact::state::suspended) [[unlikely]] return step_unusual(sent);
+        if (state_ != coact::state::suspended) [[unlikely]]
+            return step_unusual(sent);
         sent_ = sent;
         return resume_root();
     }
@@ -204,7 +207,8 @@ struct frame {
 
     [[gnu::noinline]] bool finish_root() {
         state_ = coact::state::closed;
-        if (exc_) [[unlikely]] std::rethrow_exception(std::exchange(exc_, nullptr));
+        if (exc_) [[unlikely]]
+            std::rethrow_exception(std::exchange(exc_, nullptr));
         return false;
     }
 };
@@ -212,7 +216,8 @@ struct frame {
 /// Destroys a root's chain, through the per-thread trampoline (see destroy_chain_later).
 template <class Yield, class Send>
 void destroy_root(frame<Yield, Send>& root) noexcept {
-    destroy_chain_later(&root, [](void* r) noexcept { static_cast<frame<Yield, Send>*>(r)->destroy_chain(); });
+    destroy_chain_later(
+        &root, [](void* r) noexcept { static_cast<frame<Yield, Send>*>(r)->destroy_chain(); });
 }
 
 [[noreturn, gnu::noinline, gnu::cold]] inline void rethrow_and_clear(std::exception_ptr& e) {
@@ -228,9 +233,11 @@ struct yield_awaiter {
     static constexpr void await_suspend(std::coroutine_handle<>) noexcept {}
     auto await_resume() {
         frame<Yield, Send>* root = self_->root_;
-        if (root->pending_) [[unlikely]] rethrow_and_clear(root->pending_);
+        if (root->pending_) [[unlikely]]
+            rethrow_and_clear(root->pending_);
         if constexpr (!std::is_void_v<Send>) {
-            if (Send* s = std::exchange(root->sent_, nullptr)) return std::optional<Send>(std::move(*s));
+            if (Send* s = std::exchange(root->sent_, nullptr))
+                return std::optional<Send>(std::move(*s));
             return std::optional<Send>();
         }
     }

@@ -40,10 +40,8 @@ struct return_slot {
     std::optional<Return> value_;
 
     template <class U = Return>
-        requires std::convertible_to<U, Return>
-    void return_value(U&& v) {
-        value_.emplace(std::forward<U>(v));
-    }
+    requires std::convertible_to<U, Return>
+    void return_value(U&& v) { value_.emplace(std::forward<U>(v)); }
 };
 
 template <>
@@ -53,15 +51,16 @@ struct return_slot<void> {
 
 /// The promise type of the delegate in a yield_from: found through C::promise_type.
 template <class C>
-concept has_promise = requires { typename C::promise_type; };
+concept has_promise = requires {
+    typename C::promise_type;
+};
 
 template <class C, class Yield, class Send>
-concept delegate_for =
-    has_promise<C> &&
+concept delegate_for = has_promise<C> &&
     std::derived_from<typename C::promise_type, frame<Yield, Send>> && requires(C& c) {
-        { c.release() } -> std::same_as<std::coroutine_handle<typename C::promise_type>>;
-        { c.handle() } -> std::same_as<std::coroutine_handle<typename C::promise_type>>;
-    };
+    { c.release() } -> std::same_as<std::coroutine_handle<typename C::promise_type>>;
+    { c.handle() } -> std::same_as<std::coroutine_handle<typename C::promise_type>>;
+};
 
 /// co_yield yield_from(coroutine): links the child below the delegator and lets drive() start it.
 /// An rvalue child is owned (destroyed with the awaiter); an lvalue child is borrowed.
@@ -83,7 +82,8 @@ class delegate_awaiter {
         if (!child_ || child_.done()) return true;
         const coact::state s = promise_of().state_;
         if (s == coact::state::running) throw_already_running();
-        return s == coact::state::closed;  // closed (or raised into) before it ever ran: nothing to run
+        return s ==
+               coact::state::closed;  // closed (or raised into) before it ever ran: nothing to run
     }
 
     void await_suspend(std::coroutine_handle<>) noexcept {
@@ -92,7 +92,8 @@ class delegate_awaiter {
     }
 
     Return await_resume() {
-        if (!child_) throw not_finished("coact::yield_from: the delegate coroutine is empty (moved from)");
+        if (!child_)
+            throw not_finished("coact::yield_from: the delegate coroutine is empty (moved from)");
         child_promise& c = promise_of();
         if (was_linked_) {
             if (borrowed_) c.release_borrowed();
@@ -100,7 +101,8 @@ class delegate_awaiter {
             if (std::exchange(c.exit_pending_, false)) throw generator_exit{};
         }
         if constexpr (!std::is_void_v<Return>) {
-            if (!c.value_) throw not_finished("coact::yield_from: the delegate finished without a value");
+            if (!c.value_)
+                throw not_finished("coact::yield_from: the delegate finished without a value");
             if constexpr (std::is_copy_constructible_v<Return>) {
                 if (borrowed_) return *c.value_;  // its owner may still ask for result()
             }
@@ -146,26 +148,26 @@ struct promise : frame<Yield, Send>, return_slot<Return> {
         return {this};
     }
 
-    yield_copy_awaiter<Yield, Send> yield_value(const value_type& v)
-        requires std::copy_constructible<value_type>
-    {
+    yield_copy_awaiter<Yield, Send> yield_value(
+        const value_type& v) requires std::copy_constructible<value_type> {
         return {{this}, v};
     }
 
     template <class U>
-        requires(!std::same_as<std::remove_cvref_t<U>, value_type> &&
-                 std::convertible_to<U, value_type>)
-    yield_copy_awaiter<Yield, Send> yield_value(U&& v) {
+    requires(!std::same_as<std::remove_cvref_t<U>, value_type> &&
+             std::convertible_to<U, value_type>)
+        yield_copy_awaiter<Yield, Send> yield_value(U&& v) {
         return {{this}, value_type(std::forward<U>(v))};
     }
 
     /// yield_from(coroutine or generator): an rvalue is moved in, an lvalue is borrowed (it is
     /// driven in place and is closed afterwards, with its result() still available).
     template <class Source>
-        requires delegate_for<std::remove_cvref_t<Source>, Yield, Send>
+    requires delegate_for<std::remove_cvref_t<Source>, Yield, Send>
     auto yield_value(yield_from_t<Source> from) noexcept {
         using child = typename std::remove_cvref_t<Source>::promise_type;
-        using awaiter = delegate_awaiter<Yield, Send, decltype(child_return(std::declval<child&>()))>;
+        using awaiter =
+            delegate_awaiter<Yield, Send, decltype(child_return(std::declval<child&>()))>;
         if constexpr (std::is_lvalue_reference_v<Source>) {
             return awaiter(this, from.source.handle(), true);
         } else {
@@ -175,10 +177,10 @@ struct promise : frame<Yield, Send>, return_slot<Return> {
 
     /// yield_from(any other range): a small coroutine iterates it (an lvalue range in place).
     template <class Source>
-        requires(!delegate_for<std::remove_cvref_t<Source>, Yield, Send> &&
-                 std::ranges::input_range<Source> &&
-                 std::convertible_to<std::ranges::range_reference_t<Source>, value_type>)
-    auto yield_value(yield_from_t<Source> from) {
+    requires(!delegate_for<std::remove_cvref_t<Source>, Yield, Send> &&
+             std::ranges::input_range<Source> &&
+             std::convertible_to<std::ranges::range_reference_t<Source>,
+                                 value_type>) auto yield_value(yield_from_t<Source> from) {
         auto sub = iterate_range<Yield, Send, Source>(std::forward<Source>(from.source));
         return delegate_awaiter<Yield, Send, void>(this, sub.release(), false);
     }

@@ -18,7 +18,8 @@ class ready_queue {
     [[nodiscard]] std::size_t size() const noexcept { return tail_ - head_; }
 
     void push_back(T value) {
-        if (tail_ - head_ == capacity_) [[unlikely]] grow();
+        if (tail_ - head_ == capacity_) [[unlikely]]
+            grow();
         slots_[tail_++ & mask_] = value;
     }
 

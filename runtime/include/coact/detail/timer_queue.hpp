@@ -28,8 +28,8 @@ struct timer_entry {
     std::uint64_t sequence;
     context* cell;
     std::uint32_t generation;
-    std::uint32_t token;    // wake-ups: must match the cell's token to count
-    envelope* message;      // send_after: the message to deliver; null for wake-ups
+    std::uint32_t token;  // wake-ups: must match the cell's token to count
+    envelope* message;    // send_after: the message to deliver; null for wake-ups
 };
 
 class timer_queue {
