@@ -70,7 +70,7 @@ build/release/compile_commands.json:
 	$(CMAKE) --preset release
 
 tidy: deps build/release/compile_commands.json
-	$(CLANG_TIDY) -p build/release --quiet $(RUNTIME_SOURCES)
+	$(CLANG_TIDY) -p build/release --quiet --extra-arg=-Wno-unknown-warning-option $(RUNTIME_SOURCES)
 
 clean:
 	rm -rf build

@@ -196,7 +196,7 @@ void core::inject_publish(std::string_view topic, envelope* e) {
         free_unpooled_envelope(e);
         throw std::bad_alloc();
     }
-    name.release();  // the queue owns it now
+    static_cast<void>(name.release());  // the queue owns it now
 }
 
 void core::drain_injection() {

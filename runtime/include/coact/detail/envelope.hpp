@@ -58,7 +58,7 @@ struct shared_payload {
 template <class T>
 struct shared_payload_of final : shared_payload {
     template <class U>
-    explicit shared_payload_of(U&& v) : value(std::forward<U>(v)) {}
+    shared_payload_of(std::in_place_t /*unused*/, U&& v) : value(std::forward<U>(v)) {}
     T value;
 };
 
@@ -275,7 +275,7 @@ template <class T, class U>
 [[nodiscard]] envelope* make_shared_envelope(envelope_pool* pool, U&& value,
                                              context* sender = nullptr,
                                              std::uint32_t sender_generation = 0) {
-    auto* payload = new shared_payload_of<T>(std::forward<U>(value));
+    auto* payload = new shared_payload_of<T>(std::in_place, std::forward<U>(value));
     void* block = nullptr;
     try {
         block = pool != nullptr ? pool->allocate() : ::operator new(sizeof(envelope));
