@@ -47,7 +47,7 @@ struct coact_inbox {
         /// Takes everything there is, oldest first; returns how many and their request sum.
         std::size_t take_all(std::uint64_t& sum) {
             std::size_t n = 0;
-            for (const envelope* e = q.box.take_all().head; e != nullptr; e = e->next) {
+            for (const envelope* e = q.box.take_all().front(); e != nullptr; e = e->next) {
                 sum += e->request;
                 ++n;
             }

@@ -25,20 +25,8 @@ if(NOT DEFINED ACTUAL)
   set(ACTUAL "${CMAKE_CURRENT_BINARY_DIR}/${expected_name}.actual")  # the working directory
 endif()
 
-# The command is everything after "--".
-set(command)
-set(seen_dashes FALSE)
-math(EXPR last_arg "${CMAKE_ARGC} - 1")
-foreach(i RANGE ${last_arg})
-  if(seen_dashes)
-    list(APPEND command "${CMAKE_ARGV${i}}")
-  elseif(CMAKE_ARGV${i} STREQUAL "--")
-    set(seen_dashes TRUE)
-  endif()
-endforeach()
-if(NOT command)
-  message(FATAL_ERROR "run_and_compare: no command (put it after --)")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/command_after_dashes.cmake)
+coact_command_after_dashes(command run_and_compare)
 string(REPLACE ";" " " shown_command "${command}")
 
 execute_process(COMMAND ${command}

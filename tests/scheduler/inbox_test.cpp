@@ -19,37 +19,24 @@
 #include <coact/detail/inbox.hpp>
 
 #include "actors/support/watchdog.hpp"
+#include "support/xorshift.hpp"
 
 using namespace std::chrono_literals;
 using coact::detail::envelope;
-using coact::detail::envelope_chain;
 using coact::detail::inbox;
+using coact::detail::mailbox;
 using coact::detail::push_result;
+using coact_test::xorshift;
 
 namespace {
 
 /// Walks a chain from head to tail, checking that tail is its last element.
-std::vector<envelope*> to_vector(const envelope_chain& chain) {
+std::vector<envelope*> to_vector(const mailbox& chain) {
     std::vector<envelope*> out;
-    for (envelope* e = chain.head; e != nullptr; e = e->next) out.push_back(e);
-    CHECK(chain.tail == (out.empty() ? nullptr : out.back()));
+    for (envelope* e = chain.front(); e != nullptr; e = e->next) out.push_back(e);
+    CHECK(chain.back() == (out.empty() ? nullptr : out.back()));
     return out;
 }
-
-/// A small deterministic generator (xorshift64), so failures replay.
-class xorshift {
-  public:
-    explicit xorshift(std::uint64_t seed) : state_(seed) {}
-    std::uint64_t next() noexcept {
-        state_ ^= state_ << 13;
-        state_ ^= state_ >> 7;
-        state_ ^= state_ << 17;
-        return state_;
-    }
-
-  private:
-    std::uint64_t state_;
-};
 
 std::uint64_t payload_of(std::uint32_t sender, std::uint32_t seq) noexcept {
     return (std::uint64_t{sender} << 32 | seq) * 0x9e3779b97f4a7c15u + 1;
@@ -84,6 +71,28 @@ bool payload_intact(const envelope* e) noexcept {
     return payload == payload_of(e->sender_generation, e->request);
 }
 
+/// What the reader of a stress run saw: how many envelopes, and whether each sender's arrived in
+/// the order it pushed them (numbered by `request`) and with the payload it wrote.
+struct receipt {
+    explicit receipt(std::uint32_t senders) : expected(senders, 0) {}
+
+    void take(const envelope* e) {
+        ++received;
+        if (e->sender_generation >= expected.size() ||
+            e->request != expected[e->sender_generation]) {
+            ++out_of_order;
+        } else {
+            ++expected[e->sender_generation];
+        }
+        if (!payload_intact(e)) ++bad_payloads;
+    }
+
+    std::vector<std::uint32_t> expected;  // per sender: the number it should push next
+    std::size_t received = 0;
+    std::size_t out_of_order = 0;
+    std::size_t bad_payloads = 0;
+};
+
 /// Busy work for about `n` steps: a pause that keeps the thread on its core. On a machine with
 /// cores to spare the threads then overlap, rather than take turns as they do when they yield,
 /// and the narrow windows of the protocol get hit.
@@ -112,9 +121,9 @@ bool wait_until(Ready ready, const std::atomic<bool>& give_up) {
 TEST_CASE("a new inbox is empty and take_all returns an empty chain", "[inbox]") {
     inbox box;
     CHECK(box.empty_approx());
-    const envelope_chain chain = box.take_all();
+    const mailbox chain = box.take_all();
     CHECK(chain.empty());
-    CHECK(chain.tail == nullptr);
+    CHECK(chain.back() == nullptr);
     CHECK(sizeof(inbox) == sizeof(void*));
 }
 
@@ -137,14 +146,14 @@ TEST_CASE("batches taken one after another append to the reader's private queue 
           "[inbox]") {
     envelope es[5]{};
     inbox box;
-    envelope_chain pending;
+    mailbox pending;
     pending.append(box.take_all());  // an empty batch changes nothing
     CHECK(pending.empty());
 
     CHECK(box.push(&es[0]) == push_result::pushed);
     CHECK(box.push(&es[1]) == push_result::pushed);
     pending.append(box.take_all());
-    CHECK(pending.pop_front() == &es[0]);  // handled one, the other waits in the private queue
+    CHECK(pending.pop() == &es[0]);  // handled one, the other waits in the private queue
 
     CHECK(box.push(&es[2]) == push_result::pushed);
     CHECK(box.push(&es[3]) == push_result::pushed);
@@ -154,9 +163,9 @@ TEST_CASE("batches taken one after another append to the reader's private queue 
     pending.append(box.take_all());
 
     CHECK(to_vector(pending) == std::vector<envelope*>{&es[1], &es[2], &es[3], &es[4]});
-    for (int i = 1; i < 5; ++i) CHECK(pending.pop_front() == &es[i]);
+    for (int i = 1; i < 5; ++i) CHECK(pending.pop() == &es[i]);
     CHECK(pending.empty());
-    CHECK(pending.tail == nullptr);
+    CHECK(pending.back() == nullptr);
 }
 
 TEST_CASE("the first push onto a blocked inbox reports woke and later ones only pushed",
@@ -185,7 +194,7 @@ TEST_CASE("try_block fails when something was pushed and leaves it to take", "[i
     CHECK(box.push(&es[1]) == push_result::pushed);
     CHECK_FALSE(box.try_block());
     CHECK(box.push(&es[0]) == push_result::pushed);  // still not blocked: nobody was told to wake
-    CHECK(box.take_all().head == &es[0]);
+    CHECK(box.take_all().front() == &es[0]);
     CHECK(box.try_block());
 }
 
@@ -213,7 +222,7 @@ TEST_CASE("close returns the envelopes not taken yet in push order", "[inbox]") 
     envelope es[4]{};
     inbox box;
     CHECK(box.push(&es[0]) == push_result::pushed);
-    CHECK(box.take_all().head == &es[0]);
+    CHECK(box.take_all().front() == &es[0]);
     for (int i = 1; i < 4; ++i) CHECK(box.push(&es[i]) == push_result::pushed);
 
     CHECK(to_vector(box.close()) == std::vector<envelope*>{&es[1], &es[2], &es[3]});
@@ -232,7 +241,7 @@ TEST_CASE("a reopened inbox is empty, accepts pushes and can block and close aga
     envelope es[3]{};
     inbox box;
     CHECK(box.push(&es[0]) == push_result::pushed);
-    CHECK(box.close().head == &es[0]);
+    CHECK(box.close().front() == &es[0]);
 
     box.reopen();
     CHECK(box.empty_approx());
@@ -296,14 +305,11 @@ TEST_CASE("three senders and a reader that blocks when idle lose, duplicate and 
         });
     }
 
-    std::uint32_t expected[senders] = {};
-    std::size_t received = 0;
-    std::size_t out_of_order = 0;
-    std::size_t bad_payloads = 0;
+    receipt seen(senders);
     std::size_t blocks = 0;
-    envelope_chain pending;
+    mailbox pending;
     start.store(true, std::memory_order_release);
-    while (received < senders * per_sender && !give_up.load(std::memory_order_relaxed)) {
+    while (seen.received < senders * per_sender && !give_up.load(std::memory_order_relaxed)) {
         pending.append(box.take_all());
         if (pending.empty()) {
             block_ticket = blocks + 1;
@@ -316,27 +322,20 @@ TEST_CASE("three senders and a reader that blocks when idle lose, duplicate and 
         }
         // Handle a few, leaving the rest in the private queue for the next turn.
         for (int k = 0; k < 16 && !pending.empty(); ++k) {
-            const envelope* e = pending.pop_front();
-            ++received;
-            if (e->sender_generation >= senders || e->request != expected[e->sender_generation]) {
-                ++out_of_order;
-            } else {
-                ++expected[e->sender_generation];
-            }
-            if (!payload_intact(e)) ++bad_payloads;
+            seen.take(pending.pop());
         }
     }
     for (std::thread& t : threads) t.join();
     dog.cancel();
 
     REQUIRE_FALSE(dog.fired());
-    CHECK(out_of_order == 0);
-    CHECK(bad_payloads == 0);
+    CHECK(seen.out_of_order == 0);
+    CHECK(seen.bad_payloads == 0);
     for (std::uint32_t s = 0; s < senders; ++s) {
-        CHECK(expected[s] == per_sender);
+        CHECK(seen.expected[s] == per_sender);
         CHECK(refused[s] == 0);
     }
-    CHECK(received == senders * per_sender);
+    CHECK(seen.received == senders * per_sender);
     CHECK(pending.empty());
     CHECK(box.take_all().empty());
 
@@ -380,41 +379,30 @@ TEST_CASE("a reader taking batches while two senders push without pause loses no
         });
     }
 
-    std::uint32_t expected[senders] = {};
-    std::size_t received = 0;
-    std::size_t out_of_order = 0;
-    std::size_t bad_payloads = 0;
+    receipt seen(senders);
     std::size_t batches = 0;
     start.store(true, std::memory_order_release);
     for (std::size_t idle = 0;
-         received < senders * per_sender && !give_up.load(std::memory_order_relaxed);) {
-        const envelope_chain batch = box.take_all();
+         seen.received < senders * per_sender && !give_up.load(std::memory_order_relaxed);) {
+        const mailbox batch = box.take_all();
         if (batch.empty()) {
             if (++idle % 64 == 0) std::this_thread::yield();
             continue;
         }
         ++batches;
-        for (const envelope* e = batch.head; e != nullptr; e = e->next) {
-            ++received;
-            if (e->sender_generation >= senders || e->request != expected[e->sender_generation]) {
-                ++out_of_order;
-            } else {
-                ++expected[e->sender_generation];
-            }
-            if (!payload_intact(e)) ++bad_payloads;
-        }
+        for (const envelope* e = batch.front(); e != nullptr; e = e->next) seen.take(e);
     }
     for (std::thread& t : threads) t.join();
     dog.cancel();
 
     REQUIRE_FALSE(dog.fired());
-    CHECK(out_of_order == 0);
-    CHECK(bad_payloads == 0);
+    CHECK(seen.out_of_order == 0);
+    CHECK(seen.bad_payloads == 0);
     for (std::uint32_t s = 0; s < senders; ++s) {
-        CHECK(expected[s] == per_sender);
+        CHECK(seen.expected[s] == per_sender);
         CHECK(not_pushed[s] == 0);
     }
-    CHECK(received == senders * per_sender);
+    CHECK(seen.received == senders * per_sender);
     CHECK(box.take_all().empty());
     if (batches < 2) WARN("the reader took everything in " << batches << " batch(es)");
 }
@@ -518,8 +506,8 @@ TEST_CASE(
     std::size_t out_of_order = 0;
     std::size_t bad_payloads = 0;
     std::size_t closes = 0;
-    auto record = [&](const envelope_chain& chain) {
-        for (const envelope* e = chain.head; e != nullptr; e = e->next) {
+    auto record = [&](const mailbox& chain) {
+        for (const envelope* e = chain.front(); e != nullptr; e = e->next) {
             const std::uint32_t s = e->sender_generation;
             if (s >= senders || std::int64_t{e->request} <= last[s]) {
                 ++out_of_order;

@@ -19,29 +19,16 @@
 #include <coact/detail/work_deque.hpp>
 
 #include "actors/support/watchdog.hpp"
+#include "support/xorshift.hpp"
 
 using namespace std::chrono_literals;
 using coact::detail::work_deque;
+using coact_test::xorshift;
 
 namespace {
 
 struct item {
     std::uint64_t payload = 0;
-};
-
-/// A small deterministic generator (xorshift64), so failures replay.
-class xorshift {
-  public:
-    explicit xorshift(std::uint64_t seed) : state_(seed) {}
-    std::uint64_t next() noexcept {
-        state_ ^= state_ << 13;
-        state_ ^= state_ >> 7;
-        state_ ^= state_ << 17;
-        return state_;
-    }
-
-  private:
-    std::uint64_t state_;
 };
 
 /// What one thread took: a count per item and the sum of the payloads.

@@ -49,6 +49,7 @@
 #include <cstdint>
 
 #include "coact/detail/envelope.hpp"
+#include "coact/detail/mailbox.hpp"
 
 namespace coact::detail {
 
@@ -58,34 +59,6 @@ enum class push_result : std::uint8_t {
     woke,    ///< taken, and the actor was idle: this sender, and no other, schedules it
     closed,  ///< refused: the actor ended; the envelope is still the caller's (a dead letter),
              ///< untouched but for its `next`, which a failed CAS attempt may have written
-};
-
-/// A FIFO run of envelopes linked through `next`, oldest first: what take_all() and close()
-/// return, and the reader's private queue of messages not handled yet. Not thread-safe.
-struct envelope_chain {
-    envelope* head = nullptr;  ///< oldest; nullptr when empty
-    envelope* tail = nullptr;  ///< newest; tail->next is nullptr
-
-    [[nodiscard]] bool empty() const noexcept { return head == nullptr; }
-
-    /// Moves all of `more` behind this chain's tail, in O(1).
-    void append(envelope_chain more) noexcept {
-        if (more.empty()) return;
-        if (empty()) {
-            head = more.head;
-        } else {
-            tail->next = more.head;
-        }
-        tail = more.tail;
-    }
-
-    /// Removes the oldest envelope; the chain must not be empty.
-    [[nodiscard]] envelope* pop_front() noexcept {
-        envelope* e = head;
-        head = e->next;
-        if (head == nullptr) tail = nullptr;
-        return e;
-    }
 };
 
 class inbox {
@@ -116,7 +89,7 @@ class inbox {
 
     /// Reader only, while the inbox is open and not blocked. Takes every envelope pushed so far,
     /// oldest first (point 4); for each sender in the order it pushed them.
-    [[nodiscard]] envelope_chain take_all() noexcept {
+    [[nodiscard]] mailbox take_all() noexcept {
         // Relaxed: seeing empty takes nothing and needs nothing, and only the reader writes
         // nullptr, so an idle reader polling its inbox does no read-modify-write.
         if (head_.load(std::memory_order_relaxed) == nullptr) return {};
@@ -138,11 +111,11 @@ class inbox {
 
     /// Reader only, as the actor ends (point 6). From now on every push is refused; the
     /// envelopes pushed before are returned, oldest first, for the runtime to dead-letter.
-    [[nodiscard]] envelope_chain close() noexcept {
+    [[nodiscard]] mailbox close() noexcept {
         // Acquire: pairs with the pushes' release, as in take_all(). Release: pairs with the
         // acquire of a push that reads CLOSED.
         envelope* head = head_.exchange(closed_tag(), std::memory_order_acq_rel);
-        return is_envelope(head) ? reversed(head) : envelope_chain{};
+        return is_envelope(head) ? reversed(head) : mailbox{};
     }
 
     /// Whoever sets up a reused cell, after close(): opens the inbox again, empty (point 7).
@@ -173,15 +146,16 @@ class inbox {
     }
 
     // Reverses a list pushed newest first: the newest becomes the tail.
-    static envelope_chain reversed(envelope* newest) noexcept {
-        envelope_chain chain{nullptr, newest};
+    static mailbox reversed(envelope* newest) noexcept {
+        envelope* const tail = newest;
+        envelope* head = nullptr;
         while (newest != nullptr) {
             envelope* below = newest->next;
-            newest->next = chain.head;
-            chain.head = newest;
+            newest->next = head;
+            head = newest;
             newest = below;
         }
-        return chain;
+        return {head, tail};
     }
 
     std::atomic<envelope*> head_{nullptr};

@@ -1,8 +1,9 @@
 // coact/detail/mailbox.hpp — an actor's queue of envelopes, oldest first.
 //
-// Intrusive singly linked FIFO: push and pop are O(1) and allocate nothing. Single-threaded:
-// only the thread that runs the scheduler touches it (messages from other threads arrive via
-// the runtime's injection queue).
+// Intrusive singly linked FIFO: push, pop and append are O(1) and allocate nothing.
+// Single-threaded: only the thread that runs the actor touches it (messages from other threads
+// arrive via the runtime's injection queue, or, for the work-stealing scheduler, via the actor's
+// inbox, whose take_all() returns a mailbox to append here).
 #pragma once
 
 #include <cstddef>
@@ -13,6 +14,10 @@ namespace coact::detail {
 
 class mailbox {
   public:
+    mailbox() = default;
+    /// Adopts a linked run of envelopes, oldest first; `tail` is the last one (tail->next null).
+    mailbox(envelope* head, envelope* tail) noexcept : head_(head), tail_(tail) {}
+
     [[nodiscard]] bool empty() const noexcept { return head_ == nullptr; }
     /// O(n): for tests and diagnostics, not the hot path.
     [[nodiscard]] std::size_t size() const noexcept {
@@ -21,6 +26,7 @@ class mailbox {
         return n;
     }
     [[nodiscard]] envelope* front() const noexcept { return head_; }
+    [[nodiscard]] envelope* back() const noexcept { return tail_; }
 
     void push(envelope* e) noexcept {
         e->next = nullptr;
@@ -30,6 +36,17 @@ class mailbox {
             head_ = e;
         }
         tail_ = e;
+    }
+
+    /// Moves all of `more` behind the last envelope, in O(1).
+    void append(mailbox more) noexcept {
+        if (more.empty()) return;
+        if (empty()) {
+            head_ = more.head_;
+        } else {
+            tail_->next = more.head_;
+        }
+        tail_ = more.tail_;
     }
 
     [[nodiscard]] envelope* pop() noexcept {

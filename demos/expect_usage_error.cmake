@@ -4,19 +4,8 @@
 #   cmake -P expect_usage_error.cmake -- <program> [<arg>...]
 cmake_minimum_required(VERSION 3.25)
 
-set(command)
-set(seen_dashes FALSE)
-math(EXPR last_arg "${CMAKE_ARGC} - 1")
-foreach(i RANGE ${last_arg})
-  if(seen_dashes)
-    list(APPEND command "${CMAKE_ARGV${i}}")
-  elseif(CMAKE_ARGV${i} STREQUAL "--")
-    set(seen_dashes TRUE)
-  endif()
-endforeach()
-if(NOT command)
-  message(FATAL_ERROR "expect_usage_error: no command (put it after --)")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/command_after_dashes.cmake)
+coact_command_after_dashes(command expect_usage_error)
 
 execute_process(COMMAND ${command}
                 OUTPUT_VARIABLE out
