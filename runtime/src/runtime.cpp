@@ -70,7 +70,6 @@ struct injector {
     std::atomic<std::size_t> pending{0};
     std::mutex mutex;
     std::condition_variable wake;
-    std::atomic<bool> stop_serving{false};  // set by request_stop(), taken by serve()
 };
 
 void injector_deleter::operator()(injector* i) const noexcept { delete i; }
@@ -79,6 +78,7 @@ core::core(runtime& o, runtime_options opts)
     : owner(&o), options(opts), injection(new injector), virtual_time(opts.virtual_time) {
     if (options.throughput == 0) options.throughput = 1;
     if (options.workers == 0) options.workers = 1;
+    if (options.workers >= 2 || options.work_stealing) init_parallel();
 }
 
 core::~core() = default;
@@ -86,6 +86,7 @@ core::~core() = default;
 // --- cells ---
 
 context* core::acquire_cell() {
+    const auto lock = lock_if_parallel(cells_mutex);
     if (free_cells == nullptr) {
         constexpr std::size_t chunk = 256;
         chunks.emplace_back(new context[chunk]);
@@ -99,6 +100,7 @@ context* core::acquire_cell() {
     context* c = free_cells;
     free_cells = c->next_free_;
     c->next_free_ = nullptr;
+    if (parallel) c->inbox_.reopen();  // closed when its last actor ended (new cells: empty)
     return c;
 }
 
@@ -110,6 +112,8 @@ void core::abandon_spawn(context* c) noexcept {
         c->name_ = nullptr;
         names.erase(name, [] {});
     }
+    if (parallel) static_cast<void>(c->inbox_.close());  // nobody has its address: empty
+    const auto lock = lock_if_parallel(cells_mutex);
     c->next_free_ = free_cells;
     free_cells = c;
 }
@@ -122,7 +126,7 @@ bool core::on_scheduler_thread() const noexcept {
 }
 
 void core::check_spawn_thread() const {
-    if (!on_scheduler_thread()) {
+    if (!parallel && !on_scheduler_thread()) {
         throw error(
             "coact::runtime::spawn: called from another thread while run() is active; "
             "spawn from inside an actor, or before run()");
@@ -152,7 +156,7 @@ void core::leave_run() noexcept { run_thread.store(std::thread::id{}, std::memor
 std::pair<context*, std::uint32_t> core::resolve_shared(std::string_view name) const {
     auto found = names.find_shared(name, [](context* c) {
         return c == nullptr ? std::pair<context*, std::uint32_t>{nullptr, 0}
-                            : std::pair<context*, std::uint32_t>{c, c->generation_};
+                            : std::pair<context*, std::uint32_t>{c, c->generation()};
     });
     if (found.first == nullptr) throw no_such_actor(name);
     return found;
@@ -173,6 +177,10 @@ bool enqueue_injected(injector& in, const injected& item) noexcept {
 }  // namespace
 
 void core::inject(context* to, std::uint32_t generation, envelope* e) {
+    if (parallel) {  // inboxes take pushes from any thread
+        deliver_parallel(to, generation, e);
+        return;
+    }
     if (!enqueue_injected(*injection, injected{to, generation, e, nullptr})) {
         free_unpooled_envelope(e);
         throw std::bad_alloc();
@@ -180,11 +188,20 @@ void core::inject(context* to, std::uint32_t generation, envelope* e) {
 }
 
 void core::inject_stop(context* to, std::uint32_t generation) {
+    if (parallel) {
+        static_cast<void>(stop_parallel(to, generation));
+        return;
+    }
     if (!enqueue_injected(*injection, injected{to, generation, nullptr, nullptr}))
         throw std::bad_alloc();
 }
 
 void core::inject_publish(std::string_view topic, envelope* e) {
+    if (parallel) {  // the table is locked: fan out on the calling thread
+        const std::lock_guard lock(topics_mutex);
+        fan_out(topics.subscribers(topic), e);
+        return;
+    }
     std::unique_ptr<std::string> name;
     try {
         name = std::make_unique<std::string>(topic);
@@ -220,11 +237,11 @@ void core::drain_injection() {
 // --- dead letters and replies ---
 
 void core::dead_letter(envelope* e) noexcept {
-    bump(dead_letters);
+    count(dead_letters);
     if (e->kind == envelope_kind::ask && e->sender != nullptr) {
         try {
             envelope* r = make_envelope<std::string>(
-                &envelopes,
+                pool_here(),
                 std::string("coact::no_reply: the asked actor had ended before it could reply"));
             r->kind = envelope_kind::no_reply;
             r->request = e->request;
@@ -233,17 +250,17 @@ void core::dead_letter(envelope* e) noexcept {
         } catch (...) {  // out of memory: the asker is told nothing more than the count says
         }
     }
-    free_envelope(envelopes, e);
+    release(e);
 }
 
 void core::deliver_reply(context* to, envelope* e) noexcept {
     if (to->awaited_request_ != e->request || to->reply_ != nullptr) {
-        bump(dead_letters);  // a late or duplicate reply
-        free_envelope(envelopes, e);
+        count(dead_letters);  // a late or duplicate reply
+        release(e);
         return;
     }
     to->reply_ = e;
-    if (to->run_ == run_state::idle && to->wait_ == wait_kind::reply) schedule(to);
+    if (!parallel && to->run_ == run_state::idle && to->wait_ == wait_kind::reply) schedule(to);
 }
 
 void core::abandon_request(context* c, const char* why) noexcept {
@@ -252,12 +269,12 @@ void core::abandon_request(context* c, const char* why) noexcept {
     if (asker == nullptr) return;
     try {
         envelope* r =
-            make_envelope<std::string>(&envelopes, "coact::no_reply: actor " + describe(c) + " " +
-                                                       why + " without replying to the ask");
+            make_envelope<std::string>(pool_here(), "coact::no_reply: actor " + describe(c) + " " +
+                                                        why + " without replying to the ask");
         r->kind = envelope_kind::no_reply;
         r->request = request;
         r->sender = c;
-        r->sender_generation = c->generation_;
+        r->sender_generation = c->generation();
         deliver(asker, detail_access::generation(c->sender_), r);
     } catch (...) {
     }
@@ -318,7 +335,7 @@ void core::finish(context* c) {
 
 void core::terminate(context* c, exit_kind_internal kind, std::exception_ptr error) noexcept {
     if (kind == exit_kind_internal::failed) {
-        bump(failed);
+        count(failed);
         const std::string line =
             "coact: actor " + describe(c) + " failed: " + what_of(error) + "\n";
         std::fputs(line.c_str(), stderr);
@@ -327,31 +344,53 @@ void core::terminate(context* c, exit_kind_internal kind, std::exception_ptr err
     if (c->handle_) std::exchange(c->handle_, nullptr).destroy();  // locals' destructors run here
     if (c->current_request_ != 0) abandon_request(c, "ended");
     c->disarm_timer();
-    if (!topics.empty()) topics.unsubscribe_all(c);  // no dead letters from topics after the end
-    if (c->reply_ != nullptr) free_envelope(envelopes, std::exchange(c->reply_, nullptr));
+    {
+        const auto lock = lock_if_parallel(topics_mutex);
+        if (!topics.empty()) topics.unsubscribe_all(c);  // no dead letters from topics after it
+    }
+    if (c->reply_ != nullptr) release(std::exchange(c->reply_, nullptr));
     delete std::exchange(c->holder_, nullptr);
     if (c->name_ != nullptr) {
         const std::string name = *c->name_;
         names.erase(name, [c] {
             c->name_ = nullptr;
-            ++c->generation_;
+            c->next_generation();
         });
     } else {
-        ++c->generation_;
+        c->next_generation();
     }
     while (!c->box_.empty()) dead_letter(c->box_.pop());  // asks among them get no_reply
+    if (parallel) {  // from now on pushes are refused; what came before is dead letters too
+        mailbox rest = c->inbox_.close();
+        while (!rest.empty()) {
+            envelope* e = rest.pop();
+            if (e->kind == envelope_kind::stop || e->kind == envelope_kind::timeout) {
+                release(e);
+            } else {
+                dead_letter(e);
+            }
+        }
+    }
     c->run_ = run_state::free;
     c->wait_ = wait_kind::start;
     c->sender_ = {};
     c->awaited_request_ = 0;
     c->stop_requested_ = c->exit_delivered_ = c->timed_out_ = false;
+    if (parallel) {
+        alive.fetch_sub(1, std::memory_order_relaxed);
+        const std::lock_guard lock(cells_mutex);
+        c->next_free_ = free_cells;
+        free_cells = c;
+        return;
+    }
     c->next_free_ = free_cells;
     free_cells = c;
     alive.store(alive.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
 }
 
 bool core::stop(context* c, std::uint32_t generation) {
-    if (c == nullptr || c->generation_ != generation || c->run_ == run_state::free) return false;
+    if (parallel) return stop_parallel(c, generation);
+    if (c == nullptr || c->generation() != generation || c->run_ == run_state::free) return false;
     if (c->stop_requested_) return true;
     c->stop_requested_ = true;
     if (c->run_ == run_state::idle) schedule(c);
@@ -372,7 +411,7 @@ bool core::fire_due_timers() {
             continue;
         }
         context* c = e.cell;
-        if (c->generation_ != e.generation || !c->timer_pending_ || c->timer_token_ != e.token)
+        if (c->generation() != e.generation || !c->timer_pending_ || c->timer_token_ != e.token)
             continue;
         c->timer_pending_ = false;
         timers.retire_one();
@@ -393,6 +432,10 @@ void core::advance_time(clock::duration d) {
 // --- the loop ---
 
 void core::run(bool serve) {
+    if (parallel) {
+        run_parallel(serve);
+        return;
+    }
     enter_run();
     struct leave {
         core* self;
@@ -405,7 +448,7 @@ void core::run(bool serve) {
             while (!ready.empty()) {
                 turn(ready.pop_front());
                 if ((++turns & 63U) == 0) {
-                    if (serve && injection->stop_serving.exchange(false)) return;
+                    if (serve && stop_serving.exchange(false)) return;
                     if (injection->pending.load(std::memory_order_acquire) != 0) drain_injection();
                     if (!timers.empty()) fire_due_timers();
                 }
@@ -417,7 +460,7 @@ void core::run(bool serve) {
         std::unique_lock lock(injection->mutex);
         if (injection->pending.load(std::memory_order_acquire) != 0) continue;
         if (serve) {
-            if (injection->stop_serving.exchange(false)) return;
+            if (stop_serving.exchange(false)) return;
         } else if (timers.live() == 0) {
             return;
         }
@@ -432,6 +475,8 @@ void core::run(bool serve) {
 }
 
 bool core::step() {
+    if (parallel)
+        throw error("coact::testing: step() needs a single-threaded runtime (workers = 1)");
     if (injection->pending.load(std::memory_order_acquire) != 0) drain_injection();
     if (ready.empty()) fire_due_timers();
     if (ready.empty()) return false;
@@ -443,15 +488,18 @@ bool core::step() {
 }
 
 void core::request_stop() noexcept {
-    injection->stop_serving.store(true);
+    stop_serving.store(true);
+    if (parallel) request_stop_parallel();
     { std::lock_guard lock(injection->mutex); }
     injection->wake.notify_all();
 }
 
 std::size_t core::shutdown() {
-    if (running != nullptr) {
-        throw error("coact::runtime::shutdown: called from inside actor " + describe(running));
+    if (running != nullptr || (parallel && on_own_worker())) {
+        throw error("coact::runtime::shutdown: called from inside actor " +
+                    (running != nullptr ? describe(running) : std::string("code")));
     }
+    if (parallel) return shutdown_parallel();
     std::size_t queued = 0;
     injected batch[64];
     std::size_t n = 0;
@@ -549,12 +597,17 @@ void context::throw_bad_message(const detail::envelope* e, std::string_view expe
 }
 
 bool context::stop(coact::address target) {
+    if (detail_access::cell(target) == this && detail_access::generation(target) == generation()) {
+        // Stopping itself: no need to go through the inbox (this thread runs it).
+        if (!stop_requested_) stop_requested_ = true;
+        return true;
+    }
     return core_->stop(detail_access::cell(target), detail_access::generation(target));
 }
 
 bool context::stop(std::string_view target) {
     context* c = core_->resolve_local(target);
-    return core_->stop(c, c->generation_);
+    return stop(coact::address(detail_access::make(c, c->generation())));
 }
 
 runtime::runtime(runtime_options options) : core_(std::make_unique<detail::core>(*this, options)) {}
@@ -573,7 +626,7 @@ void runtime::request_stop() noexcept { core_->request_stop(); }
 bool runtime::stop(address target) {
     context* c = detail_access::cell(target);
     if (c == nullptr) return false;
-    if (!core_->on_scheduler_thread()) {
+    if (!core_->parallel && !core_->on_scheduler_thread()) {
         core_->inject_stop(c, detail_access::generation(target));
         return true;
     }
@@ -589,14 +642,14 @@ std::size_t runtime::shutdown() { return core_->shutdown(); }
 
 address runtime::lookup(std::string_view name) const {
     auto found = core_->names.find_shared(name, [](context* c) {
-        return c == nullptr ? address{} : detail_access::make(c, c->generation_);
+        return c == nullptr ? address{} : detail_access::make(c, c->generation());
     });
     return found;
 }
 
 runtime_stats runtime::stats() const noexcept {
     runtime_stats s;
-    s.delivered = core_->delivered.load(std::memory_order_relaxed);
+    s.delivered = core_->delivered.load(std::memory_order_relaxed) + core_->delivered_by_workers();
     s.dead_letters = core_->dead_letters.load(std::memory_order_relaxed);
     s.failed = core_->failed.load(std::memory_order_relaxed);
     s.actors = core_->alive.load(std::memory_order_relaxed);

@@ -17,6 +17,7 @@
 // The context is also the actor's cell: the scheduler's bookkeeping lives in its private part.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <coroutine>
 #include <cstddef>
@@ -32,6 +33,7 @@
 #include "coact/actor.hpp"
 #include "coact/address.hpp"
 #include "coact/detail/envelope.hpp"
+#include "coact/detail/inbox.hpp"
 #include "coact/detail/mailbox.hpp"
 #include "coact/detail/message_traits.hpp"
 
@@ -64,7 +66,7 @@ class context {
     ~context() = default;  // only the runtime creates and destroys contexts
 
     // --- identity ---
-    [[nodiscard]] coact::address address() noexcept { return {this, generation_}; }
+    [[nodiscard]] coact::address address() noexcept { return {this, generation()}; }
     [[nodiscard]] std::string_view name() const noexcept {
         return name_ ? std::string_view(*name_) : std::string_view();
     }
@@ -156,22 +158,31 @@ class context {
     void arm_timer(std::chrono::steady_clock::duration delay);
     void disarm_timer() noexcept;
     [[noreturn]] void throw_bad_message(const detail::envelope* e, std::string_view expected) const;
+    // Relaxed: only the thread running the actor (or the runtime ending it) writes the
+    // generation; others read it as a hint and the inbox's reader checks it for real.
+    [[nodiscard]] std::uint32_t generation() const noexcept {
+        return generation_.load(std::memory_order_relaxed);
+    }
+    void next_generation() noexcept {
+        generation_.store(generation() + 1, std::memory_order_relaxed);
+    }
 
     detail::core* core_ = nullptr;
     std::coroutine_handle<actor::promise_type> handle_;
     detail::mailbox box_;
+    detail::inbox inbox_;                // work-stealing mode: where other threads' events arrive
     detail::envelope* reply_ = nullptr;  // the reply an ask waits for, once it came
     const std::string* name_ = nullptr;  // the registry's key; null when anonymous
     coact::address sender_;
-    std::uint32_t current_request_ = 0;  // the unanswered ask being handled
-    std::uint32_t awaited_request_ = 0;  // the ask this actor waits on
-    std::uint32_t next_request_ = 0;
+    std::uint32_t current_request_ = 0;       // the unanswered ask being handled
+    std::uint32_t awaited_request_ = 0;       // the ask this actor waits on
     detail::spawn_holder* holder_ = nullptr;  // the spawned callable and arguments, kept alive
     context* next_free_ = nullptr;
     context* name_cache_ = nullptr;  // the last actor sent to by name (checked before use)
+    std::uint32_t next_request_ = 0;
     std::uint32_t name_cache_generation_ = 0;
     std::uint32_t serial_ = 0;  // spawn number, to tell anonymous actors apart in messages
-    std::uint32_t generation_ = 1;
+    std::atomic<std::uint32_t> generation_{1};
     std::uint32_t budget_ = 0;  // messages this turn may still take
     std::uint32_t timer_token_ = 0;
     detail::run_state run_ = detail::run_state::free;

@@ -8,15 +8,18 @@
 namespace coact {
 
 struct runtime_options {
-    /// 1: every actor runs on the thread that calls run() (deterministic). N >= 2 asks for the
-    /// work-stealing mode with N threads; until that mode lands, such a runtime runs the same
-    /// program on one thread (same results, no parallelism) — see docs/concepts/actors.md.
+    /// 1: every actor runs on the thread that calls run() (deterministic). N >= 2: the
+    /// work-stealing mode, with N threads (the one calling run() and N - 1 the runtime starts at
+    /// its first run() and keeps until it is destroyed) — see docs/concepts/scheduling.md.
     unsigned workers = 1;
     /// Messages one actor may take in one turn before the scheduler moves on to the next actor.
     unsigned throughput = 64;
     /// Time moves only when the scheduler has nothing else to do (it jumps to the next timer) or
     /// when a test advances it: timer-driven programs run instantly and deterministically.
     bool virtual_time = false;
+    /// Uses the work-stealing scheduler even with workers == 1 (one thread: the caller's), for
+    /// measuring how that scheduler scales against itself. workers >= 2 implies it.
+    bool work_stealing = false;
 };
 
 /// A snapshot of the runtime's counters.

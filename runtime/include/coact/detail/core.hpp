@@ -22,6 +22,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -54,7 +55,7 @@ struct detail_access {
     static detail::mailbox& box(context& c) noexcept { return c.box_; }
     static std::uint32_t serial(const context& c) noexcept { return c.serial_; }
     static std::pair<context*, std::uint32_t> address_of(context& c) noexcept {
-        return {&c, c.generation_};
+        return {&c, c.generation()};
     }
     static detail::core& core_of(runtime& rt) noexcept;
 };
@@ -108,6 +109,10 @@ struct injector;  // runtime.cpp: the multi-producer queue for sends from other 
 struct injector_deleter {
     void operator()(injector* i) const noexcept;
 };
+struct engine;  // parallel.cpp: the work-stealing mode's workers, queues and parking
+struct engine_deleter {
+    void operator()(engine* e) const noexcept;
+};
 
 enum class exit_kind_internal : std::uint8_t { normal, closed, failed };
 
@@ -123,7 +128,11 @@ struct core {
             to->core_->inject(to, generation, e);
             return;
         }
-        if (to->generation_ != generation) [[unlikely]] {
+        if (parallel) [[unlikely]] {
+            deliver_parallel(to, generation, e);
+            return;
+        }
+        if (to->generation() != generation) [[unlikely]] {
             dead_letter(e);
             return;
         }
@@ -144,6 +153,8 @@ struct core {
     }
 
     [[nodiscard]] context* resolve_local(std::string_view name) const {
+        if (parallel) [[unlikely]]
+            return resolve_shared(name).first;
         context* c = names.find_local(name);
         if (c == nullptr) [[unlikely]]
             throw no_such_actor(name);
@@ -181,44 +192,94 @@ struct core {
             throw;
         }
         c->wait_ = wait_kind::start;
+        const std::uint32_t generation = c->generation();
+        if (parallel) [[unlikely]] {
+            c->run_ = run_state::scheduled;  // not free: shutdown() looks at it
+            c->serial_ = static_cast<std::uint32_t>(spawned.fetch_add(1) + 1);
+            alive.fetch_add(1);
+            schedule_parallel(c);  // from here on another worker may run (and end) it
+            return detail_access::make(c, generation);
+        }
         c->serial_ = static_cast<std::uint32_t>(spawned.load(std::memory_order_relaxed) + 1);
         schedule(c);
         bump(alive);
         bump(spawned);
-        return detail_access::make(c, c->generation_);
+        return detail_access::make(c, generation);
     }
 
     // --- pub/sub (scheduler thread) ---
     /// Hands `original` (a shared envelope) to every subscriber: a clone each, the original to
     /// the last one. Frees it if there is nobody. Returns how many got it.
+    /// In work-stealing mode the caller holds topics_mutex.
     std::size_t fan_out(std::span<const topic_table::subscriber> subs, envelope* original) {
-        bump(published);
+        count(published);
         if (subs.empty()) {
-            bump(unheard);
-            if (original != nullptr) free_envelope(envelopes, original);
+            count(unheard);
+            if (original != nullptr) release(original);
             return 0;
         }
         const std::size_t n = subs.size();
         // One thread runs every subscriber: reference updates need not be atomic. (A payload
         // made by rt.publish on another thread came through the injection queue, which orders
         // its construction before this.)
-        if (original->ops->single_threaded != nullptr)
+        if (!parallel && original->ops->single_threaded != nullptr)
             original->ops = original->ops->single_threaded;
         // The payload is not visible to anyone else yet: take every reference up front.
         add_shared_references(original, static_cast<std::uint32_t>(n - 1));
         std::size_t i = 0;
         try {
             for (; i + 1 < n; ++i) {
-                deliver(subs[i].cell, subs[i].generation, clone_shared(envelopes, original));
+                deliver(subs[i].cell, subs[i].generation, clone_shared(pool_here(), original));
             }
         } catch (...) {  // out of memory: the references not handed out go back, then the original
             drop_shared_references(original, static_cast<std::uint32_t>(n - 1 - i));
-            free_envelope(envelopes, original);
+            release(original);
             throw;
         }
         deliver(subs[n - 1].cell, subs[n - 1].generation, original);
         return n;
     }
+
+    // --- counters and envelope pools, in either mode ---
+    /// Adds to a counter: a plain update on the one scheduler thread, an atomic one otherwise.
+    void count(std::atomic<std::uint64_t>& counter, std::uint64_t by = 1) noexcept {
+        if (parallel) [[unlikely]] {
+            counter.fetch_add(by, std::memory_order_relaxed);
+        } else {
+            bump(counter, by);
+        }
+    }
+    /// The envelope pool of the calling thread: the scheduler's, or in work-stealing mode the
+    /// current worker's (null on a thread that is not one of this runtime's workers).
+    [[nodiscard]] envelope_pool* pool_here() noexcept {
+        if (!parallel) [[likely]]
+            return &envelopes;
+        return worker_pool();
+    }
+    /// Frees an envelope into the calling thread's pool.
+    void release(envelope* e) noexcept { free_envelope(pool_here(), e); }
+    [[nodiscard]] std::unique_lock<std::mutex> lock_if_parallel(std::mutex& m) {
+        return parallel ? std::unique_lock<std::mutex>(m) : std::unique_lock<std::mutex>();
+    }
+
+    // --- work-stealing mode (parallel.cpp) ---
+    [[nodiscard]] envelope_pool* worker_pool() noexcept;
+    void count_delivered_parallel() noexcept;
+    void deliver_parallel(context* to, std::uint32_t generation, envelope* e);
+    void schedule_parallel(context* c);
+    void absorb(context* c) noexcept;
+    void turn_parallel(context* c);
+    void run_parallel(bool serve);
+    void arm_timer_parallel(context* c, clock::duration delay);
+    void disarm_timer_parallel(context* c) noexcept;
+    bool fire_timers_parallel(std::vector<timer_entry>& due);
+    void push_timer(clock::duration delay, context* to, std::uint32_t generation, envelope* e);
+    bool stop_parallel(context* c, std::uint32_t generation);
+    void request_stop_parallel() noexcept;
+    std::size_t shutdown_parallel();
+    [[nodiscard]] bool on_own_worker() const noexcept;
+    void init_parallel();
+    [[nodiscard]] std::uint64_t delivered_by_workers() const noexcept;
 
     // --- out of line (runtime.cpp) ---
     void dead_letter(envelope* e) noexcept;
@@ -286,6 +347,12 @@ struct core {
     context* running = nullptr;  // the actor being resumed right now
     std::unique_ptr<injector, injector_deleter> injection;
     std::atomic<std::thread::id> run_thread{};
+    std::atomic<bool> stop_serving{false};  // set by request_stop(), taken by serve()
+    bool parallel = false;  // work-stealing mode (workers >= 2), fixed at construction
+    std::unique_ptr<engine, engine_deleter> mt;
+    std::mutex timers_mutex;  // work-stealing mode: guards timers (and the cells' timer fields)
+    std::mutex topics_mutex;  // work-stealing mode: guards topics
+    std::mutex cells_mutex;   // work-stealing mode: guards chunks and free_cells
     bool virtual_time = false;
     clock::time_point virtual_now{};
 
@@ -300,7 +367,7 @@ struct core {
 
 /// Frees an envelope when the awaiter is done with it (also when a handler throws).
 struct envelope_guard {
-    envelope_pool& pool;
+    envelope_pool* pool;
     envelope* e;
     envelope_guard(context& self, envelope* env) noexcept;
     envelope_guard(const envelope_guard&) = delete;
@@ -448,7 +515,7 @@ struct sleep_awaiter : actor_awaiter {
 }  // namespace detail
 
 inline detail::envelope_guard::envelope_guard(context& self, envelope* env) noexcept
-    : pool(self.core_->envelopes), e(env) {}
+    : pool(self.core_->pool_here()), e(env) {}
 
 // --- context: inline parts ---
 
@@ -474,19 +541,31 @@ COACT_HOT detail::envelope* context::take_message() {
     }
     detail::envelope* e = box_.pop();
     budget_ -= budget_ != 0 ? 1U : 0U;  // a zero-timeout receive_for may take past the budget
-    detail::bump(core_->delivered);
+    if (core_->parallel) [[unlikely]] {
+        core_->count_delivered_parallel();
+    } else {
+        detail::bump(core_->delivered);
+    }
     sender_ = detail_access::make(e->sender, e->sender_generation);
     current_request_ = e->kind == detail::envelope_kind::ask ? e->request : 0;
     return e;
 }
 
 inline void context::arm_timer(std::chrono::steady_clock::duration delay) {
+    if (core_->parallel) [[unlikely]] {
+        core_->arm_timer_parallel(this, delay);
+        return;
+    }
     timer_pending_ = true;
     ++timer_token_;
-    core_->timers.push(core_->now() + delay, this, generation_, timer_token_, nullptr);
+    core_->timers.push(core_->now() + delay, this, generation(), timer_token_, nullptr);
 }
 
 inline void context::disarm_timer() noexcept {
+    if (core_->parallel) [[unlikely]] {
+        core_->disarm_timer_parallel(this);
+        return;
+    }
     if (timer_pending_) {
         timer_pending_ = false;
         ++timer_token_;
@@ -500,7 +579,7 @@ COACT_HOT void context::send(coact::address target, T&& message) {
     if (to == nullptr) [[unlikely]]
         throw error("coact::context::send: the target address is null");
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
-        &core_->envelopes, std::forward<T>(message), this, generation_);
+        core_->pool_here(), std::forward<T>(message), this, generation());
     core_->deliver(to, detail_access::generation(target), e);
 }
 
@@ -508,21 +587,25 @@ COACT_HOT void context::send(coact::address target, T&& message) {
 // ping-pong case). It is only trusted if that cell still has the same generation (the actor
 // did not end) and still carries the name.
 inline context* context::find_by_name(std::string_view name) {
+    // Work-stealing mode: the cached actor may be ending on another thread (its name freed),
+    // so every lookup goes to the registry, under its shared lock.
+    if (core_->parallel) [[unlikely]]
+        return core_->resolve_local(name);
     context* c = name_cache_;
-    if (c != nullptr && c->generation_ == name_cache_generation_ && c->name_ != nullptr &&
+    if (c != nullptr && c->generation() == name_cache_generation_ && c->name_ != nullptr &&
         *c->name_ == name) [[likely]] {
         return c;
     }
     c = core_->resolve_local(name);
     name_cache_ = c;
-    name_cache_generation_ = c->generation_;
+    name_cache_generation_ = c->generation();
     return c;
 }
 
 template <class T>
 void context::send(std::string_view target, T&& message) {
     context* to = find_by_name(target);
-    send(detail_access::make(to, to->generation_), std::forward<T>(message));
+    send(detail_access::make(to, to->generation()), std::forward<T>(message));
 }
 
 template <class T>
@@ -546,14 +629,14 @@ auto context::ask(coact::address target, T&& message) {
     context* to = detail_access::cell(target);
     if (to == nullptr) [[unlikely]]
         throw error("coact::context::ask: the target address is null");
-    if (to == this && detail_access::generation(target) == generation_) [[unlikely]] {
+    if (to == this && detail_access::generation(target) == generation()) [[unlikely]] {
         throw error(
             "coact::context::ask: an actor asking itself would wait forever for its own reply");
     }
     if (++next_request_ == 0) ++next_request_;  // 0 means "no request"
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
-        &core_->envelopes, std::forward<T>(message), this, generation_, detail::envelope_kind::ask,
-        next_request_);
+        core_->pool_here(), std::forward<T>(message), this, generation(),
+        detail::envelope_kind::ask, next_request_);
     awaited_request_ = e->request;
     core_->deliver(to, detail_access::generation(target), e);
     return detail::ask_awaiter<R>{{}, this};
@@ -562,14 +645,14 @@ auto context::ask(coact::address target, T&& message) {
 template <class R, class T>
 auto context::ask(std::string_view target, T&& message) {
     context* to = find_by_name(target);
-    return ask<R>(detail_access::make(to, to->generation_), std::forward<T>(message));
+    return ask<R>(detail_access::make(to, to->generation()), std::forward<T>(message));
 }
 
 template <class T>
 void context::reply(T&& value) {
     const std::uint32_t request = std::exchange(current_request_, 0);
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
-        &core_->envelopes, std::forward<T>(value), this, generation_,
+        core_->pool_here(), std::forward<T>(value), this, generation(),
         request != 0 ? detail::envelope_kind::reply : detail::envelope_kind::plain, request);
     if (!sender_) {
         core_->dead_letter(e);  // the message came from outside: nobody to answer
@@ -585,8 +668,12 @@ void context::send_after(std::chrono::duration<Rep, Period> delay, coact::addres
     if (to == nullptr) [[unlikely]]
         throw error("coact::context::send_after: the target address is null");
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
-        &core_->envelopes, std::forward<T>(message), this, generation_);
+        core_->pool_here(), std::forward<T>(message), this, generation());
     const auto d = std::chrono::duration_cast<detail::clock::duration>(delay);
+    if (core_->parallel) [[unlikely]] {
+        core_->push_timer(d, to, detail_access::generation(target), e);
+        return;
+    }
     core_->timers.push(core_->now() + d, to, detail_access::generation(target), 0, e);
 }
 
@@ -594,7 +681,7 @@ template <class Rep, class Period, class T>
 void context::send_after(std::chrono::duration<Rep, Period> delay, std::string_view target,
                          T&& message) {
     context* to = core_->resolve_local(target);
-    send_after(delay, detail_access::make(to, to->generation_), std::forward<T>(message));
+    send_after(delay, detail_access::make(to, to->generation()), std::forward<T>(message));
 }
 
 template <class Rep, class Period>
@@ -605,21 +692,24 @@ auto context::sleep(std::chrono::duration<Rep, Period> duration) {
 
 inline bool context::subscribe(std::string_view topic) {
     detail::topic_table::check_subscribe_name(topic, "coact::context::subscribe");
-    return core_->topics.subscribe(this, generation_, topic);
+    const auto lock = core_->lock_if_parallel(core_->topics_mutex);
+    return core_->topics.subscribe(this, generation(), topic);
 }
 
 inline bool context::unsubscribe(std::string_view topic) {
     detail::topic_table::check_subscribe_name(topic, "coact::context::unsubscribe");
+    const auto lock = core_->lock_if_parallel(core_->topics_mutex);
     return core_->topics.unsubscribe(this, topic);
 }
 
 template <class T>
 std::size_t context::publish(std::string_view topic, T&& message) {
     detail::topic_table::check_publish_name(topic, "coact::context::publish");
+    const auto lock = core_->lock_if_parallel(core_->topics_mutex);
     const auto subs = core_->topics.subscribers(topic);
     if (subs.empty()) return core_->fan_out(subs, nullptr);  // counted; no payload is made
     detail::envelope* e = detail::make_shared_envelope<detail::message_type_t<T>>(
-        &core_->envelopes, std::forward<T>(message), this, generation_);
+        core_->pool_here(), std::forward<T>(message), this, generation());
     return core_->fan_out(subs, e);
 }
 

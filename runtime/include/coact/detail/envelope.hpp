@@ -111,6 +111,10 @@ enum class envelope_kind : std::uint8_t {
     ask,       ///< a request: the receiver owes the sender a reply
     reply,     ///< the answer to an ask
     no_reply,  ///< the asked actor ended or moved on without replying
+    // Work-stealing mode only: events for an actor travel through its inbox as envelopes, so
+    // that only the thread running the actor touches its private state.
+    stop,     ///< stop() was called on the actor
+    timeout,  ///< the actor's sleep/receive_for timer fired; `request` holds the timer's token
 };
 
 // Trivially constructible on purpose: make_envelope() writes every field exactly once.
@@ -121,6 +125,9 @@ struct envelope {
     std::uint32_t sender_generation;
     envelope_kind kind;
     std::uint32_t request;  ///< ask/reply/no_reply: the asker's request number
+    /// Work-stealing mode: the generation of the actor it is for, checked by the reader (the
+    /// cell may have been reused by another actor since the sender got its address).
+    std::uint32_t target_generation;
     alignas(std::max_align_t) unsigned char storage[inline_capacity];
 
     template <class T>
@@ -301,8 +308,9 @@ inline void add_shared_references(envelope* original, std::uint32_t extra) noexc
 
 /// Another envelope for the shared payload of `original`, taking one of the references that
 /// add_shared_references() made (no copy of the payload, no atomic operation).
-[[nodiscard]] inline envelope* clone_shared(envelope_pool& pool, const envelope* original) {
-    auto* e = ::new (pool.allocate()) envelope;
+[[nodiscard]] inline envelope* clone_shared(envelope_pool* pool, const envelope* original) {
+    auto* e =
+        ::new (pool != nullptr ? pool->allocate() : ::operator new(sizeof(envelope))) envelope;
     e->ops = original->ops;
     e->sender = original->sender;
     e->sender_generation = original->sender_generation;
@@ -322,6 +330,16 @@ inline void drop_shared_references(envelope* original, std::uint32_t n) noexcept
 inline void free_envelope(envelope_pool& pool, envelope* e) noexcept {
     if (e->ops->destroy != nullptr) e->ops->destroy(e->storage);
     pool.deallocate(e);
+}
+
+/// Destroys the payload and returns the envelope to `pool`, or to the heap if `pool` is null.
+inline void free_envelope(envelope_pool* pool, envelope* e) noexcept {
+    if (e->ops->destroy != nullptr) e->ops->destroy(e->storage);
+    if (pool != nullptr) {
+        pool->deallocate(e);
+    } else {
+        ::operator delete(e);
+    }
 }
 
 /// Destroys the payload of an envelope made without a pool and frees it (any thread).

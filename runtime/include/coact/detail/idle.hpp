@@ -80,6 +80,8 @@ enum class park_result {
     timed_out,  // the deadline passed
     quiescent,  // every worker was parked with nothing to do (step 6): the run is over
     stopped,    // unpark_all() was called
+    last,       // park(..., hold = true): every other worker is parked with nothing to do and
+                // this one did not sleep (a run on virtual time jumps the clock here)
 };
 
 class idle_workers {
@@ -136,9 +138,11 @@ class idle_workers {
     /// was searching stops searching. One that returns `notified` is searching, and must end
     /// that with transition_from_searching() or another park(): while it searches, nobody else
     /// is woken.
+    /// `hold`: the run must not end here (timers on virtual time are pending): if this worker
+    /// would be the last to park, it withdraws and gets `last` instead.
     template <class HasWork>
     park_result park(std::size_t w, HasWork&& has_work,
-                     std::optional<clock::time_point> deadline = std::nullopt) {
+                     std::optional<clock::time_point> deadline = std::nullopt, bool hold = false) {
         static_assert(std::is_nothrow_invocable_r_v<bool, HasWork&>,
                       "has_work must be a noexcept callable returning bool");
         worker_state& me = per_worker_[w];
@@ -164,7 +168,12 @@ class idle_workers {
                 if (next) per_worker_[*next].spot.unpark();
                 return park_result::work;
             }
-            if (sleepers_.size() == workers_ && !deadline && timed_sleepers_ == 0) {
+            if (sleepers_.size() == workers_ && !deadline && timed_sleepers_ == 0 && hold) {
+                withdraw(w);
+                return park_result::last;
+            }
+            if (sleepers_.size() == workers_ && !deadline && timed_sleepers_ == 0 &&
+                end_on_quiescence_) {
                 std::vector<std::size_t> woken = close(park_result::quiescent);
                 lock.unlock();
                 for (std::size_t other : woken) {
@@ -207,9 +216,12 @@ class idle_workers {
     }
 
     /// Reopens after quiescence or unpark_all(), for the next run(). No worker may be in park().
-    void reset() {
+    /// With `end_on_quiescence` false (a server's run), workers that are all parked sleep on
+    /// until notified or unpark_all() instead of ending the run.
+    void reset(bool end_on_quiescence = true) {
         std::lock_guard lock(mutex_);
         closed_.reset();
+        end_on_quiescence_ = end_on_quiescence;
     }
 
     /// Any thread. Relaxed: hints for tests and statistics, stale at once.
@@ -315,6 +327,7 @@ class idle_workers {
     std::vector<std::size_t> sleepers_;  // guarded by mutex_; the parked workers
     std::size_t timed_sleepers_ = 0;     // guarded by mutex_
     std::optional<park_result> closed_;  // guarded by mutex_: quiescent or stopped
+    bool end_on_quiescence_ = true;      // guarded by mutex_
     std::unique_ptr<worker_state[]> per_worker_;
 };
 

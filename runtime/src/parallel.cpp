@@ -1,0 +1,573 @@
+// The work-stealing mode: runtime_options{.workers = N}, N >= 2.
+//
+// The same actors, awaiters and termination as the single-threaded scheduler (runtime.cpp), with
+// three differences (docs/design/work-stealing.md has the whole design):
+//   1. Delivery. Every event for an actor is an envelope pushed on its inbox (inbox.hpp), from any
+//      thread: messages, replies, timer expiries and stop requests. Only the thread running the
+//      actor takes them (absorb), so its private state (box_, reply_, timed_out_,
+//      stop_requested_) is never shared. The envelope carries the generation of the actor it is
+//      for; a stale one (the cell was reused) becomes a dead letter when it is taken.
+//   2. Scheduling exactly once. An actor with nothing to do marks its inbox BLOCKED; the push
+//      that replaces the mark, and only that one, schedules it: in the pushing worker's LIFO slot
+//      (the previous occupant moves to the worker's Chase-Lev deque, work_deque.hpp), or, from a
+//      thread that is not a worker, on the global injection queue (moodycamel). So an actor is
+//      on at most one queue, and runs on one thread at a time.
+//   3. Workers. N threads (the one calling run() is worker 0) each loop: LIFO slot, own deque,
+//      injection queue, due timers, then stealing from the others, then parking (idle.hpp).
+//      run() returns when every worker is parked with nothing to do and no timer is live.
+#include <algorithm>
+#include <condition_variable>
+#include <cstdio>
+#include <exception>
+#include <mutex>
+#include <new>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include <concurrentqueue/concurrentqueue.h>
+
+#include "coact/detail/idle.hpp"
+#include "coact/detail/work_deque.hpp"
+#include "coact/runtime.hpp"
+
+namespace coact::detail {
+
+namespace {
+
+constexpr std::size_t deque_capacity = 1024;  // per worker; overflow goes to the injection queue
+constexpr unsigned lifo_limit = 32;           // turns in a row from the LIFO slot before it yields
+constexpr unsigned fairness_every = 61;  // turns between looks at the injection queue and timers
+
+struct stop_tag {};     // the payload of a stop envelope (none)
+struct timeout_tag {};  // the payload of a timeout envelope (the token is in `request`)
+
+bool is_event(const envelope* e) noexcept {
+    return e->kind == envelope_kind::stop || e->kind == envelope_kind::timeout;
+}
+
+}  // namespace
+
+struct alignas(64) worker {
+    worker(core* o, unsigned i) : owner(o), index(i), deque(deque_capacity), rng(0x9e3779b9U + i) {}
+
+    core* const owner;
+    const unsigned index;
+    work_deque<context*> deque;
+    context* lifo = nullptr;  // the actor made ready last by this worker: it runs next
+    unsigned lifo_streak = 0;
+    unsigned ticks = 0;
+    std::uint32_t rng;
+    envelope_pool pool;
+    std::atomic<std::uint64_t> delivered{0};  // written by this worker only, read by stats()
+    std::vector<timer_entry> due;             // scratch for fire_timers
+
+    std::uint32_t next_random() noexcept {  // xorshift32, for picking a victim
+        rng ^= rng << 13U;
+        rng ^= rng >> 17U;
+        rng ^= rng << 5U;
+        return rng;
+    }
+};
+
+// The worker threads other than the one calling run() live as long as the runtime: started by
+// the first run(), they wait between runs for the next one (a new epoch) on a condition
+// variable. Starting threads at every run() cost more than a short run itself.
+struct engine {
+    engine(core* owner, unsigned n) : idle(n) {
+        workers.reserve(n);
+        for (unsigned i = 0; i < n; ++i) workers.push_back(std::make_unique<worker>(owner, i));
+    }
+    engine(const engine&) = delete;
+    engine& operator=(const engine&) = delete;
+    ~engine() {
+        {
+            const std::lock_guard lock(epoch_mutex);
+            exiting = true;
+        }
+        epoch_changed.notify_all();
+        for (std::thread& t : threads) t.join();
+    }
+
+    std::vector<std::unique_ptr<worker>> workers;
+    idle_workers idle;
+    moodycamel::ConcurrentQueue<context*> injected;  // ready actors from outside, or overflow
+    alignas(64) std::atomic<std::int64_t> injected_count{0};
+    std::atomic<bool> stopping{false};  // serve(): request_stop() was called; workers leave
+    std::atomic<bool> serving{false};
+
+    std::mutex epoch_mutex;
+    std::condition_variable epoch_changed;  // a run starts, or the runtime goes away
+    std::condition_variable all_done;       // the last background worker left the run
+    std::uint64_t epoch = 0;                // guarded by epoch_mutex
+    std::size_t in_run = 0;                 // guarded by epoch_mutex: background workers in a run
+    bool exiting = false;                   // guarded by epoch_mutex
+    std::vector<std::thread> threads;       // workers 1..N-1
+};
+
+void engine_deleter::operator()(engine* e) const noexcept { delete e; }
+
+namespace {
+
+thread_local worker* tls_worker = nullptr;
+
+// Out of line and never inlined: a thread_local's address must not be cached across a co_await
+// (the actor may resume on another worker). Every read goes through here.
+[[gnu::noinline]] worker* current_worker() noexcept { return tls_worker; }
+
+}  // namespace
+
+void core::init_parallel() {
+    parallel = true;
+    mt.reset(new engine(this, options.workers));
+}
+
+bool core::on_own_worker() const noexcept {
+    const worker* w = current_worker();
+    return w != nullptr && w->owner == this;
+}
+
+envelope_pool* core::worker_pool() noexcept {
+    worker* w = current_worker();
+    return w != nullptr && w->owner == this ? &w->pool : nullptr;
+}
+
+void core::count_delivered_parallel() noexcept {
+    worker* w = current_worker();
+    if (w != nullptr && w->owner == this) [[likely]] {
+        bump(w->delivered);
+    } else {
+        delivered.fetch_add(1, std::memory_order_relaxed);
+    }
+}
+
+std::uint64_t core::delivered_by_workers() const noexcept {
+    std::uint64_t n = 0;
+    if (mt) {
+        for (const auto& w : mt->workers) n += w->delivered.load(std::memory_order_relaxed);
+    }
+    return n;
+}
+
+// --- delivery and scheduling ---
+
+namespace {
+
+void inject_ready(engine& m, context* c) {
+    if (!m.injected.enqueue(c)) throw std::bad_alloc();  // noexcept callers: terminate
+    // seq_cst: the publication half of parking's Dekker pattern (idle.hpp, step 1).
+    m.injected_count.fetch_add(1, std::memory_order_seq_cst);
+    m.idle.notify_work();
+}
+
+context* take_injected(engine& m) {
+    if (m.injected_count.load(std::memory_order_relaxed) <= 0) return nullptr;
+    context* c = nullptr;
+    if (!m.injected.try_dequeue(c)) return nullptr;
+    m.injected_count.fetch_sub(1, std::memory_order_relaxed);
+    return c;
+}
+
+}  // namespace
+
+void core::schedule_parallel(context* c) {
+    worker* w = current_worker();
+    if (w != nullptr && w->owner == this) [[likely]] {
+        context* previous = std::exchange(w->lifo, c);
+        if (previous == nullptr) return;
+        // The displaced actor becomes stealable: tell a parked worker, if nobody searches. A hint
+        // only (the push is a release store, not the seq_cst publication parking pairs with):
+        // if it is missed, this worker runs the actor itself.
+        if (w->deque.push(previous)) {
+            mt->idle.notify_work();
+        } else {
+            inject_ready(*mt, previous);
+        }
+        return;
+    }
+    inject_ready(*mt, c);
+}
+
+void core::deliver_parallel(context* to, std::uint32_t generation, envelope* e) {
+    e->target_generation = generation;
+    switch (to->inbox_.push(e)) {
+        case push_result::pushed:
+            return;
+        case push_result::woke:
+            schedule_parallel(to);
+            return;
+        case push_result::closed:
+            if (is_event(e)) {
+                release(e);
+            } else {
+                dead_letter(e);
+            }
+            return;
+    }
+}
+
+bool core::stop_parallel(context* c, std::uint32_t generation) {
+    if (c == nullptr || c->generation() != generation) return false;
+    envelope* e = make_envelope<stop_tag>(pool_here(), stop_tag{}, nullptr, 0, envelope_kind::stop);
+    e->target_generation = generation;
+    switch (c->inbox_.push(e)) {
+        case push_result::pushed:
+            return true;
+        case push_result::woke:
+            schedule_parallel(c);
+            return true;
+        case push_result::closed:
+            break;
+    }
+    release(e);
+    return false;
+}
+
+void core::absorb(context* c) noexcept {
+    mailbox in = c->inbox_.take_all();
+    if (in.empty()) return;
+    const std::uint32_t generation = c->generation();
+    while (!in.empty()) {
+        envelope* e = in.pop();
+        if (e->target_generation != generation) [[unlikely]] {  // for the cell's earlier actor
+            if (is_event(e)) {
+                release(e);
+            } else {
+                dead_letter(e);
+            }
+            continue;
+        }
+        switch (e->kind) {
+            case envelope_kind::plain:
+            case envelope_kind::ask:
+                c->box_.push(e);
+                break;
+            case envelope_kind::reply:
+            case envelope_kind::no_reply:
+                deliver_reply(c, e);
+                break;
+            case envelope_kind::stop:
+                c->stop_requested_ = true;
+                release(e);
+                break;
+            case envelope_kind::timeout:
+                if (e->request == c->timer_token_) c->timed_out_ = true;  // else a stale timer
+                release(e);
+                break;
+        }
+    }
+}
+
+void core::turn_parallel(context* c) {
+    absorb(c);
+    if (c->wait_ == wait_kind::start && c->stop_requested_) [[unlikely]] {
+        close_unstarted(c);
+        return;
+    }
+    c->budget_ = options.throughput;
+    for (unsigned rounds = 0;; ++rounds) {
+        if (!runnable(c)) {
+            if (c->inbox_.try_block()) return;  // idle: the next push schedules it again
+            absorb(c);
+            continue;
+        }
+        if (c->budget_ == 0 || rounds == options.throughput) {  // its share is spent: yield
+            inject_ready(*mt, c);
+            return;
+        }
+        c->handle_.resume();
+        if (c->handle_.done() || c->exit_delivered_) [[unlikely]] {
+            after_last_turn(c);
+            return;
+        }
+        absorb(c);
+    }
+}
+
+// --- timers ---
+
+void core::arm_timer_parallel(context* c, clock::duration delay) {
+    const std::lock_guard lock(timers_mutex);
+    c->timer_pending_ = true;
+    ++c->timer_token_;
+    timers.push(now() + delay, c, c->generation(), c->timer_token_, nullptr);
+}
+
+void core::disarm_timer_parallel(context* c) noexcept {
+    const std::lock_guard lock(timers_mutex);
+    if (c->timer_pending_) {
+        c->timer_pending_ = false;
+        timers.retire_one();
+    }
+    ++c->timer_token_;  // a timeout already on its way is recognised as stale by its token
+}
+
+void core::push_timer(clock::duration delay, context* to, std::uint32_t generation, envelope* e) {
+    const std::lock_guard lock(timers_mutex);
+    timers.push(now() + delay, to, generation, 0, e);
+}
+
+namespace {}  // namespace
+
+/// Takes the due timers under the lock, then delivers them without it. True if any fired.
+bool core::fire_timers_parallel(std::vector<timer_entry>& due) {
+    core& k = *this;
+    {
+        const std::lock_guard lock(k.timers_mutex);
+        if (k.timers.empty()) return false;
+        const clock::time_point t = k.now();
+        while (!k.timers.empty() && k.timers.top().deadline <= t) {
+            timer_entry e = k.timers.pop();
+            if (e.message == nullptr) {
+                context* c = e.cell;
+                if (c->generation() != e.generation || !c->timer_pending_ ||
+                    c->timer_token_ != e.token) {
+                    continue;  // cancelled
+                }
+                c->timer_pending_ = false;
+            }
+            k.timers.retire_one();
+            due.push_back(e);
+        }
+    }
+    const bool fired = !due.empty();
+    for (const timer_entry& e : due) {
+        if (e.message != nullptr) {
+            k.deliver_parallel(e.cell, e.generation, e.message);
+        } else {
+            k.deliver_parallel(e.cell, e.generation,
+                               make_envelope<timeout_tag>(k.pool_here(), timeout_tag{}, nullptr, 0,
+                                                          envelope_kind::timeout, e.token));
+        }
+    }
+    due.clear();
+    return fired;
+}
+
+namespace {
+
+bool fire_timers(core& k, worker& w) { return k.fire_timers_parallel(w.due); }
+
+context* steal(engine& m, worker& w) {
+    const std::size_t n = m.workers.size();
+    const std::size_t start = w.next_random() % n;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        for (std::size_t i = 0; i < n; ++i) {
+            worker& victim = *m.workers[(start + i) % n];
+            if (&victim == &w) continue;
+            if (context* c = victim.deque.steal()) return c;
+        }
+    }
+    return nullptr;
+}
+
+/// What this worker runs next from its own queues, or null.
+context* next_local(core& k, engine& m, worker& w) {
+    if (++w.ticks % fairness_every == 0) {  // now and then, the oldest work first
+        fire_timers(k, w);
+        if (context* c = take_injected(m)) return c;
+        if (context* c = w.deque.steal()) return c;  // the oldest in its own deque
+    }
+    if (w.lifo != nullptr) {
+        if (w.lifo_streak < lifo_limit) {
+            ++w.lifo_streak;
+            return std::exchange(w.lifo, nullptr);
+        }
+        // Two actors messaging each other could keep the slot forever. If others wait, this one
+        // goes behind them (the injection queue is FIFO); if none does, it simply goes on.
+        if (w.deque.empty_approx() && m.injected_count.load(std::memory_order_relaxed) <= 0) {
+            w.lifo_streak = 0;
+            return std::exchange(w.lifo, nullptr);
+        }
+        inject_ready(m, std::exchange(w.lifo, nullptr));
+    }
+    w.lifo_streak = 0;
+    if (context* c = w.deque.pop()) return c;
+    return take_injected(m);
+}
+
+void run_worker(core& k, engine& m, worker& w) {
+    tls_worker = &w;
+    const bool virtual_time = k.virtual_time;
+    for (;;) {
+        if (m.stopping.load(std::memory_order_relaxed)) break;
+        context* c = next_local(k, m, w);
+        if (c == nullptr && fire_timers(k, w)) continue;
+        if (c == nullptr && m.idle.transition_to_searching(w.index)) c = steal(m, w);
+        if (c != nullptr) {
+            m.idle.transition_from_searching(w.index);
+            k.turn_parallel(c);
+            continue;
+        }
+        std::optional<clock::time_point> deadline;
+        bool hold = false;
+        {
+            const std::lock_guard lock(k.timers_mutex);
+            if (k.timers.live() > 0) {
+                if (virtual_time) {
+                    hold = true;
+                } else {
+                    deadline = k.timers.top().deadline;
+                }
+            }
+        }
+        const auto has_work = [&]() noexcept {
+            if (m.stopping.load(std::memory_order_seq_cst)) return true;
+            if (m.injected_count.load(std::memory_order_seq_cst) > 0) return true;
+            for (const auto& other : m.workers) {
+                if (!other->deque.empty_approx()) return true;
+            }
+            return false;
+        };
+        const park_result r = m.idle.park(w.index, has_work, deadline, hold);
+        if (r == park_result::quiescent || r == park_result::stopped) break;
+        if (r == park_result::last) {  // virtual time: everyone idles, so the clock jumps
+            const std::lock_guard lock(k.timers_mutex);
+            if (!k.timers.empty()) k.virtual_now = std::max(k.virtual_now, k.timers.top().deadline);
+        }
+    }
+    tls_worker = nullptr;
+}
+
+/// Workers 1..N-1: one run per epoch, until the runtime goes away.
+void background_worker(core& k, engine& m, worker& w) {
+    std::uint64_t seen = 0;
+    for (;;) {
+        {
+            std::unique_lock lock(m.epoch_mutex);
+            m.epoch_changed.wait(lock, [&] { return m.exiting || m.epoch != seen; });
+            if (m.exiting) return;
+            seen = m.epoch;
+        }
+        run_worker(k, m, w);
+        const std::lock_guard lock(m.epoch_mutex);
+        if (--m.in_run == 0) m.all_done.notify_all();
+    }
+}
+
+}  // namespace
+
+void core::run_parallel(bool serve) {
+    if (on_own_worker()) {
+        throw error(
+            "coact::runtime::run: called from inside an actor; an actor must not run the "
+            "scheduler it runs on");
+    }
+    enter_run();
+    struct leave {
+        core* self;
+        ~leave() { self->leave_run(); }
+    } guard{this};
+    engine& m = *mt;
+    m.idle.reset(/*end_on_quiescence=*/!serve);
+    m.stopping.store(false);
+    if (serve) {
+        m.serving.store(true);  // seq_cst: Dekker with request_stop()
+        if (stop_serving.load()) m.stopping.store(true);
+    }
+    if (m.threads.empty()) {
+        try {
+            m.threads.reserve(m.workers.size() - 1);
+            for (std::size_t i = 1; i < m.workers.size(); ++i) {
+                m.threads.emplace_back(
+                    [this, &m, i] { background_worker(*this, m, *m.workers[i]); });
+            }
+        } catch (...) {  // could not start a thread: stop the ones started, report it
+            {
+                const std::lock_guard lock(m.epoch_mutex);
+                m.exiting = true;
+            }
+            m.epoch_changed.notify_all();
+            for (std::thread& t : m.threads) t.join();
+            m.threads.clear();
+            m.exiting = false;
+            m.serving.store(false);
+            throw;
+        }
+    }
+    {
+        const std::lock_guard lock(m.epoch_mutex);
+        m.in_run = m.threads.size();
+        ++m.epoch;
+    }
+    m.epoch_changed.notify_all();
+    run_worker(*this, m, *m.workers[0]);
+    if (serve) m.idle.unpark_all();  // request_stop() ended it: wake the parked ones to leave
+    {
+        std::unique_lock lock(m.epoch_mutex);
+        m.all_done.wait(lock, [&] { return m.in_run == 0; });
+    }
+    if (serve) {
+        m.serving.store(false);
+        stop_serving.store(false);  // taken, as the single-threaded serve() does
+    }
+}
+
+void core::request_stop_parallel() noexcept {
+    // seq_cst, with the store of stop_serving before it: either this sees `serving`, or serve()
+    // sees stop_serving when it starts.
+    if (!mt->serving.load()) return;
+    mt->stopping.store(true);
+    mt->idle.unpark_all();
+}
+
+// --- shutdown (no worker is running) ---
+
+std::size_t core::shutdown_parallel() {
+    if (run_thread.load(std::memory_order_acquire) != std::thread::id{}) {
+        throw error(
+            "coact::runtime::shutdown: run() or serve() is active on another thread; call "
+            "request_stop() and wait for it to return first");
+    }
+    engine& m = *mt;
+    std::size_t queued = 0;
+    const auto drop_queues = [&] {
+        for (auto& w : m.workers) {
+            w->lifo = nullptr;
+            while (w->deque.pop() != nullptr) {
+            }
+        }
+        context* c = nullptr;
+        while (m.injected.try_dequeue(c)) m.injected_count.fetch_sub(1);
+        timers.clear([&](envelope* e) {
+            ++queued;
+            release(e);
+        });
+    };
+    const auto take_inbox = [&](context* c) {
+        mailbox in = c->inbox_.close();
+        while (!in.empty()) {
+            envelope* e = in.pop();
+            if (!is_event(e)) ++queued;
+            release(e);
+        }
+    };
+    drop_queues();
+    // Indices, not iterators: a destructor may spawn, which may add a chunk.
+    for (std::size_t k = 0; k < chunks.size(); ++k) {
+        for (std::size_t i = 0; i < 256; ++i) {
+            context* c = &chunks[k][i];
+            if (c->run_ == run_state::free) continue;
+            if (c->handle_) std::exchange(c->handle_, nullptr).destroy();
+        }
+    }
+    for (std::size_t k = 0; k < chunks.size(); ++k) {
+        for (std::size_t i = 0; i < 256; ++i) {
+            context* c = &chunks[k][i];
+            if (c->run_ == run_state::free) continue;
+            take_inbox(c);
+            while (!c->box_.empty()) {
+                ++queued;
+                release(c->box_.pop());
+            }
+            if (c->reply_ != nullptr) release(std::exchange(c->reply_, nullptr));
+            c->current_request_ = 0;
+            terminate(c, exit_kind_internal::closed, nullptr);
+        }
+    }
+    drop_queues();
+    dead_letters.fetch_add(queued, std::memory_order_relaxed);
+    return queued;
+}
+
+}  // namespace coact::detail
