@@ -1,6 +1,7 @@
 // actors_bench.cpp — coact's actors against the hand-written coroutine loop, side by side.
 //
-// Savina workloads (single-threaded runtime, the default), each next to its reference in
+// Savina workloads (single-threaded runtime, the default; the actors and timed loops are in
+// actor_workloads.hpp, shared with bench_scaling), each next to its reference in
 // reference_loop.hpp where one exists, so that ratios come from one run on one machine:
 //   reference/pingpong     the practical limit: a std::deque of (coroutine, int) pairs
 //   pingpong/by_name       two actors, each sending to the other's name (one-entry name cache)
@@ -30,24 +31,25 @@
 // spawn >= 0.3x, and under 256 bytes per idle actor.
 #include <malloc.h>
 
-#include <array>
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <type_traits>
-#include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 
 #include <coact/coact.hpp>
 
+#include "actor_workloads.hpp"
 #include "reference_loop.hpp"
 
 namespace {
 
-constexpr int ring_size = 503;  // Savina's threadring
+using workload::expect;
+using workload::page;
+using workload::publications_per_round;
+using workload::ring_size;
 
 /// Bytes the heap has handed out and not taken back, malloc's per-block overhead included.
 std::size_t heap_in_use() {
@@ -62,13 +64,6 @@ std::size_t start_cold() {
     malloc_trim(0);
     return heap_in_use();
 }
-
-/// Fails the benchmark if the workload did not do what it claims to measure.
-void expect(benchmark::State& state, bool ok, const char* what) {
-    if (!ok) state.SkipWithError(what);
-}
-
-std::uint64_t delivered(const coact::runtime& rt) { return rt.stats().delivered; }
 
 // ---- reference: bare coroutines on a deque --------------------------------------------------
 
@@ -137,7 +132,7 @@ void reference_spawn(benchmark::State& state) {
     state.counters["bytes_per_actor"] = bytes / static_cast<double>(state.iterations());
 }
 
-// ---- coact ----------------------------------------------------------------------------------
+// ---- coact (the workloads are in actor_workloads.hpp) -------------------------------------
 
 coact::actor relay_by_name(coact::context& self, std::string next) {
     for (;;) {
@@ -146,202 +141,49 @@ coact::actor relay_by_name(coact::context& self, std::string next) {
     }
 }
 
-coact::actor relay_to(coact::context& self, coact::address next) {
-    for (;;) {
-        const int n = co_await self.receive<int>();
-        if (n > 0) self.send(next, n - 1);
-    }
-}
-
-coact::actor relay_to_sender(coact::context& self) {
-    for (;;) {
-        const int n = co_await self.receive<int>();
-        if (n > 0) self.send(self.sender(), n - 1);
-    }
-}
-
-// A ring member learns its successor from its first message.
-coact::actor ring_member(coact::context& self) {
-    const coact::address next = co_await self.receive<coact::address>();
-    for (;;) {
-        const int n = co_await self.receive<int>();
-        if (n > 0) self.send(next, n - 1);
-    }
-}
-
-/// Sends n - 1 to `first` and runs: n messages per iteration.
-void run_relay(benchmark::State& state, coact::runtime& rt, coact::address first) {
-    const int n = static_cast<int>(state.range(0));
-    rt.run();               // every actor starts and waits in receive
-    rt.send(first, n - 1);  // warm-up: the frame pool and the ready queue reach working size
-    rt.run();
-    const std::uint64_t before = delivered(rt);
-    for (auto _ : state) {
-        rt.send(first, n - 1);
-        rt.run();
-    }
-    const std::uint64_t messages = delivered(rt) - before;
-    expect(state, messages == static_cast<std::uint64_t>(n) * state.iterations(),
-           "wrong message count");
-    state.SetItemsProcessed(static_cast<std::int64_t>(messages));
-}
+int messages(const benchmark::State& state) { return static_cast<int>(state.range(0)); }
 
 void pingpong_by_name(benchmark::State& state) {
     coact::runtime rt;
     const coact::address ping = rt.spawn("ping", relay_by_name, std::string("pong"));
     rt.spawn("pong", relay_by_name, std::string("ping"));
-    run_relay(state, rt, ping);
+    workload::run_relays(state, rt, {ping}, messages(state));
 }
 
 void pingpong_by_address(benchmark::State& state) {
     coact::runtime rt;
-    const coact::address pong = rt.spawn("pong", relay_to_sender);
-    const coact::address ping = rt.spawn("ping", relay_to, pong);
-    run_relay(state, rt, ping);
+    const coact::address ping = workload::spawn_pair(rt);
+    workload::run_relays(state, rt, {ping}, messages(state));
 }
 
 void threadring(benchmark::State& state) {
     coact::runtime rt;
-    std::vector<coact::address> ring;
-    for (int i = 0; i < ring_size; ++i) ring.push_back(rt.spawn(ring_member));
-    for (std::size_t i = 0; i < ring.size(); ++i) rt.send(ring[i], ring[(i + 1) % ring.size()]);
-    rt.run();
-    run_relay(state, rt, ring[0]);
-}
-
-struct sum_request {};
-
-coact::actor counter(coact::context& self) {
-    long long sum = 0;
-    for (;;) {
-        co_await self.receive([&](int value) { sum += value; },
-                              [&](sum_request) { self.reply(std::exchange(sum, 0)); });
-    }
-}
-
-coact::actor producer(coact::context& self, coact::address counter, long long* result) {
-    const sum_request request;
-    for (;;) {
-        const int n = co_await self.receive<int>();
-        for (int i = 1; i <= n; ++i) self.send(counter, i);
-        *result = co_await self.ask<long long>(counter, request);
-    }
+    const coact::address first = workload::spawn_ring(rt, ring_size);
+    workload::run_relays(state, rt, {first}, messages(state));
 }
 
 void counting(benchmark::State& state) {
-    const int n = static_cast<int>(state.range(0));
     coact::runtime rt;
-    long long result = 0;
-    const coact::address sink = rt.spawn("counter", counter);
-    const coact::address source = rt.spawn("producer", producer, sink, &result);
-    rt.run();
-    rt.send(source, n);  // warm-up: the first burst of n envelopes faults the heap in
-    rt.run();
-    bool right = true;
-    for (auto _ : state) {
-        rt.send(source, n);
-        rt.run();
-        right = right && result == static_cast<long long>(n) * (n + 1) / 2;
-    }
-    expect(state, right, "wrong sum");
-    state.SetItemsProcessed(static_cast<std::int64_t>(n) * state.iterations());
-}
-
-coact::actor throughput_worker(coact::context& self) {
-    long long sum = 0;
-    for (;;) {
-        sum += co_await self.receive<int>();
-        benchmark::DoNotOptimize(sum);
-    }
+    workload::run_counting(state, rt, messages(state));
 }
 
 void fjthrput(benchmark::State& state) {
-    const auto actors = static_cast<std::size_t>(state.range(0));
-    const int n = static_cast<int>(state.range(1));
     coact::runtime rt;
-    std::vector<coact::address> workers;
-    for (std::size_t k = 0; k < actors; ++k) workers.push_back(rt.spawn(throughput_worker));
-    rt.run();
-    for (const coact::address& w : workers) rt.send(w, 0);
-    rt.run();
-    const std::uint64_t before = delivered(rt);
-    for (auto _ : state) {
-        for (int i = 0; i < n; ++i) {
-            for (const coact::address& w : workers) rt.send(w, i);
-        }
-        rt.run();
-    }
-    const std::uint64_t messages = delivered(rt) - before;
-    expect(state, messages == actors * static_cast<std::uint64_t>(n) * state.iterations(),
-           "wrong message count");
-    state.SetItemsProcessed(static_cast<std::int64_t>(messages));
+    workload::run_fjthrput(state, rt, static_cast<std::size_t>(state.range(0)),
+                           static_cast<int>(state.range(1)));
 }
 
 // --- fanout: one publisher, S subscribers; an item is one delivery ---
-
-constexpr int publications_per_round = 16;
-using page = std::array<unsigned char, 4096>;
-
-template <class Payload>
-coact::actor fanout_subscriber(coact::context& self) {
-    self.subscribe("bench.fanout");
-    for (;;) {
-        co_await self.receive([](const Payload& p) {
-            if constexpr (std::is_integral_v<Payload>) {
-                benchmark::DoNotOptimize(p);
-            } else {
-                benchmark::DoNotOptimize(p[0]);
-            }
-        });
-    }
-}
-
-template <class Payload>
-Payload make_payload(int i) {
-    if constexpr (std::is_integral_v<Payload>) {
-        return static_cast<Payload>(i);
-    } else {
-        Payload p;
-        p.fill(static_cast<unsigned char>(i));
-        return p;
-    }
-}
-
-template <class Payload>
-coact::actor fanout_publisher(coact::context& self) {
-    for (;;) {
-        const int n = co_await self.receive<int>();
-        for (int i = 0; i < n; ++i) self.publish("bench.fanout", make_payload<Payload>(i));
-    }
-}
 
 // The same deliveries by send(): every subscriber gets its own copy of the payload.
 coact::actor send_to_all_publisher(coact::context& self, std::vector<coact::address> targets) {
     for (;;) {
         const int n = co_await self.receive<int>();
         for (int i = 0; i < n; ++i) {
-            const page p = make_payload<page>(i);
+            const page p = workload::make_payload<page>(i);
             for (const coact::address& t : targets) self.send(t, p);
         }
     }
-}
-
-template <class Payload>
-void run_fanout(benchmark::State& state, coact::runtime& rt, coact::address publisher,
-                std::uint64_t subscribers) {
-    rt.send(publisher, publications_per_round);  // warm-up
-    rt.run();
-    const std::uint64_t before = delivered(rt);
-    for (auto _ : state) {
-        rt.send(publisher, publications_per_round);
-        rt.run();
-    }
-    // Each round: the publisher's own message plus one delivery per subscriber and publication.
-    const std::uint64_t messages = delivered(rt) - before - state.iterations();
-    expect(state, messages == subscribers * publications_per_round * state.iterations(),
-           "wrong delivery count");
-    expect(state, rt.stats().dead_letters == 0, "dead letters");
-    state.SetItemsProcessed(static_cast<std::int64_t>(messages));
 }
 
 /// The hand-written fan-out: for each publication, one (subscriber, int) pair per subscriber on
@@ -376,10 +218,8 @@ template <class Payload>
 void fanout(benchmark::State& state) {
     const auto subscribers = static_cast<std::uint64_t>(state.range(0));
     coact::runtime rt;
-    for (std::uint64_t k = 0; k < subscribers; ++k) rt.spawn(fanout_subscriber<Payload>);
-    const coact::address publisher = rt.spawn(fanout_publisher<Payload>);
-    rt.run();  // every subscriber has subscribed
-    run_fanout<Payload>(state, rt, publisher, subscribers);
+    const coact::address publisher = workload::spawn_fanout<Payload>(rt, subscribers);
+    workload::run_fanout<Payload>(state, rt, publisher, subscribers);
 }
 
 void fanout_by_send(benchmark::State& state) {
@@ -387,17 +227,10 @@ void fanout_by_send(benchmark::State& state) {
     coact::runtime rt;
     std::vector<coact::address> targets;
     for (std::uint64_t k = 0; k < subscribers; ++k)
-        targets.push_back(rt.spawn(fanout_subscriber<page>));
+        targets.push_back(rt.spawn(workload::fanout_subscriber<page>));
     const coact::address publisher = rt.spawn(send_to_all_publisher, targets);
     rt.run();
-    run_fanout<page>(state, rt, publisher, subscribers);
-}
-
-coact::actor idle(coact::context& self) {
-    for (;;) {
-        const int n = co_await self.receive<int>();
-        benchmark::DoNotOptimize(n);
-    }
+    workload::run_fanout<page>(state, rt, publisher, subscribers);
 }
 
 void spawn(benchmark::State& state) {
@@ -409,7 +242,7 @@ void spawn(benchmark::State& state) {
         const std::size_t before = start_cold();
         state.ResumeTiming();
         coact::runtime rt;  // a fresh one: its cells are part of what N actors cost
-        for (std::size_t i = 0; i < n; ++i) rt.spawn(idle);
+        for (std::size_t i = 0; i < n; ++i) rt.spawn(workload::idle);
         rt.run();  // each actor starts and suspends in receive
         state.PauseTiming();
         bytes += static_cast<double>(heap_in_use() - before) / static_cast<double>(n);

@@ -14,8 +14,6 @@
 //                              the coordinator from reporting quiescence); the counter
 //                              cpu_seconds is the CPU time of the whole process over that second.
 // Ping-pong items are round trips per wall-clock second (UseRealTime: two threads take turns).
-#include <time.h>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -28,17 +26,13 @@
 #include <coact/detail/idle.hpp>
 #include <coact/detail/parker.hpp>
 
+#include "cpu_clock.hpp"
+
 namespace {
 
 using coact::detail::idle_workers;
 using coact::detail::park_result;
 using coact::detail::parker;
-
-double process_cpu_seconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 std::atomic<std::uint64_t> shared_word{0};
 

@@ -7,10 +7,14 @@
 //
 //   build/release/demos/pingpong/pingpong                  # 1,000,000 rounds
 //   build/release/demos/pingpong/pingpong --rounds 10 --quiet
+//   build/release/demos/pingpong/pingpong --workers 2      # the work-stealing scheduler
 //
 // Prints the first rounds as the talk does, then one line:
 //   rounds: N, seconds: S, messages/s: M
-// A round is one message to ping and one to pong. Exit status 2 for a bad command line.
+// A round is one message to ping and one to pong. The output is the same with any number of
+// workers (--workers N, default 1): a player prints a number before it sends the next one, so
+// the lines come in the game's order whichever thread runs each player. Exit status 2 for a bad
+// command line.
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -26,7 +30,8 @@
 namespace {
 
 constexpr std::int64_t max_rounds = 1'000'000'000;  // the last message, 2 * rounds - 1, is an int
-constexpr int shown_messages = 10;                  // the first 5 rounds
+constexpr std::int64_t max_workers = 256;
+constexpr int shown_messages = 10;  // the first 5 rounds
 
 struct game {
     int last_message;  // 2 * rounds - 1
@@ -44,9 +49,11 @@ coact::actor player(coact::context& self, std::string peer, game rules) {
 }
 
 void usage(std::ostream& out) {
-    out << "usage: pingpong [--rounds N] [--quiet]\n"
-        << "  --rounds N  rounds to play, 0 to " << max_rounds << " (default 1000000)\n"
-        << "  --quiet     print only the summary line\n";
+    out << "usage: pingpong [--rounds N] [--workers N] [--quiet]\n"
+        << "  --rounds N   rounds to play, 0 to " << max_rounds << " (default 1000000)\n"
+        << "  --workers N  scheduler threads, 1 to " << max_workers
+        << " (default 1: all on this thread)\n"
+        << "  --quiet      print only the summary line\n";
 }
 
 int usage_error(std::string_view what) {
@@ -55,32 +62,60 @@ int usage_error(std::string_view what) {
     return 2;
 }
 
+// True for "--name" and "--name=...".
+bool takes_flag(std::string_view arg, std::string_view name) {
+    return arg.starts_with(name) && (arg.size() == name.size() || arg[name.size()] == '=');
+}
+
+struct count_flag {
+    std::string_view name;
+    std::int64_t low;
+    std::int64_t high;
+};
+
+// Reads the whole number of `flag` given as "--name N" (consuming argv[i + 1]) or "--name=N";
+// false, with `problem` saying why, if it is missing, not a number, or out of range.
+bool read_count(int argc, char** argv, int& i, count_flag flag, std::int64_t& count,
+                std::string& problem) {
+    const std::string_view arg = argv[i];
+    const bool separate = arg.size() == flag.name.size();
+    if (separate && i + 1 == argc) {
+        problem = std::string(flag.name) + " needs a number";
+        return false;
+    }
+    const std::string_view value =
+        separate ? std::string_view(argv[++i]) : arg.substr(arg.find('=') + 1);
+    const char* end = value.data() + value.size();
+    auto [stop, status] = std::from_chars(value.data(), end, count);
+    if (status == std::errc() && stop == end && count >= flag.low && count <= flag.high) {
+        return true;
+    }
+    problem = std::string(flag.name) + " needs a whole number from " + std::to_string(flag.low) +
+              " to " + std::to_string(flag.high) + ", not '" + std::string(value) + "'";
+    return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::int64_t rounds = 1'000'000;
+    std::int64_t workers = 1;
     bool quiet = false;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
+        std::string problem;
         if (arg == "--quiet") {
             quiet = true;
         } else if (arg == "--help" || arg == "-h") {
             usage(std::cout);
             return 0;
-        } else if (arg == "--rounds" || arg.starts_with("--rounds=")) {
-            std::string_view value;
-            if (arg == "--rounds") {
-                if (i + 1 == argc) return usage_error("--rounds needs a number");
-                value = argv[++i];
-            } else {
-                value = arg.substr(arg.find('=') + 1);
+        } else if (takes_flag(arg, "--rounds")) {
+            if (!read_count(argc, argv, i, {"--rounds", 0, max_rounds}, rounds, problem)) {
+                return usage_error(problem);
             }
-            const char* end = value.data() + value.size();
-            auto [stop, status] = std::from_chars(value.data(), end, rounds);
-            if (status != std::errc() || stop != end || rounds < 0 || rounds > max_rounds) {
-                return usage_error("--rounds needs a whole number from 0 to " +
-                                   std::to_string(max_rounds) + ", not '" + std::string(value) +
-                                   "'");
+        } else if (takes_flag(arg, "--workers")) {
+            if (!read_count(argc, argv, i, {"--workers", 1, max_workers}, workers, problem)) {
+                return usage_error(problem);
             }
         } else {
             return usage_error("unknown option '" + std::string(arg) + "'");
@@ -89,7 +124,7 @@ int main(int argc, char** argv) {
 
     try {
         const game rules{static_cast<int>(2 * rounds - 1), quiet};
-        coact::runtime rt;
+        coact::runtime rt{{.workers = static_cast<unsigned>(workers)}};
         rt.spawn("ping", player, std::string("pong"), rules);
         rt.spawn("pong", player, std::string("ping"), rules);
 

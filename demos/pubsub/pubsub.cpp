@@ -6,16 +6,20 @@
 //   tape     follows "prices.*" (a pattern: every stock) and prints the first ticks
 //   alerts   follows "prices.*" and prints an alert when a price moves 2% away from its open
 //   avg.N    each follows one stock's topic and keeps a moving average with its own window
-// Every actor also follows "market.close"; at the close each prints its summary and ends.
+// Every actor also follows "market.close"; at the close each writes its summary and ends. What
+// the subscribers write is printed once the run is over, in the order they were spawned, so the
+// output is the same with any number of scheduler threads (--workers).
 //
 // The feed publishes 100 ticks per millisecond of market time, then sleeps a millisecond. The
 // runtime uses virtual time, so that millisecond passes the moment every subscriber has worked
 // through its mailbox: the sleep is the feed's flow control, and costs no real time.
 //
-//   build/release/demos/pubsub/pubsub                                  # 100,000 ticks, 8
-//   subscribers build/release/demos/pubsub/pubsub --subscribers 1000 --ticks 10000 --quiet
+//   build/release/demos/pubsub/pubsub               # 100,000 ticks, 8 subscribers
+//   build/release/demos/pubsub/pubsub --subscribers 1000 --ticks 10000 --quiet
+//   build/release/demos/pubsub/pubsub --workers 2   # the work-stealing scheduler
 //
 // Exit status 2 for a bad command line.
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -24,6 +28,7 @@
 #include <iostream>
 #include <ostream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -59,6 +64,7 @@ struct options {
     std::int64_t ticks = 100'000;
     std::int64_t subscribers = 8;  // tape + alerts + (subscribers - 2) moving averages
     std::uint64_t seed = 1;
+    std::int64_t workers = 1;
     bool quiet = false;
 };
 
@@ -86,8 +92,9 @@ coact::actor feed(coact::context& self, options opt) {
 }
 
 // --- the subscribers ---
+// Each writes its lines to its own report (nothing when it is null); main() prints the reports.
 
-coact::actor tape(coact::context& self, bool quiet) {
+coact::actor tape(coact::context& self, std::ostream* report) {
     constexpr std::int64_t shown = 6;
     self.subscribe("prices.*");
     self.subscribe("market.close");
@@ -95,17 +102,17 @@ coact::actor tape(coact::context& self, bool quiet) {
     for (bool open = true; open;) {
         co_await self.receive(
             [&](const tick& t) {
-                if (++seen <= shown && !quiet) {
-                    std::cout << "tape: #" << t.seq << ' ' << stocks[t.stock].symbol << ' '
-                              << price(t.cents) << '\n';
+                if (++seen <= shown && report != nullptr) {
+                    *report << "tape: #" << t.seq << ' ' << stocks[t.stock].symbol << ' '
+                            << price(t.cents) << '\n';
                 }
             },
             [&](const close_of_day&) { open = false; });
     }
-    if (!quiet) std::cout << "tape: " << seen << " ticks seen\n";
+    if (report != nullptr) *report << "tape: " << seen << " ticks seen\n";
 }
 
-coact::actor alerts(coact::context& self, bool quiet) {
+coact::actor alerts(coact::context& self, std::ostream* report) {
     constexpr int shown = 5;
     self.subscribe("prices.*");
     self.subscribe("market.close");
@@ -118,13 +125,13 @@ coact::actor alerts(coact::context& self, bool quiet) {
                 const double move = (static_cast<double>(t.cents) - open_price) / open_price;
                 if (!alerted[t.stock] && (move >= 0.02 || move <= -0.02)) {
                     alerted[t.stock] = true;
-                    if (++count <= shown && !quiet) {
+                    if (++count <= shown && report != nullptr) {
                         char pct[16];
                         std::snprintf(pct, sizeof pct, "%.1f%%", 100.0 * (move < 0 ? -move : move));
-                        std::cout << "alert: #" << t.seq << ' ' << stocks[t.stock].symbol << ' '
-                                  << price(t.cents) << " is " << pct
-                                  << (move < 0 ? " below" : " above") << " its open "
-                                  << price(stocks[t.stock].open_cents) << '\n';
+                        *report << "alert: #" << t.seq << ' ' << stocks[t.stock].symbol << ' '
+                                << price(t.cents) << " is " << pct
+                                << (move < 0 ? " below" : " above") << " its open "
+                                << price(stocks[t.stock].open_cents) << '\n';
                     }
                 } else if (alerted[t.stock] && move < 0.01 && move > -0.01) {
                     alerted[t.stock] = false;
@@ -132,12 +139,13 @@ coact::actor alerts(coact::context& self, bool quiet) {
             },
             [&](const close_of_day&) { open = false; });
     }
-    if (!quiet)
-        std::cout << "alerts: " << count << " alerts (" << std::min(count, shown) << " shown)\n";
+    if (report != nullptr) {
+        *report << "alerts: " << count << " alerts (" << std::min(count, shown) << " shown)\n";
+    }
 }
 
 coact::actor moving_average(coact::context& self, std::size_t stock_index, std::size_t window,
-                            bool report) {
+                            std::ostream* report) {
     self.subscribe(stocks[stock_index].topic);
     self.subscribe("market.close");
     std::vector<std::int64_t> last(window, 0);  // a ring of the latest `window` prices
@@ -153,22 +161,24 @@ coact::actor moving_average(coact::context& self, std::size_t stock_index, std::
             },
             [&](const close_of_day&) { open = false; });
     }
-    if (!report) co_return;
+    if (report == nullptr) co_return;
     const auto n =
         static_cast<std::int64_t>(std::min<std::size_t>(window, static_cast<std::size_t>(seen)));
-    std::cout << self.name() << ": " << stocks[stock_index].symbol << " over the last " << window
-              << " ticks: " << (n == 0 ? std::string("-") : price(sum / n)) << " (" << seen
-              << " ticks seen)\n";
+    *report << self.name() << ": " << stocks[stock_index].symbol << " over the last " << window
+            << " ticks: " << (n == 0 ? std::string("-") : price(sum / n)) << " (" << seen
+            << " ticks seen)\n";
 }
 
 // --- the command line ---
 
 void usage(std::ostream& out) {
-    out << "usage: pubsub [--ticks N] [--subscribers N] [--seed S] [--quiet]\n"
+    out << "usage: pubsub [--ticks N] [--subscribers N] [--seed S] [--workers N] [--quiet]\n"
         << "  --ticks N        price ticks to publish, 1 to 100000000 (default 100000)\n"
         << "  --subscribers N  subscriber actors, 2 to 100000 (default 8): a tape, an alerter\n"
         << "                   and N - 2 moving averages\n"
         << "  --seed S         seed of the random walk (default 1)\n"
+        << "  --workers N      scheduler threads, 1 to 256 (default 1: all on this thread); the\n"
+        << "                   output is the same for every N\n"
         << "  --quiet          print only the summary lines\n";
 }
 
@@ -235,6 +245,11 @@ int main(int argc, char** argv) {
                                              problem)) {
                 return usage_error(problem);
             }
+        } else if (is_flag(arg, "--workers")) {
+            if (!parse_number<std::int64_t>(argc, argv, i, "--workers", 1, 256, opt.workers,
+                                            problem)) {
+                return usage_error(problem);
+            }
         } else {
             return usage_error("unknown option '" + std::string(arg) + "'");
         }
@@ -242,27 +257,42 @@ int main(int argc, char** argv) {
 
     try {
         // Virtual time: the feed's sleeps are market time, and cost nothing.
-        coact::runtime rt{{.virtual_time = true}};
+        coact::runtime rt{{.workers = static_cast<unsigned>(opt.workers), .virtual_time = true}};
         constexpr std::int64_t averages_reported = 6;
         std::cout << "market: " << stocks.size() << " stocks, " << opt.ticks << " ticks, seed "
                   << opt.seed << ", " << opt.subscribers << " subscribers\n";
 
-        // Subscribers first: they subscribe in their first turn, before the feed's first turn.
-        rt.spawn("tape", tape, opt.quiet);
-        rt.spawn("alerts", alerts, opt.quiet);
+        // What the tape, the alerter and the first moving averages write, printed in this order
+        // once run() has returned. With several workers they run at the same time on different
+        // threads, and lines printed as they come would interleave differently on every run.
+        // Each actor writes only its own report; run() returning makes all of it visible here.
+        const std::int64_t reporting =
+            opt.quiet ? 0 : 2 + std::min(averages_reported, opt.subscribers - 2);
+        std::vector<std::ostringstream> reports(static_cast<std::size_t>(reporting));
+        auto report = [&reports](std::size_t k) -> std::ostream* {
+            return k < reports.size() ? &reports[k] : nullptr;
+        };
+
+        rt.spawn("tape", tape, report(0));
+        rt.spawn("alerts", alerts, report(1));
         for (std::int64_t k = 0; k < opt.subscribers - 2; ++k) {
             const auto index = static_cast<std::size_t>(k);
             const std::size_t window =
                 10 * (1 + index / stocks.size());  // 10, 10, 10, 20, 20, 20, ...
             rt.spawn("avg." + std::to_string(k + 1), moving_average, index % stocks.size(), window,
-                     !opt.quiet && k < averages_reported);
+                     report(2 + index));
         }
+        // Every subscriber subscribes in its first turn. Run those turns before the feed exists:
+        // with several workers, the feed's first turn could otherwise come before a subscriber's
+        // and publish ticks it never sees.
+        rt.run();
         rt.spawn("feed", feed, opt);
 
         const auto start = std::chrono::steady_clock::now();
         rt.run();
         const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
 
+        for (const std::ostringstream& r : reports) std::cout << r.str();
         const coact::runtime_stats stats = rt.stats();
         if (!opt.quiet && opt.subscribers - 2 > averages_reported) {
             std::cout << "... and " << opt.subscribers - 2 - averages_reported
