@@ -160,12 +160,21 @@ void inject_ready(engine& m, context* c) {
     m.idle.notify_work();
 }
 
-context* take_injected(engine& m) {
+/// Takes up to a batch of actors from the injection queue: runs the first, and puts the rest in
+/// `w`'s deque, where other workers can steal them (one dequeue per actor cost more than the
+/// actor's turn when a thousand were spawned from outside).
+context* take_injected(engine& m, worker& w) {
     if (m.injected_count.load(std::memory_order_relaxed) <= 0) return nullptr;
-    context* c = nullptr;
-    if (!m.injected.try_dequeue(c)) return nullptr;
-    m.injected_count.fetch_sub(1, std::memory_order_relaxed);
-    return c;
+    constexpr std::size_t batch_size = 32;
+    context* batch[batch_size];
+    const std::size_t n = m.injected.try_dequeue_bulk(batch, batch_size);
+    if (n == 0) return nullptr;
+    m.injected_count.fetch_sub(static_cast<std::int64_t>(n), std::memory_order_relaxed);
+    for (std::size_t i = 1; i < n; ++i) {
+        if (!w.deque.push(batch[i])) inject_ready(m, batch[i]);
+    }
+    if (n > 1) m.idle.notify_work();
+    return batch[0];
 }
 
 }  // namespace
@@ -365,7 +374,7 @@ context* steal(engine& m, worker& w) {
 context* next_local(core& k, engine& m, worker& w) {
     if (++w.ticks % fairness_every == 0) {  // now and then, the oldest work first
         fire_timers(k, w);
-        if (context* c = take_injected(m)) return c;
+        if (context* c = take_injected(m, w)) return c;
         if (context* c = w.deque.steal()) return c;  // the oldest in its own deque
     }
     if (w.lifo != nullptr) {
@@ -383,7 +392,7 @@ context* next_local(core& k, engine& m, worker& w) {
     }
     w.lifo_streak = 0;
     if (context* c = w.deque.pop()) return c;
-    return take_injected(m);
+    return take_injected(m, w);
 }
 
 void run_worker(core& k, engine& m, worker& w) {

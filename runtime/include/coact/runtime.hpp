@@ -7,10 +7,13 @@
 //   rt.send("ping", 0);
 //   rt.run();                          // until no actor has a message or a pending timer
 //
-// Threads: send() and request_stop() may be called from any thread, also while run() or serve()
-// runs on another; the message then goes through a lock-free injection queue and wakes the
-// scheduler. Everything else (spawn, stop, shutdown, stats aside) is for the thread that runs
-// the scheduler, or for any single thread while the scheduler is not running. Lifetime: the
+//   coact::runtime mt{{.workers = 2}};  // the same programs on two threads (work stealing)
+//
+// Threads: send(), stop(), publish() and request_stop() may be called from any thread, also
+// while run() or serve() runs on another; the message then goes through a lock-free queue and
+// wakes the scheduler. Everything else (spawn, shutdown) is for the thread that runs the
+// scheduler, or for any single thread while the scheduler is not running; with workers >= 2,
+// spawn() may also be called from any thread. Lifetime: the
 // destructor calls shutdown(): every remaining actor's frame is destroyed (its locals'
 // destructors run) and queued messages are counted as dead letters.
 #pragma once
