@@ -76,7 +76,10 @@ struct alignas(64) worker {
 struct engine {
     engine(core* owner, unsigned n) : idle(n) {
         workers.reserve(n);
-        for (unsigned i = 0; i < n; ++i) workers.push_back(std::make_unique<worker>(owner, i));
+        for (unsigned i = 0; i < n; ++i) {
+            workers.push_back(std::make_unique<worker>(owner, i));
+            workers.back()->pool.use_depot(&depot, envelope_limit);
+        }
     }
     engine(const engine&) = delete;
     engine& operator=(const engine&) = delete;
@@ -89,6 +92,8 @@ struct engine {
         for (std::thread& t : threads) t.join();
     }
 
+    static constexpr std::size_t envelope_limit = 4096;  // per worker; the rest in the depot
+    envelope_depot depot;  // declared before the workers: their pools refer to it
     std::vector<std::unique_ptr<worker>> workers;
     idle_workers idle;
     moodycamel::ConcurrentQueue<context*> injected;  // ready actors from outside, or overflow
@@ -382,10 +387,17 @@ context* next_local(core& k, engine& m, worker& w) {
             ++w.lifo_streak;
             return std::exchange(w.lifo, nullptr);
         }
-        // Two actors messaging each other could keep the slot forever. If others wait, this one
-        // goes behind them (the injection queue is FIFO); if none does, it simply goes on.
-        if (w.deque.empty_approx() && m.injected_count.load(std::memory_order_relaxed) <= 0) {
-            w.lifo_streak = 0;
+        // Two actors messaging each other could keep the slot forever. If others wait in this
+        // worker's deque, the oldest of them runs now and the slot's actor goes to the deque
+        // (all local: no shared queue touched); if others wait only in the injection queue, it
+        // goes behind them there; if none waits, it simply goes on.
+        w.lifo_streak = 0;
+        if (context* oldest = w.deque.steal()) {
+            context* evicted = std::exchange(w.lifo, nullptr);
+            if (!w.deque.push(evicted)) inject_ready(m, evicted);
+            return oldest;
+        }
+        if (m.injected_count.load(std::memory_order_relaxed) <= 0) {
             return std::exchange(w.lifo, nullptr);
         }
         inject_ready(m, std::exchange(w.lifo, nullptr));
