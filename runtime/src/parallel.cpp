@@ -308,12 +308,24 @@ void core::arm_timer_parallel(context* c, clock::duration delay) {
 }
 
 void core::disarm_timer_parallel(context* c) noexcept {
-    const std::lock_guard lock(timers_mutex);
-    if (c->timer_pending_) {
-        c->timer_pending_ = false;
-        timers.retire_one();
+    bool none_left = false;
+    {
+        const std::lock_guard lock(timers_mutex);
+        if (c->timer_pending_) {
+            c->timer_pending_ = false;
+            timers.retire_one();
+            none_left = timers.live() == 0;
+        }
+        ++c->timer_token_;  // a timeout already on its way is recognised as stale by its token
     }
-    ++c->timer_token_;  // a timeout already on its way is recognised as stale by its token
+    // A worker may sleep until this timer's deadline; with no timer left it must not (run()
+    // would wait for it), so it is woken to park again without a deadline.
+    if (none_left) {
+        try {
+            mt->idle.wake_timed();
+        } catch (...) {  // the mutex failed: it wakes at the deadline instead, as before
+        }
+    }
 }
 
 void core::push_timer(clock::duration delay, context* to, std::uint32_t generation, envelope* e) {

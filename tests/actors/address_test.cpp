@@ -8,7 +8,10 @@
 
 #include <coact/coact.hpp>
 
+#include "actors/support/modes.hpp"
 #include "actors/support/stderr_capture.hpp"
+
+using coact_test::test_options;
 
 namespace {
 
@@ -22,7 +25,7 @@ coact::actor done(coact::context&) { co_return; }
 
 TEST_CASE("spawn returns addresses that are equal for one actor, differ between actors, and hash",
           "[actor]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     const coact::address a = rt.spawn("a", idle);
     const coact::address b = rt.spawn("b", idle);
     const coact::address anon = rt.spawn(idle);
@@ -51,7 +54,7 @@ TEST_CASE("spawn returns addresses that are equal for one actor, differ between 
 }
 
 TEST_CASE("an ended actor's address differs from a new actor's, even in a reused cell", "[actor]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     const coact::address first = rt.spawn("x", done);
     rt.run();
     const coact::address second = rt.spawn("x", done);
@@ -61,7 +64,7 @@ TEST_CASE("an ended actor's address differs from a new actor's, even in a reused
 
 TEST_CASE("self.address() is the spawned address and self.name() the name, empty if anonymous",
           "[actor]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     struct seen {
         coact::address address;
         std::string name = "unset";
@@ -83,7 +86,7 @@ TEST_CASE("self.address() is the spawned address and self.name() the name, empty
 }
 
 TEST_CASE("spawning a taken name throws name_taken naming it", "[actor]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     rt.spawn("unique", idle);
     CHECK_THROWS_AS(rt.spawn("unique", idle), coact::name_taken);
     CHECK_THROWS_WITH(rt.spawn("unique", idle), Catch::Contains("unique"));
@@ -107,7 +110,7 @@ TEST_CASE("spawning a taken name throws name_taken naming it", "[actor]") {
 }
 
 TEST_CASE("a name is free again once its actor's function returns", "[actor]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     rt.spawn("brief", [](coact::context& self) -> coact::actor { co_await self.receive<int>(); });
     CHECK_THROWS_AS(rt.spawn("brief", idle), coact::name_taken);
     rt.send("brief", 1);
@@ -120,7 +123,7 @@ TEST_CASE("a name is free again once its actor's function returns", "[actor]") {
 }
 
 TEST_CASE("a spawn whose function throws leaves no actor behind and frees the name", "[actor]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     auto refuse = [](coact::context&) -> coact::actor {
         throw std::runtime_error("refused to start");
     };

@@ -10,6 +10,9 @@
 #include <coact/coact.hpp>
 
 #include "actors/support/counting_new.hpp"
+#include "actors/support/modes.hpp"
+
+using coact_test::test_options;
 
 #if defined(__SANITIZE_ADDRESS__)
 #define COACT_TEST_ASAN 1
@@ -47,7 +50,7 @@ TEST_CASE("steady-state ping-pong allocates nothing per message", "[actor][alloc
         "envelope comes from operator new");
 #else
     rally r;
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     rt.spawn("ping", player, std::string("pong"), std::ref(r));
     rt.spawn("pong", player, std::string("ping"), std::ref(r));
 

@@ -7,13 +7,15 @@
 
 #include <coact/coact.hpp>
 
+#include "actors/support/modes.hpp"
 #include "actors/support/stderr_capture.hpp"
 #include "support/lifetime_probe.hpp"
 
 using coact_test::contains;
+using coact_test::test_options;
 
 TEST_CASE("an exception escaping an actor ends that actor only", "[actor]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     int destroyed = 0;
     int counted = 0;
     rt.spawn("fragile", [&](coact::context& self) -> coact::actor {
@@ -50,7 +52,7 @@ TEST_CASE("an exception escaping an actor ends that actor only", "[actor]") {
 
 TEST_CASE("an exception of a non-std type escaping an anonymous actor is reported and counted",
           "[actor]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     rt.spawn([](coact::context& self) -> coact::actor {  // gets no message: never throws
         co_await self.receive<int>();
         throw 42;
@@ -77,7 +79,7 @@ TEST_CASE("every coact error derives from coact::error", "[actor]") {
     static_assert(std::is_base_of_v<std::runtime_error, coact::error>);
     static_assert(!std::is_base_of_v<std::exception, coact::generator_exit>);
 
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     rt.spawn("taken", [](coact::context& self) -> coact::actor { co_await self.receive<int>(); });
     CHECK_THROWS_AS(rt.spawn("taken", [](coact::context&) -> coact::actor { co_return; }),
                     coact::error);

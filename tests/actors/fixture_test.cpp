@@ -1,5 +1,6 @@
 // The deterministic fixture, used the way CAF's ping-pong example uses its own: run one turn at
-// a time and look at every mailbox in between.
+// a time and look at every mailbox in between. The fixture is single-threaded by design, so these
+// tests carry [single]: the multi-threaded test executable leaves them out.
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -26,7 +27,7 @@ coact::actor pong(coact::context& self) {
 }  // namespace
 
 TEST_CASE("the deterministic fixture steps through ping-pong one message at a time",
-          "[actor][fixture]") {
+          "[actor][fixture][single]") {
     coact::testing::deterministic sim;
     const coact::address ping_addr = sim.spawn("ping", ping, 4);
     const coact::address pong_addr = sim.spawn("pong", pong);
@@ -73,7 +74,7 @@ TEST_CASE("the deterministic fixture steps through ping-pong one message at a ti
     CHECK(s.dead_letters == 0);
 }
 
-TEST_CASE("a fixture step takes at most one message", "[actor][fixture]") {
+TEST_CASE("a fixture step takes at most one message", "[actor][fixture][single]") {
     coact::testing::deterministic sim;
     int taken = 0;
     sim.spawn("eater", [&](coact::context& self) -> coact::actor {

@@ -5,10 +5,16 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
 #include <coact/coact.hpp>
+
+#include "actors/support/modes.hpp"
+
+using coact_test::test_options;
 
 namespace {
 
@@ -18,21 +24,46 @@ namespace {
     return reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
 }
 
+// What both players saw. Only one player runs at a time (each waits for the other's message),
+// so the messages order every access to it, in every mode.
 struct rally {
+    // The range of stack positions seen on one thread: with several workers the players run on
+    // several threads, each with a native stack of its own.
+    struct stack_range {
+        std::thread::id thread;
+        std::uintptr_t low = std::numeric_limits<std::uintptr_t>::max();
+        std::uintptr_t high = 0;
+    };
+
     int rounds = 0;
     long turns = 0;  // messages handled by both players together
     int last = -1;   // the number that ended the rally
-    std::uintptr_t low = std::numeric_limits<std::uintptr_t>::max();
-    std::uintptr_t high = 0;
+    std::vector<stack_range> stacks;
 
-    void note(int n) noexcept {
+    void note(int n) {
         ++turns;
         const std::uintptr_t here = stack_position();
-        low = here < low ? here : low;
-        high = here > high ? here : high;
+        stack_range& r = range_of(std::this_thread::get_id());
+        r.low = here < r.low ? here : r.low;
+        r.high = here > r.high ? here : r.high;
         last = n;
     }
-    [[nodiscard]] std::uintptr_t spread() const noexcept { return high - low; }
+    /// The largest range of stack positions seen on any one thread.
+    [[nodiscard]] std::uintptr_t spread() const noexcept {
+        std::uintptr_t widest = 0;
+        for (const stack_range& r : stacks)
+            widest = r.high - r.low > widest ? r.high - r.low : widest;
+        return widest;
+    }
+
+  private:
+    stack_range& range_of(std::thread::id id) {
+        for (stack_range& r : stacks) {
+            if (r.thread == id) return r;
+        }
+        stacks.push_back({id});
+        return stacks.back();
+    }
 };
 
 coact::actor player(coact::context& self, std::string other, rally& r) {
@@ -44,7 +75,8 @@ coact::actor player(coact::context& self, std::string other, rally& r) {
     }
 }
 
-// Runs a rally of `rounds` and returns what was seen; `stats` gets the runtime's counters.
+// Runs a rally of `rounds` with exactly `options` and returns what was seen; `stats` gets the
+// runtime's counters.
 rally play(int rounds, coact::runtime_options options, coact::runtime_stats& stats) {
     rally r;
     r.rounds = rounds;
@@ -65,9 +97,10 @@ constexpr std::uintptr_t flat_stack = 8 * 1024;
 
 TEST_CASE("ping-pong by name runs many rounds without growing the native stack", "[actor]") {
     coact::runtime_stats stats;
-    const rally r = play(1'000, {}, stats);
+    const rally r = play(1'000, test_options(), stats);
     CHECK(r.last == 1'000);
     CHECK(r.turns == 1'001);
+    CHECK_FALSE(r.stacks.empty());
     CHECK(r.spread() < flat_stack);
     // Messages 0..1000, every one handed to an actor.
     CHECK(stats.delivered == 1'001);
@@ -78,7 +111,7 @@ TEST_CASE("ping-pong by name runs many rounds without growing the native stack",
 
 TEST_CASE("a ping-pong of 200000 rounds completes in constant native stack", "[actor][stress]") {
     coact::runtime_stats stats;
-    const rally r = play(200'000, {}, stats);
+    const rally r = play(200'000, test_options(), stats);
     CHECK(r.last == 200'000);
     CHECK(r.turns == 200'001);
     CHECK(r.spread() < flat_stack);
@@ -92,6 +125,7 @@ TEST_CASE("with workers = 2 ping-pong gives the same final counts as with one wo
     const rally b = play(5'000, {.workers = 2}, two);
     CHECK(b.last == a.last);
     CHECK(b.turns == a.turns);
+    CHECK(b.spread() < flat_stack);
     CHECK(two.delivered == one.delivered);
     CHECK(two.dead_letters == one.dead_letters);
     CHECK(two.failed == one.failed);

@@ -9,15 +9,17 @@
 
 #include <coact/coact.hpp>
 
+#include "actors/support/modes.hpp"
 #include "actors/support/stderr_capture.hpp"
 #include "actors/support/watchdog.hpp"
 
 using namespace std::chrono_literals;
 using coact_test::contains;
+using coact_test::test_options;
 
 TEST_CASE("receive of the wrong type fails that actor only, with bad_message on one stderr line",
           "[actor]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     bool passed_receive = false;
     int other_got = 0;
     rt.spawn("picky", [&](coact::context& self) -> coact::actor {
@@ -51,7 +53,7 @@ TEST_CASE("receive of the wrong type fails that actor only, with bad_message on 
 TEST_CASE(
     "bad_message names the expected and the received type, and a body that catches it goes on",
     "[actor]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     std::string what;
     int later = 0;
     rt.spawn("careful", [&](coact::context& self) -> coact::actor {
@@ -73,7 +75,7 @@ TEST_CASE(
 }
 
 TEST_CASE("receive(handlers...) calls the first handler whose parameter type matches", "[actor]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     std::vector<std::string> log;
     rt.spawn("r", [&](coact::context& self) -> coact::actor {
         for (;;) {
@@ -93,7 +95,7 @@ TEST_CASE("receive(handlers...) calls the first handler whose parameter type mat
 }
 
 TEST_CASE("receive(handlers...) returns the handler's result", "[actor]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     std::vector<int> results;
     rt.spawn("r", [&](coact::context& self) -> coact::actor {
         for (;;) {
@@ -112,7 +114,7 @@ TEST_CASE("receive(handlers...) returns the handler's result", "[actor]") {
 TEST_CASE(
     "receive(handlers...) with no matching handler fails with bad_message naming the alternatives",
     "[actor]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     std::string what;
     bool handled = false;
     rt.spawn("r", [&](coact::context& self) -> coact::actor {
@@ -143,9 +145,10 @@ TEST_CASE(
     CHECK(contains(text, "bad_message"));
 }
 
+// [single]: steps the deterministic fixture, single-threaded by design.
 TEST_CASE(
     "receive_for returns nullopt when the timeout passes first, the message when it comes in time",
-    "[actor][timer][fixture]") {
+    "[actor][timer][fixture][single]") {
     coact::testing::deterministic sim;
     std::vector<std::string> log;
     sim.spawn("waiter", [&](coact::context& self) -> coact::actor {
@@ -180,7 +183,7 @@ TEST_CASE(
 
 TEST_CASE("receive_for with a real 20ms timeout returns nullopt after about that time",
           "[actor][timer]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     std::optional<int> got = 99;
     std::optional<int> in_time;
     rt.spawn("waiter", [&](coact::context& self) -> coact::actor {
@@ -205,16 +208,24 @@ TEST_CASE("receive_for with a real 20ms timeout returns nullopt after about that
 
 TEST_CASE("receive_for with a zero timeout returns a queued message at once, or nullopt",
           "[actor][timer]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
+    rt.spawn("feeder", [](coact::context& self) -> coact::actor {
+        for (;;) {
+            co_await self.receive<std::string>();
+            const coact::address asker = self.sender();
+            self.send(asker, 1);  // ahead of the reply (same sender): queued when the asker
+            self.send(asker, 2);  // resumes, whichever thread runs which actor
+            self.reply(0);
+        }
+    });
     std::vector<std::string> log;
     rt.spawn("poller", [&](coact::context& self) -> coact::actor {
+        co_await self.ask<int>("feeder", std::string("feed me"));
         for (int i = 0; i < 3; ++i) {
             std::optional<int> m = co_await self.receive_for<int>(0ms);
             log.push_back(m ? std::to_string(*m) : "none");
         }
     });
-    rt.send("poller", 1);
-    rt.send("poller", 2);
     rt.run();
     CHECK(log == std::vector<std::string>{"1", "2", "none"});
 }

@@ -9,9 +9,11 @@
 
 #include <coact/coact.hpp>
 
+#include "actors/support/modes.hpp"
 #include "support/lifetime_probe.hpp"
 
 using namespace std::chrono_literals;
+using coact_test::test_options;
 
 namespace {
 
@@ -54,9 +56,10 @@ coact::actor idle(coact::context& self, int& destroyed) {
 
 }  // namespace
 
+// [single]: steps the deterministic fixture, single-threaded by design.
 TEST_CASE(
     "shutdown destroys every suspended frame without throwing into it and returns the queued count",
-    "[actor][stop]") {
+    "[actor][stop][fixture][single]") {
     coact::testing::deterministic sim;  // virtual time: the sleeper stays asleep
     outcome receiver;
     outcome sleeper;
@@ -99,7 +102,7 @@ TEST_CASE(
 
 TEST_CASE("shutdown of actors that never ran destroys them without running their bodies",
           "[actor][stop]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     bool ran = false;
     rt.spawn("unborn", [&](coact::context& self) -> coact::actor {
         ran = true;
@@ -135,7 +138,7 @@ TEST_CASE("the runtime's destructor destroys every actor the same way", "[actor]
     // A plain runtime with real time too.
     int destroyed = 0;
     {
-        coact::runtime rt;
+        coact::runtime rt(test_options());
         rt.spawn("idle", idle, std::ref(destroyed));
         rt.spawn(idle, std::ref(destroyed));
         rt.run();
@@ -147,7 +150,7 @@ TEST_CASE("the runtime's destructor destroys every actor the same way", "[actor]
 TEST_CASE("100000 idle actors shut down quickly", "[actor][stop][stress]") {
     constexpr int count = 100'000;
     int destroyed = 0;
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     for (int i = 0; i < count; ++i) rt.spawn(idle, std::ref(destroyed));
     rt.run();
     REQUIRE(rt.stats().actors == count);
@@ -163,7 +166,7 @@ TEST_CASE("100000 idle actors shut down quickly", "[actor][stop][stress]") {
 }
 
 TEST_CASE("shutdown from inside an actor throws coact::error", "[actor][stop]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     std::string caught;
     rt.spawn("rogue", [&](coact::context& self) -> coact::actor {
         try {

@@ -8,7 +8,11 @@
 
 #include <coact/coact.hpp>
 
+#include "actors/support/call_marker.hpp"
 #include "actors/support/child_process.hpp"
+#include "actors/support/modes.hpp"
+
+using coact_test::test_options;
 
 namespace {
 
@@ -23,48 +27,56 @@ coact::actor echo_prefix(coact::context& self, const std::string& prefix,
 }  // namespace
 
 TEST_CASE("a capturing lambda spawned as an actor keeps its captures alive", "[actor]") {
-    coact::runtime rt;
-    std::vector<std::string> out;
+    coact::runtime rt(test_options());
+    std::vector<std::string> named_out;  // one vector per actor: they may run at once
+    std::vector<std::string> anonymous_out;
+    std::vector<std::string> temporary_out;
+    coact::address anonymous;
     {
         // Long enough to live on the heap: a dangling capture would be freed memory.
         std::string greeting = "hello from a captured string that is not small";
-        auto fn = [greeting, &out](coact::context& self) -> coact::actor {
+        auto fn = [greeting](coact::context& self, std::vector<std::string>& out) -> coact::actor {
             for (;;) {
                 co_await self.receive<int>();
                 out.push_back(greeting);
             }
         };
-        rt.spawn("named", fn);
-        rt.spawn(std::move(fn));
+        rt.spawn("named", fn, std::ref(named_out));
+        anonymous = rt.spawn(std::move(fn), std::ref(anonymous_out));
         // A temporary lambda, gone at the end of this statement:
         rt.spawn("temporary",
-                 [greeting = greeting + "!", &out](coact::context& self) -> coact::actor {
+                 [greeting = greeting + "!", &temporary_out](coact::context& self) -> coact::actor {
                      for (;;) {
                          co_await self.receive<int>();
-                         out.push_back(greeting);
+                         temporary_out.push_back(greeting);
                      }
                  });
     }
     for (int turn = 0; turn < 100; ++turn) {
         rt.send("named", turn);
+        rt.send(anonymous, turn);
         rt.send("temporary", turn);
         rt.run();  // a new turn each time
     }
-    REQUIRE(out.size() == 200);
-    for (std::size_t i = 0; i < out.size(); i += 2) {
-        CHECK(out[i] == "hello from a captured string that is not small");
-        CHECK(out[i + 1] == "hello from a captured string that is not small!");
+    REQUIRE(named_out.size() == 100);
+    REQUIRE(anonymous_out.size() == 100);
+    REQUIRE(temporary_out.size() == 100);
+    for (std::size_t i = 0; i < 100; ++i) {
+        CHECK(named_out[i] == "hello from a captured string that is not small");
+        CHECK(anonymous_out[i] == "hello from a captured string that is not small");
+        CHECK(temporary_out[i] == "hello from a captured string that is not small!");
     }
 }
 
 TEST_CASE("spawn arguments bound to const std::string& parameters stay valid", "[actor]") {
-    coact::runtime rt;
-    std::vector<std::string> out;
+    coact::runtime rt(test_options());
+    std::vector<std::string> lvalue_out;  // one vector per actor: they may run at once
+    std::vector<std::string> rvalue_out;
     {
         std::string prefix = "a prefix long enough to be on the heap: ";
-        rt.spawn("lvalue", echo_prefix, prefix, std::ref(out));
+        rt.spawn("lvalue", echo_prefix, prefix, std::ref(lvalue_out));
         rt.spawn("rvalue", echo_prefix, std::string("another long heap-allocated prefix: "),
-                 std::ref(out));
+                 std::ref(rvalue_out));
         prefix.assign(prefix.size(), 'x');  // the actor keeps its own copy
     }
     for (int turn = 0; turn < 50; ++turn) {
@@ -72,11 +84,12 @@ TEST_CASE("spawn arguments bound to const std::string& parameters stay valid", "
         rt.send("rvalue", turn);
         rt.run();
     }
-    REQUIRE(out.size() == 100);
-    CHECK(out[0] == "a prefix long enough to be on the heap: 0");
-    CHECK(out[1] == "another long heap-allocated prefix: 0");
-    CHECK(out[98] == "a prefix long enough to be on the heap: 49");
-    CHECK(out[99] == "another long heap-allocated prefix: 49");
+    REQUIRE(lvalue_out.size() == 50);
+    REQUIRE(rvalue_out.size() == 50);
+    CHECK(lvalue_out[0] == "a prefix long enough to be on the heap: 0");
+    CHECK(rvalue_out[0] == "another long heap-allocated prefix: 0");
+    CHECK(lvalue_out[49] == "a prefix long enough to be on the heap: 49");
+    CHECK(rvalue_out[49] == "another long heap-allocated prefix: 49");
 }
 
 // Regression: the holder used to keep a string literal argument as `const char*`; the call then
@@ -87,7 +100,7 @@ TEST_CASE("spawn arguments bound to const std::string& parameters stay valid", "
 TEST_CASE("a string literal spawn argument bound to a const std::string& parameter stays valid",
           "[actor]") {
     const coact_test::child_result r = coact_test::run_in_child([] {
-        coact::runtime rt;
+        coact::runtime rt(test_options());
         std::vector<std::string> out;
         rt.spawn("literal", echo_prefix,
                  "a literal that becomes a std::string on the heap: ", std::ref(out));
@@ -103,9 +116,12 @@ TEST_CASE("a string literal spawn argument bound to a const std::string& paramet
     CHECK(r.passed());
 }
 
+// [single]: that children start after the parent's turn, in spawn order, is the single-threaded
+// mode's order; with several workers a child may start while its parent still runs. The next test
+// checks what holds in every mode.
 TEST_CASE("self.spawn starts a child that runs after the parent's turn, never inside spawn()",
-          "[actor]") {
-    coact::runtime rt;
+          "[actor][single]") {
+    coact::runtime rt(test_options());
     std::vector<std::string> log;
     coact::address named_child;
     coact::address anon_child;
@@ -137,4 +153,48 @@ TEST_CASE("self.spawn starts a child that runs after the parent's turn, never in
     CHECK(anon_name.empty());
     CHECK(rt.stats().spawned == 3);
     CHECK(rt.stats().actors == 1);
+}
+
+TEST_CASE("self.spawn never runs the child inside spawn(), and the child knows its name",
+          "[actor]") {
+    coact::runtime rt(test_options());
+    struct child_seen {
+        int started_inside_spawn = 0;
+        std::string name = "unset";
+        int got = -1;
+    };
+    child_seen named_seen;  // each written by its own child only
+    child_seen anon_seen;
+    coact::address named_child;
+    coact::address anon_child;
+    bool parent_done = false;
+    auto child = [](coact::context& self, child_seen& seen, bool wait) -> coact::actor {
+        if (coact_test::call_marker::active()) ++seen.started_inside_spawn;
+        seen.name = std::string(self.name());
+        if (wait) seen.got = co_await self.receive<int>();
+    };
+    rt.spawn("parent", [&](coact::context& self) -> coact::actor {
+        {
+            const coact_test::call_marker mark;
+            named_child = self.spawn("child", child, std::ref(named_seen), true);
+            anon_child = self.spawn(child, std::ref(anon_seen), false);
+        }
+        self.send(named_child, 7);
+        parent_done = true;
+        co_await self.receive<int>();
+    });
+    rt.run();
+    CHECK(parent_done);
+    CHECK(named_child);
+    CHECK(anon_child);
+    CHECK(named_child != anon_child);
+    CHECK(named_seen.started_inside_spawn == 0);
+    CHECK(anon_seen.started_inside_spawn == 0);
+    CHECK(named_seen.name == "child");
+    CHECK(named_seen.got == 7);
+    CHECK(anon_seen.name.empty());
+    CHECK(rt.lookup("child") == coact::address{});  // it returned: its name is free
+    CHECK(rt.stats().spawned == 3);
+    CHECK(rt.stats().actors == 1);
+    CHECK(rt.stats().failed == 0);
 }

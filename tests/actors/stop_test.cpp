@@ -10,12 +10,14 @@
 
 #include <coact/coact.hpp>
 
+#include "actors/support/modes.hpp"
 #include "actors/support/stderr_capture.hpp"
 #include "actors/support/watchdog.hpp"
 #include "support/lifetime_probe.hpp"
 
 using namespace std::chrono_literals;
 using coact_test::contains;
+using coact_test::test_options;
 
 namespace {
 
@@ -56,9 +58,10 @@ coact::actor silent(coact::context& self) {
 
 }  // namespace
 
+// [single]: steps the deterministic fixture, single-threaded by design.
 TEST_CASE(
     "stop throws generator_exit out of the pending co_await, running catch blocks and destructors",
-    "[actor][stop]") {
+    "[actor][stop][fixture][single]") {
     const std::string how = GENERATE(as<std::string>{}, "receive", "receive_for", "sleep", "ask");
     CAPTURE(how);
     coact::testing::deterministic sim;  // virtual time: the 1h waits stay pending until stopped
@@ -86,7 +89,7 @@ TEST_CASE(
 
 TEST_CASE("stop of an actor that sleeps in real time lets run() return at once",
           "[actor][stop][timer]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     outcome out;
     rt.spawn("waiter", waiter, std::string("sleep"), std::ref(out));
     rt.spawn("stopper", [](coact::context& self) -> coact::actor {
@@ -105,7 +108,7 @@ TEST_CASE("stop of an actor that sleeps in real time lets run() return at once",
 }
 
 TEST_CASE("stop of an actor that never ran means its body never runs", "[actor][stop]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     bool ran = false;
     rt.spawn("unborn", [&](coact::context& self) -> coact::actor {
         ran = true;
@@ -125,7 +128,7 @@ TEST_CASE("stop of an actor that never ran means its body never runs", "[actor][
 
 TEST_CASE("stop returns false for an ended actor and throws no_such_actor for an unknown name",
           "[actor][stop]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     const coact::address ended =
         rt.spawn("ended", [](coact::context&) -> coact::actor { co_return; });
     const coact::address live = rt.spawn("live", silent);
@@ -142,7 +145,7 @@ TEST_CASE("stop returns false for an ended actor and throws no_such_actor for an
 
 TEST_CASE("an actor that catches generator_exit and waits again ends as failed (ignored_exit)",
           "[actor][stop]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     int destroyed = 0;
     bool waited_again = false;
     bool after_second_wait = false;
@@ -175,7 +178,7 @@ TEST_CASE("an actor that catches generator_exit and waits again ends as failed (
 
 TEST_CASE("an actor that catches generator_exit and returns ends as closed, not failed",
           "[actor][stop]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     bool cleaned_up = false;
     rt.spawn("polite", [&](coact::context& self) -> coact::actor {
         try {
@@ -193,7 +196,7 @@ TEST_CASE("an actor that catches generator_exit and returns ends as closed, not 
 }
 
 TEST_CASE("an actor that stops itself gets generator_exit at its next co_await", "[actor][stop]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     std::vector<std::string> log;
     rt.spawn("self-stopper", [&](coact::context& self) -> coact::actor {
         try {

@@ -10,9 +10,11 @@
 
 #include <coact/coact.hpp>
 
+#include "actors/support/modes.hpp"
 #include "actors/support/watchdog.hpp"
 
 using namespace std::chrono_literals;
+using coact_test::test_options;
 
 namespace {
 
@@ -32,7 +34,8 @@ std::chrono::microseconds cpu_time() {
 
 }  // namespace
 
-TEST_CASE("send_after delivers after the delay and not before", "[actor][timer][fixture]") {
+// [single]: steps the deterministic fixture, single-threaded by design.
+TEST_CASE("send_after delivers after the delay and not before", "[actor][timer][fixture][single]") {
     coact::testing::deterministic sim;
     std::vector<int> got;
     sim.spawn("r", collector, std::ref(got));
@@ -60,7 +63,9 @@ TEST_CASE("send_after delivers after the delay and not before", "[actor][timer][
     CHECK(got == std::vector<int>{2, 1, 3});
 }
 
-TEST_CASE("sleep suspends the actor while messages queue for it", "[actor][timer][fixture]") {
+// [single]: steps the deterministic fixture, single-threaded by design.
+TEST_CASE("sleep suspends the actor while messages queue for it",
+          "[actor][timer][fixture][single]") {
     coact::testing::deterministic sim;
     std::vector<std::string> log;
     sim.spawn("sleeper", [&](coact::context& self) -> coact::actor {
@@ -87,7 +92,7 @@ TEST_CASE("sleep suspends the actor while messages queue for it", "[actor][timer
 
 TEST_CASE("run() returns only after pending timers have fired", "[actor][timer]") {
     SECTION("virtual time jumps to each deadline") {
-        coact::runtime rt({.virtual_time = true});
+        coact::runtime rt(test_options({.virtual_time = true}));
         std::vector<int> got;
         rt.spawn("r", collector, std::ref(got));
         rt.spawn("timer", [](coact::context& self) -> coact::actor {
@@ -103,7 +108,7 @@ TEST_CASE("run() returns only after pending timers have fired", "[actor][timer]"
         CHECK(rt.stats().actors == 1);
     }
     SECTION("real time waits for them") {
-        coact::runtime rt;
+        coact::runtime rt(test_options());
         std::vector<int> got;
         rt.spawn("r", collector, std::ref(got));
         rt.spawn("timer", [](coact::context& self) -> coact::actor {
@@ -122,7 +127,7 @@ TEST_CASE("run() returns only after pending timers have fired", "[actor][timer]"
 }
 
 TEST_CASE("run() waiting only for a timer does not busy-wait", "[actor][timer]") {
-    coact::runtime rt;
+    coact::runtime rt(test_options());
     bool woke = false;
     rt.spawn("sleeper", [&](coact::context& self) -> coact::actor {
         co_await self.sleep(300ms);

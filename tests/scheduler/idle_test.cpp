@@ -534,3 +534,28 @@ TEST_CASE("two parked workers use almost no CPU over one second", "[parking][idl
     INFO("CPU seconds used by the process over 1 s idle: " << used);
     CHECK(used < 0.05);
 }
+
+TEST_CASE("wake_timed wakes a worker sleeping to a deadline but not one without",
+          "[parking][idle]") {
+    coact::detail::idle_workers idle(2);
+    coact_test::watchdog dog(20s, [&] { idle.unpark_all(); });
+    const auto never = [&]() noexcept { return false; };
+    std::atomic<int> untimed_result{-1};
+    std::thread untimed([&] { untimed_result = static_cast<int>(idle.park(1, never)); });
+    while (idle.parked_approx() < 1) std::this_thread::yield();
+    const auto t0 = std::chrono::steady_clock::now();
+    std::thread waker([&] {
+        while (idle.parked_approx() < 2) std::this_thread::yield();
+        idle.wake_timed();  // the timer worker 0 sleeps for was cancelled
+    });
+    const auto r = idle.park(0, never, std::chrono::steady_clock::now() + 1h);
+    waker.join();
+    CHECK(r == coact::detail::park_result::timed_out);
+    CHECK(std::chrono::steady_clock::now() - t0 < 10s);
+    // The worker with no deadline still sleeps: wake_timed is not a general wake-up.
+    std::this_thread::sleep_for(20ms);
+    CHECK(untimed_result.load() == -1);
+    idle.unpark_all();
+    untimed.join();
+    CHECK(untimed_result.load() == static_cast<int>(coact::detail::park_result::stopped));
+}

@@ -3,7 +3,8 @@
 // Every object, however it was made (value, copy, move), is counted when made and when
 // destroyed; destroying an object twice (or one that was never made) is counted separately,
 // because its marker is no longer `alive`. `tracked` fits inline in an envelope; `big_tracked`
-// (over 48 bytes) is boxed on the heap, so both storage paths are exercised.
+// (over 48 bytes) is boxed on the heap, so both storage paths are exercised. The counters are
+// atomic: with several workers, messages are made and destroyed on the workers' threads.
 //
 //   coact_test::tracked::reset();
 //   { ... send tracked{7} around, shut down ... }
@@ -12,6 +13,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 
 namespace coact_test {
@@ -31,7 +33,11 @@ class tracked {
 
     [[nodiscard]] int value() const noexcept { return value_; }
 
-    static void reset() noexcept { made_ = destroyed_ = bad_destroys_ = 0; }
+    static void reset() noexcept {
+        made_ = 0;
+        destroyed_ = 0;
+        bad_destroys_ = 0;
+    }
     [[nodiscard]] static long made() noexcept { return made_; }
     [[nodiscard]] static long destroyed() noexcept { return destroyed_; }
     [[nodiscard]] static long live() noexcept { return made_ - destroyed_; }
@@ -44,9 +50,9 @@ class tracked {
     int value_;
     std::uint32_t marker_ = alive;
 
-    static inline long made_ = 0;
-    static inline long destroyed_ = 0;
-    static inline long bad_destroys_ = 0;
+    static inline std::atomic<long> made_{0};
+    static inline std::atomic<long> destroyed_{0};
+    static inline std::atomic<long> bad_destroys_{0};
 };
 
 /// Too big for an envelope's inline storage: travels boxed.

@@ -215,6 +215,27 @@ class idle_workers {
         for (std::size_t w : woken) per_worker_[w].spot.unpark();
     }
 
+    /// Any thread. Wakes every worker sleeping until a deadline, with `timed_out` (the timer it
+    /// waited for was cancelled: without this, run() would wait for a deadline nobody needs).
+    void wake_timed() {
+        std::vector<std::size_t> woken;
+        {
+            std::lock_guard lock(mutex_);
+            if (timed_sleepers_ == 0) return;
+            for (std::size_t i = 0; i < sleepers_.size();) {
+                const std::size_t w = sleepers_[i];
+                if (per_worker_[w].timed) {
+                    withdraw(w);  // swaps the last sleeper into slot i
+                    per_worker_[w].reason = park_result::timed_out;
+                    woken.push_back(w);
+                } else {
+                    ++i;
+                }
+            }
+        }
+        for (std::size_t w : woken) per_worker_[w].spot.unpark();
+    }
+
     /// Reopens after quiescence or unpark_all(), for the next run(). No worker may be in park().
     /// With `end_on_quiescence` false (a server's run), workers that are all parked sleep on
     /// until notified or unpark_all() instead of ending the run.
