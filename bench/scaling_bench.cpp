@@ -11,7 +11,8 @@
 //   spawn              spawn 100,000 actors that wait in receive, run() so all start, shutdown()
 //   idle/serve         serve() with nothing to do; counter cpu_s_per_s
 //   idle/timer         run() while the only actor sleeps 1 s on a timer; counter cpu_s_per_s
-// Every benchmark takes the worker count as its argument (workers:1, workers:2; set
+// Every benchmark takes the worker count as its argument (workers:1, workers:2, and workers:0 for
+// the work-stealing scheduler on one thread; set
 // COACT_BENCH_MAX_WORKERS=N to add 4, 8, ... up to N on a bigger machine). The workloads are the
 // ones of bench_actors (actor_workloads.hpp): the runtime is made once per benchmark, one untimed
 // warm-up round runs first, and every iteration is a fixed amount of work ending when rt.run()
@@ -72,10 +73,11 @@ long max_workers() {
 }
 
 /// The benchmark argument "workers": 1 and 2, then 4, 8, ... below COACT_BENCH_MAX_WORKERS, and
-/// that maximum itself.
+/// that maximum itself; and 0, which stands for the work-stealing scheduler on one thread
+/// (runtime_options::work_stealing), so that it can be compared with itself on two.
 void worker_counts(benchmark::internal::Benchmark* b) {
     const long max = max_workers();
-    b->ArgName("workers")->Arg(1)->Arg(2);
+    b->ArgName("workers")->Arg(0)->Arg(1)->Arg(2);
     for (long w = 4; w < max; w *= 2) b->Arg(w);
     if (max > 2) b->Arg(max);
 }
@@ -87,6 +89,7 @@ void scaling(benchmark::internal::Benchmark* b) {
 }
 
 coact::runtime_options options(const benchmark::State& state) {
+    if (state.range(0) == 0) return {.workers = 1, .work_stealing = true};
     return {.workers = static_cast<unsigned>(state.range(0))};
 }
 
