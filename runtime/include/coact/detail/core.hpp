@@ -372,7 +372,7 @@ struct envelope_guard {
     envelope_guard(context& self, envelope* env) noexcept;
     envelope_guard(const envelope_guard&) = delete;
     envelope_guard& operator=(const envelope_guard&) = delete;
-    ~envelope_guard() { free_envelope(pool, e); }
+    COACT_HOT ~envelope_guard() { free_envelope(pool, e); }
 };
 
 template <class T>

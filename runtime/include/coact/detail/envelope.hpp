@@ -227,21 +227,36 @@ class envelope_pool {
         limit_ = limit;
     }
 
-    [[nodiscard]] void* allocate() {
+    // The fast paths stay this small so that they are inlined into every actor body (measured:
+    // with the slow paths inline, g++ called both out of line, +26 instructions per message).
+    [[nodiscard]] COACT_HOT void* allocate() {
 #ifndef COACT_DETAIL_NO_ENVELOPE_POOL
         if (size_ != 0) [[likely]]
             return slots_[--size_];
-        if (depot_ != nullptr && refill()) return slots_[--size_];
 #endif
-        return ::operator new(sizeof(envelope));
+        return allocate_slow();
     }
 
-    void deallocate(envelope* e) noexcept {
+    COACT_HOT void deallocate(envelope* e) noexcept {
 #ifndef COACT_DETAIL_NO_ENVELOPE_POOL
         if (size_ < capacity_) [[likely]] {
             slots_[size_++] = e;
             return;
         }
+#endif
+        deallocate_slow(e);
+    }
+
+  private:
+    [[gnu::noinline]] void* allocate_slow() {
+#ifndef COACT_DETAIL_NO_ENVELOPE_POOL
+        if (depot_ != nullptr && refill()) return slots_[--size_];
+#endif
+        return ::operator new(sizeof(envelope));
+    }
+
+    [[gnu::noinline]] void deallocate_slow(envelope* e) noexcept {
+#ifndef COACT_DETAIL_NO_ENVELOPE_POOL
         if (depot_ != nullptr && capacity_ >= limit_ && spill()) {
             slots_[size_++] = e;
             return;
@@ -254,7 +269,6 @@ class envelope_pool {
         ::operator delete(e);
     }
 
-  private:
     static constexpr std::size_t max_capacity = std::size_t{1} << 16U;
 
     // Takes up to half the limit from the depot; false if it had none.
@@ -396,7 +410,7 @@ inline void free_envelope(envelope_pool& pool, envelope* e) noexcept {
 }
 
 /// Destroys the payload and returns the envelope to `pool`, or to the heap if `pool` is null.
-inline void free_envelope(envelope_pool* pool, envelope* e) noexcept {
+COACT_HOT void free_envelope(envelope_pool* pool, envelope* e) noexcept {
     if (e->ops->destroy != nullptr) e->ops->destroy(e->storage);
     if (pool != nullptr) {
         pool->deallocate(e);
