@@ -1,8 +1,8 @@
 // Concurrency stress for the actor runtime (contract §4): many senders to one receiver, an
 // actor's plain state under fire from many actors, a random send graph, spawn and stop storms,
 // shutdown with messages in flight, ask/reply under load, and sends from outside threads while
-// the scheduler runs. Built into both test executables: with two workers the actors really run
-// in parallel (and ThreadSanitizer sees any actor run on two threads at once); with one they
+// the scheduler runs. Run in both modes (actor/ and actor_mt/): with two workers the actors really
+// run in parallel (and ThreadSanitizer sees any actor run on two threads at once); with one they
 // interleave turn by turn. Every check is exact in both modes: only the contract's guarantees
 // (per-sender order, no loss, no duplicate, one thread per actor) are asserted, never a global
 // order. Each case is bounded by a watchdog.
