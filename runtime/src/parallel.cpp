@@ -202,39 +202,30 @@ void core::schedule_parallel(context* c) {
     inject_ready(*mt, c);
 }
 
-void core::deliver_parallel(context* to, std::uint32_t generation, envelope* e) {
+bool core::deliver_parallel(context* to, std::uint32_t generation, envelope* e) {
     e->target_generation = generation;
     switch (to->inbox_.push(e)) {
         case push_result::pushed:
-            return;
-        case push_result::woke:
-            schedule_parallel(to);
-            return;
-        case push_result::closed:
-            if (is_event(e)) {
-                release(e);
-            } else {
-                dead_letter(e);
-            }
-            return;
-    }
-}
-
-bool core::stop_parallel(context* c, std::uint32_t generation) {
-    if (c == nullptr || c->generation() != generation) return false;
-    envelope* e = make_envelope<stop_tag>(pool_here(), stop_tag{}, nullptr, 0, envelope_kind::stop);
-    e->target_generation = generation;
-    switch (c->inbox_.push(e)) {
-        case push_result::pushed:
             return true;
         case push_result::woke:
-            schedule_parallel(c);
+            schedule_parallel(to);
             return true;
         case push_result::closed:
             break;
     }
-    release(e);
+    if (is_event(e)) {
+        release(e);
+    } else {
+        dead_letter(e);
+    }
     return false;
+}
+
+bool core::stop_parallel(context* c, std::uint32_t generation) {
+    if (c == nullptr || c->generation() != generation) return false;
+    return deliver_parallel(
+        c, generation,
+        make_envelope<stop_tag>(pool_here(), stop_tag{}, nullptr, 0, envelope_kind::stop));
 }
 
 void core::absorb(context* c) noexcept {
@@ -337,13 +328,12 @@ namespace {}  // namespace
 
 /// Takes the due timers under the lock, then delivers them without it. True if any fired.
 bool core::fire_timers_parallel(std::vector<timer_entry>& due) {
-    core& k = *this;
     {
-        const std::lock_guard lock(k.timers_mutex);
-        if (k.timers.empty()) return false;
-        const clock::time_point t = k.now();
-        while (!k.timers.empty() && k.timers.top().deadline <= t) {
-            timer_entry e = k.timers.pop();
+        const std::lock_guard lock(timers_mutex);
+        if (timers.empty()) return false;
+        const clock::time_point t = now();
+        while (!timers.empty() && timers.top().deadline <= t) {
+            timer_entry e = timers.pop();
             if (e.message == nullptr) {
                 context* c = e.cell;
                 if (c->generation() != e.generation || !c->timer_pending_ ||
@@ -352,18 +342,18 @@ bool core::fire_timers_parallel(std::vector<timer_entry>& due) {
                 }
                 c->timer_pending_ = false;
             }
-            k.timers.retire_one();
+            timers.retire_one();
             due.push_back(e);
         }
     }
     const bool fired = !due.empty();
     for (const timer_entry& e : due) {
         if (e.message != nullptr) {
-            k.deliver_parallel(e.cell, e.generation, e.message);
+            deliver_parallel(e.cell, e.generation, e.message);
         } else {
-            k.deliver_parallel(e.cell, e.generation,
-                               make_envelope<timeout_tag>(k.pool_here(), timeout_tag{}, nullptr, 0,
-                                                          envelope_kind::timeout, e.token));
+            deliver_parallel(e.cell, e.generation,
+                             make_envelope<timeout_tag>(pool_here(), timeout_tag{}, nullptr, 0,
+                                                        envelope_kind::timeout, e.token));
         }
     }
     due.clear();
@@ -546,6 +536,17 @@ void core::request_stop_parallel() noexcept {
 
 // --- shutdown (no worker is running) ---
 
+std::size_t core::drop_inbox(context* c) noexcept {
+    std::size_t messages = 0;
+    mailbox in = c->inbox_.close();
+    while (!in.empty()) {
+        envelope* e = in.pop();
+        if (!is_event(e)) ++messages;
+        release(e);
+    }
+    return messages;
+}
+
 std::size_t core::shutdown_parallel() {
     if (run_thread.load(std::memory_order_acquire) != std::thread::id{}) {
         throw error(
@@ -567,37 +568,8 @@ std::size_t core::shutdown_parallel() {
             release(e);
         });
     };
-    const auto take_inbox = [&](context* c) {
-        mailbox in = c->inbox_.close();
-        while (!in.empty()) {
-            envelope* e = in.pop();
-            if (!is_event(e)) ++queued;
-            release(e);
-        }
-    };
     drop_queues();
-    // Indices, not iterators: a destructor may spawn, which may add a chunk.
-    for (std::size_t k = 0; k < chunks.size(); ++k) {
-        for (std::size_t i = 0; i < 256; ++i) {
-            context* c = &chunks[k][i];
-            if (c->run_ == run_state::free) continue;
-            if (c->handle_) std::exchange(c->handle_, nullptr).destroy();
-        }
-    }
-    for (std::size_t k = 0; k < chunks.size(); ++k) {
-        for (std::size_t i = 0; i < 256; ++i) {
-            context* c = &chunks[k][i];
-            if (c->run_ == run_state::free) continue;
-            take_inbox(c);
-            while (!c->box_.empty()) {
-                ++queued;
-                release(c->box_.pop());
-            }
-            if (c->reply_ != nullptr) release(std::exchange(c->reply_, nullptr));
-            c->current_request_ = 0;
-            terminate(c, exit_kind_internal::closed, nullptr);
-        }
-    }
+    queued += retire_all_cells();
     drop_queues();
     dead_letters.fetch_add(queued, std::memory_order_relaxed);
     return queued;

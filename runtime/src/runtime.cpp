@@ -518,6 +518,20 @@ std::size_t core::shutdown() {
         free_envelope(envelopes, e);
     });
     ready.clear();
+    queued += retire_all_cells();
+    ready.clear();
+    timers.clear([&](envelope* e) {
+        ++queued;
+        free_envelope(envelopes, e);
+    });
+    bump(dead_letters, queued);
+    return queued;
+}
+
+/// Shutdown's pass over every live actor, in both modes: destroys every frame first (destructors
+/// may send or spawn), then counts the messages left and retires each cell. Returns that count.
+std::size_t core::retire_all_cells() {
+    std::size_t queued = 0;
     // Indices, not iterators: a destructor may spawn, which may add a chunk.
     for (std::size_t k = 0; k < chunks.size(); ++k) {
         for (std::size_t i = 0; i < 256; ++i) {
@@ -526,26 +540,20 @@ std::size_t core::shutdown() {
             if (c->handle_) std::exchange(c->handle_, nullptr).destroy();
         }
     }
-    // Destructors may have sent messages: count everything left, then retire every cell.
     for (std::size_t k = 0; k < chunks.size(); ++k) {
         for (std::size_t i = 0; i < 256; ++i) {
             context* c = &chunks[k][i];
             if (c->run_ == run_state::free) continue;
+            if (parallel) queued += drop_inbox(c);
             while (!c->box_.empty()) {
                 ++queued;
-                free_envelope(envelopes, c->box_.pop());
+                release(c->box_.pop());
             }
-            if (c->reply_ != nullptr) free_envelope(envelopes, std::exchange(c->reply_, nullptr));
+            if (c->reply_ != nullptr) release(std::exchange(c->reply_, nullptr));
             c->current_request_ = 0;  // no no_reply: every asker is going away too
             terminate(c, exit_kind_internal::closed, nullptr);
         }
     }
-    ready.clear();
-    timers.clear([&](envelope* e) {
-        ++queued;
-        free_envelope(envelopes, e);
-    });
-    bump(dead_letters, queued);
     return queued;
 }
 

@@ -265,7 +265,8 @@ struct core {
     // --- work-stealing mode (parallel.cpp) ---
     [[nodiscard]] envelope_pool* worker_pool() noexcept;
     void count_delivered_parallel() noexcept;
-    void deliver_parallel(context* to, std::uint32_t generation, envelope* e);
+    /// False if the actor had ended (the envelope was then dead-lettered or freed).
+    bool deliver_parallel(context* to, std::uint32_t generation, envelope* e);
     void schedule_parallel(context* c);
     void absorb(context* c) noexcept;
     void turn_parallel(context* c);
@@ -277,6 +278,7 @@ struct core {
     bool stop_parallel(context* c, std::uint32_t generation);
     void request_stop_parallel() noexcept;
     std::size_t shutdown_parallel();
+    std::size_t drop_inbox(context* c) noexcept;
     [[nodiscard]] bool on_own_worker() const noexcept;
     void init_parallel();
     [[nodiscard]] std::uint64_t delivered_by_workers() const noexcept;
@@ -300,6 +302,7 @@ struct core {
     void request_stop() noexcept;
     std::size_t shutdown();
     void advance_time(clock::duration d);
+    std::size_t retire_all_cells();
 
     /// One turn of one actor: resume it until its next co_await (or its end).
     void turn(context* c) {
