@@ -199,10 +199,20 @@ struct envelope {
 /// Envelopes made on one worker are often freed on another (a publisher's subscribers run
 /// elsewhere); without it one pool only grows and the other only calls the system allocator,
 /// which measured at half of a fan-out's time. Batches move under a mutex, one lock per batch.
+/// Bounded: beyond `limit` envelopes, a spilling pool gives its surplus back to the heap (a worker
+/// that only frees, as one taking messages sent from outside does, would otherwise grow it for
+/// ever).
 struct envelope_depot {
+    static constexpr std::size_t default_limit = std::size_t{1} << 16U;
+
     std::mutex mutex;
     std::vector<envelope*> free;  // guarded by mutex
-    envelope_depot() = default;
+    const std::size_t limit;      // most envelopes `free` holds
+    // free.size(), stored under the mutex and read without it: a full depot costs a spilling pool
+    // one load, not a lock per envelope freed.
+    std::atomic<std::size_t> held{0};
+
+    explicit envelope_depot(std::size_t most = default_limit) : limit(most) {}
     envelope_depot(const envelope_depot&) = delete;
     envelope_depot& operator=(const envelope_depot&) = delete;
     ~envelope_depot() {
@@ -257,11 +267,12 @@ class envelope_pool {
 
     [[gnu::noinline]] void deallocate_slow(envelope* e) noexcept {
 #ifndef COACT_DETAIL_NO_ENVELOPE_POOL
-        if (depot_ != nullptr && capacity_ >= limit_ && spill()) {
-            slots_[size_++] = e;
-            return;
-        }
-        if (grow()) {
+        if (depot_ != nullptr && capacity_ >= limit_) {  // full: half to the depot, if it has room
+            if (spill()) {
+                slots_[size_++] = e;
+                return;
+            }
+        } else if (grow()) {
             slots_[size_++] = e;
             return;
         }
@@ -273,26 +284,33 @@ class envelope_pool {
 
     // Takes up to half the limit from the depot; false if it had none.
     bool refill() noexcept {
+        if (depot_->held.load(std::memory_order_relaxed) == 0) return false;  // a hint: no lock
         if (capacity_ < limit_ && !grow_to(limit_)) return false;
         std::lock_guard lock(depot_->mutex);
         std::vector<envelope*>& free = depot_->free;
         const std::size_t n = std::min(free.size(), limit_ / 2);
         for (std::size_t i = 0; i < n; ++i) slots_[size_++] = free[free.size() - 1 - i];
         free.resize(free.size() - n);
+        depot_->held.store(free.size(), std::memory_order_relaxed);
         return n != 0;
     }
 
-    // Gives half of this pool to the depot; false if the depot could not take them.
+    // Gives up to half of this pool to the depot, as many as it has room for; false if it took
+    // none (full, or out of memory).
     bool spill() noexcept {
-        const std::size_t n = size_ / 2;
+        if (depot_->held.load(std::memory_order_relaxed) >= depot_->limit) return false;
+        std::size_t n = size_ / 2;
         try {
             std::lock_guard lock(depot_->mutex);
-            depot_->free.insert(depot_->free.end(), slots_ + size_ - n, slots_ + size_);
+            std::vector<envelope*>& free = depot_->free;
+            n = std::min(n, depot_->limit - std::min(depot_->limit, free.size()));
+            free.insert(free.end(), slots_ + size_ - n, slots_ + size_);
+            depot_->held.store(free.size(), std::memory_order_relaxed);
         } catch (...) {
             return false;
         }
         size_ -= n;
-        return true;
+        return n != 0;
     }
 
     bool grow_to(std::size_t wanted) noexcept {
