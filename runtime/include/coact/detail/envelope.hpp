@@ -203,7 +203,7 @@ struct envelope {
 /// that only frees, as one taking messages sent from outside does, would otherwise grow it for
 /// ever).
 struct envelope_depot {
-    static constexpr std::size_t default_limit = std::size_t{1} << 16U;
+    static constexpr std::size_t default_limit = std::size_t{1} << 18U;
 
     std::mutex mutex;
     std::vector<envelope*> free;  // guarded by mutex
