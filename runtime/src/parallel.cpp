@@ -263,7 +263,23 @@ void core::absorb(context* c) noexcept {
     }
 }
 
-void core::turn_parallel(context* c) {
+namespace {
+
+/// An actor that used up its throughput goes behind the others: to the back of the injection
+/// queue if anything else waits for this worker or in that queue. If nothing does, into this
+/// worker's own deque, without waking anyone: the worker takes it back after its timers and
+/// fairness checks, and a worker already searching may steal it. (Through the injection queue,
+/// it woke a parked worker every turn, and a producer's counter moved between the two cores
+/// every 64 messages: counting ran at half its one-worker rate.)
+void yield_turn(engine& m, worker& w, context* c) {
+    const bool others_wait = w.lifo != nullptr || !w.deque.empty_approx() ||
+                             m.injected_count.load(std::memory_order_relaxed) > 0;
+    if (others_wait || !w.deque.push(c)) inject_ready(m, c);
+}
+
+}  // namespace
+
+void core::turn_parallel(context* c, worker& w) {
     absorb(c);
     if (c->wait_ == wait_kind::start && c->stop_requested_) [[unlikely]] {
         close_unstarted(c);
@@ -277,7 +293,7 @@ void core::turn_parallel(context* c) {
             continue;
         }
         if (c->budget_ == 0 || rounds == options.throughput) {  // its share is spent: yield
-            inject_ready(*mt, c);
+            yield_turn(*mt, w, c);
             return;
         }
         c->handle_.resume();
@@ -419,7 +435,7 @@ void run_worker(core& k, engine& m, worker& w) {
         if (c == nullptr && m.idle.transition_to_searching(w.index)) c = steal(m, w);
         if (c != nullptr) {
             m.idle.transition_from_searching(w.index);
-            k.turn_parallel(c);
+            k.turn_parallel(c, w);
             continue;
         }
         std::optional<clock::time_point> deadline;

@@ -110,6 +110,7 @@ struct injector_deleter {
     void operator()(injector* i) const noexcept;
 };
 struct engine;  // parallel.cpp: the work-stealing mode's workers, queues and parking
+struct worker;  // parallel.cpp: one of them
 struct engine_deleter {
     void operator()(engine* e) const noexcept;
 };
@@ -269,7 +270,7 @@ struct core {
     bool deliver_parallel(context* to, std::uint32_t generation, envelope* e);
     void schedule_parallel(context* c);
     void absorb(context* c) noexcept;
-    void turn_parallel(context* c);
+    void turn_parallel(context* c, worker& w);
     void run_parallel(bool serve);
     void arm_timer_parallel(context* c, clock::duration delay);
     void disarm_timer_parallel(context* c) noexcept;
