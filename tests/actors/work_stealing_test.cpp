@@ -2,6 +2,7 @@
 // work_stealing option, and the clear errors for what that mode refuses.
 #include <atomic>
 #include <chrono>
+#include <string>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -52,4 +53,68 @@ TEST_CASE("shutdown while serve() runs on another thread throws and changes noth
     server.join();
     CHECK(rt.shutdown() == 0);
     CHECK(rt.stats().actors == 0);
+}
+
+namespace {
+
+// One stealing worker: how many messages `busy` (1000 queued) had handled when `other` ran.
+// `other` is made ready either by busy's first message (it then waits in the worker's LIFO slot)
+// or from outside before run() (it then waits behind busy, in the worker's deque).
+int busy_count_when_other_ran_stealing(bool other_woken_by_busy) {
+    coact::runtime rt({.workers = 1, .work_stealing = true});
+    int busy_handled = 0;
+    int seen = -1;
+    rt.spawn("busy", [&](coact::context& self) -> coact::actor {
+        for (;;) {
+            co_await self.receive<int>();
+            if (++busy_handled == 1 && other_woken_by_busy) self.send("other", 0);
+        }
+    });
+    rt.spawn("other", [&](coact::context& self) -> coact::actor {
+        co_await self.receive<int>();
+        seen = busy_handled;
+    });
+    for (int i = 0; i < 1'000; ++i) rt.send("busy", i);
+    if (!other_woken_by_busy) rt.send("other", 0);
+    rt.run();
+    return busy_handled == 1'000 ? seen : -2;
+}
+
+}  // namespace
+
+TEST_CASE("with one stealing worker, a busy actor yields once its throughput is spent",
+          "[actor][stealing]") {
+    const int after_outside_send = busy_count_when_other_ran_stealing(false);
+    CHECK(after_outside_send >= 0);
+    CHECK(after_outside_send <= 64);
+    const int after_its_own_send = busy_count_when_other_ran_stealing(true);
+    CHECK(after_its_own_send >= 1);
+    CHECK(after_its_own_send <= 64);
+}
+
+TEST_CASE("an actor that keeps itself busy does not hold off a timer", "[actor][stealing][timer]") {
+    for (const coact::runtime_options options :
+         {coact::runtime_options{.workers = 1, .work_stealing = true},
+          coact::runtime_options{.workers = 2}}) {
+        coact::runtime rt(options);
+        coact_test::watchdog dog(20s, std::string("a spinning actor held off a timer"));
+        std::atomic<long> spins{0};
+        // Alone on its worker with a message always waiting, it spends its throughput every turn
+        // and is taken back at once: the sleeper's timer must still fire and stop it.
+        const coact::address spinner = rt.spawn([&](coact::context& self) -> coact::actor {
+            for (;;) {
+                co_await self.receive<int>();
+                ++spins;
+                self.send(self.address(), 0);
+            }
+        });
+        rt.spawn([&, spinner](coact::context& self) -> coact::actor {
+            co_await self.sleep(20ms);
+            self.stop(spinner);
+        });
+        rt.send(spinner, 0);
+        rt.run();
+        CHECK(spins > 0);
+        CHECK(rt.stats().actors == 0);
+    }
 }
