@@ -207,7 +207,8 @@ bool core::deliver_parallel(context* to, std::uint32_t generation, envelope* e) 
     switch (to->inbox_.push(e)) {
         case push_result::pushed:
             return true;
-        case push_result::woke:
+        case push_result::woke:  // the inbox stays empty: e goes with the actor, to its reader
+            to->handoff_ = e;
             schedule_parallel(to);
             return true;
         case push_result::closed:
@@ -228,39 +229,43 @@ bool core::stop_parallel(context* c, std::uint32_t generation) {
         make_envelope<stop_tag>(pool_here(), stop_tag{}, nullptr, 0, envelope_kind::stop));
 }
 
+/// Turns one event taken from the inbox into the actor's private state.
+void core::accept(context* c, std::uint32_t generation, envelope* e) noexcept {
+    if (e->target_generation != generation) [[unlikely]] {  // for the cell's earlier actor
+        if (is_event(e)) {
+            release(e);
+        } else {
+            dead_letter(e);
+        }
+        return;
+    }
+    switch (e->kind) {
+        case envelope_kind::plain:
+        case envelope_kind::ask:
+            c->box_.push(e);
+            break;
+        case envelope_kind::reply:
+        case envelope_kind::no_reply:
+            deliver_reply(c, e);
+            break;
+        case envelope_kind::stop:
+            c->stop_requested_ = true;
+            release(e);
+            break;
+        case envelope_kind::timeout:
+            if (e->request == c->timer_token_) c->timed_out_ = true;  // else a stale timer
+            release(e);
+            break;
+    }
+}
+
 void core::absorb(context* c) noexcept {
+    // The event that woke the actor came with it, not through the inbox (it was the first).
+    if (c->handoff_ != nullptr) accept(c, c->generation(), std::exchange(c->handoff_, nullptr));
     mailbox in = c->inbox_.take_all();
     if (in.empty()) return;
     const std::uint32_t generation = c->generation();
-    while (!in.empty()) {
-        envelope* e = in.pop();
-        if (e->target_generation != generation) [[unlikely]] {  // for the cell's earlier actor
-            if (is_event(e)) {
-                release(e);
-            } else {
-                dead_letter(e);
-            }
-            continue;
-        }
-        switch (e->kind) {
-            case envelope_kind::plain:
-            case envelope_kind::ask:
-                c->box_.push(e);
-                break;
-            case envelope_kind::reply:
-            case envelope_kind::no_reply:
-                deliver_reply(c, e);
-                break;
-            case envelope_kind::stop:
-                c->stop_requested_ = true;
-                release(e);
-                break;
-            case envelope_kind::timeout:
-                if (e->request == c->timer_token_) c->timed_out_ = true;  // else a stale timer
-                release(e);
-                break;
-        }
-    }
+    while (!in.empty()) accept(c, generation, in.pop());
 }
 
 namespace {
@@ -554,6 +559,10 @@ void core::request_stop_parallel() noexcept {
 
 std::size_t core::drop_inbox(context* c) noexcept {
     std::size_t messages = 0;
+    if (envelope* e = std::exchange(c->handoff_, nullptr)) {  // woken, but no longer scheduled
+        if (!is_event(e)) ++messages;
+        release(e);
+    }
     mailbox in = c->inbox_.close();
     while (!in.empty()) {
         envelope* e = in.pop();

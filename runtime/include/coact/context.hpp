@@ -170,9 +170,10 @@ class context {
     detail::core* core_ = nullptr;
     std::coroutine_handle<actor::promise_type> handle_;
     detail::mailbox box_;
-    detail::inbox inbox_;                // work-stealing mode: where other threads' events arrive
-    detail::envelope* reply_ = nullptr;  // the reply an ask waits for, once it came
-    const std::string* name_ = nullptr;  // the registry's key; null when anonymous
+    detail::inbox inbox_;                  // work-stealing mode: where other threads' events arrive
+    detail::envelope* handoff_ = nullptr;  // work-stealing mode: the event that woke the actor
+    detail::envelope* reply_ = nullptr;    // the reply an ask waits for, once it came
+    const std::string* name_ = nullptr;    // the registry's key; null when anonymous
     coact::address sender_;
     std::uint32_t current_request_ = 0;       // the unanswered ask being handled
     std::uint32_t awaited_request_ = 0;       // the ask this actor waits on

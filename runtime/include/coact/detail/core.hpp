@@ -270,6 +270,7 @@ struct core {
     bool deliver_parallel(context* to, std::uint32_t generation, envelope* e);
     void schedule_parallel(context* c);
     void absorb(context* c) noexcept;
+    void accept(context* c, std::uint32_t generation, envelope* e) noexcept;
     void turn_parallel(context* c, worker& w);
     void run_parallel(bool serve);
     void arm_timer_parallel(context* c, clock::duration delay);
