@@ -48,7 +48,7 @@ bool is_event(const envelope* e) noexcept {
 
 }  // namespace
 
-struct alignas(64) worker {
+struct alignas(64) worker : worker_local {
     worker(core* o, unsigned i) : owner(o), index(i), deque(deque_capacity), rng(0x9e3779b9U + i) {}
 
     core* const owner;
@@ -58,9 +58,7 @@ struct alignas(64) worker {
     unsigned lifo_streak = 0;
     unsigned ticks = 0;
     std::uint32_t rng;
-    envelope_pool pool;
-    std::atomic<std::uint64_t> delivered{0};  // written by this worker only, read by stats()
-    std::vector<timer_entry> due;             // scratch for fire_timers
+    std::vector<timer_entry> due;  // scratch for fire_timers
 
     std::uint32_t next_random() noexcept {  // xorshift32, for picking a victim
         rng ^= rng << 13U;
@@ -117,7 +115,8 @@ namespace {
 thread_local worker* tls_worker = nullptr;
 
 // Out of line and never inlined: a thread_local's address must not be cached across a co_await
-// (the actor may resume on another worker). Every read goes through here.
+// (the actor may resume on another worker). Every read goes through here; the actors' own code
+// finds its worker through context::local_ instead.
 [[gnu::noinline]] worker* current_worker() noexcept { return tls_worker; }
 
 }  // namespace
@@ -135,15 +134,6 @@ bool core::on_own_worker() const noexcept {
 envelope_pool* core::worker_pool() noexcept {
     worker* w = current_worker();
     return w != nullptr && w->owner == this ? &w->pool : nullptr;
-}
-
-void core::count_delivered_parallel() noexcept {
-    worker* w = current_worker();
-    if (w != nullptr && w->owner == this) [[likely]] {
-        bump(w->delivered);
-    } else {
-        delivered.fetch_add(1, std::memory_order_relaxed);
-    }
 }
 
 std::uint64_t core::delivered_by_workers() const noexcept {
@@ -285,6 +275,7 @@ void yield_turn(engine& m, worker& w, context* c) {
 }  // namespace
 
 void core::turn_parallel(context* c, worker& w) {
+    c->local_ = &w;
     absorb(c);
     if (c->wait_ == wait_kind::start && c->stop_requested_) [[unlikely]] {
         close_unstarted(c);

@@ -99,7 +99,7 @@ context* core::acquire_cell() {
     }
     context* c = free_cells;
     free_cells = c->next_free_;
-    c->next_free_ = nullptr;
+    c->handoff_ = nullptr;             // live from here on: the union's other member
     if (parallel) c->inbox_.reopen();  // closed when its last actor ended (new cells: empty)
     return c;
 }
@@ -537,6 +537,8 @@ std::size_t core::retire_all_cells() {
         for (std::size_t i = 0; i < 256; ++i) {
             context* c = &chunks[k][i];
             if (c->run_ == run_state::free) continue;
+            c->local_ =
+                nullptr;  // destructors run here, on no worker: their envelopes use the heap
             if (c->handle_) std::exchange(c->handle_, nullptr).destroy();
         }
     }

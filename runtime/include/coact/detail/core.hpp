@@ -111,6 +111,13 @@ struct injector_deleter {
 };
 struct engine;  // parallel.cpp: the work-stealing mode's workers, queues and parking
 struct worker;  // parallel.cpp: one of them
+
+/// Work-stealing mode: the part of a worker the actor it runs uses on every message, reached
+/// through context::local_ rather than a thread_local (see context::pool()).
+struct worker_local {
+    envelope_pool pool;
+    std::atomic<std::uint64_t> delivered{0};  // written by this worker only, read by stats()
+};
 struct engine_deleter {
     void operator()(engine* e) const noexcept;
 };
@@ -265,7 +272,6 @@ struct core {
 
     // --- work-stealing mode (parallel.cpp) ---
     [[nodiscard]] envelope_pool* worker_pool() noexcept;
-    void count_delivered_parallel() noexcept;
     /// False if the actor had ended (the envelope was then dead-lettered or freed).
     bool deliver_parallel(context* to, std::uint32_t generation, envelope* e);
     void schedule_parallel(context* c);
@@ -520,11 +526,21 @@ struct sleep_awaiter : actor_awaiter {
 }  // namespace detail
 
 inline detail::envelope_guard::envelope_guard(context& self, envelope* env) noexcept
-    : pool(self.core_->pool_here()), e(env) {}
+    : pool(self.pool()), e(env) {}
 
 // --- context: inline parts ---
 
 inline runtime& context::runtime() const noexcept { return *core_->owner; }
+
+// The envelope pool of the thread running this actor: the scheduler's, or in work-stealing mode
+// that of the worker running this turn (set by the worker at the start of every turn, so it is
+// right after a co_await that resumed on another worker; a thread_local read here could be a
+// stale address cached across the suspension).
+COACT_HOT detail::envelope_pool* context::pool() const noexcept {
+    if (core_->parallel) [[unlikely]]
+        return local_ != nullptr ? &local_->pool : nullptr;
+    return &core_->envelopes;
+}
 
 inline bool context::message_ready() const noexcept {
     if (stop_requested_) [[unlikely]]
@@ -547,7 +563,7 @@ COACT_HOT detail::envelope* context::take_message() {
     detail::envelope* e = box_.pop();
     budget_ -= budget_ != 0 ? 1U : 0U;  // a zero-timeout receive_for may take past the budget
     if (core_->parallel) [[unlikely]] {
-        core_->count_delivered_parallel();
+        detail::bump(local_->delivered);  // the worker running this turn
     } else {
         detail::bump(core_->delivered);
     }
@@ -584,7 +600,7 @@ COACT_HOT void context::send(coact::address target, T&& message) {
     if (to == nullptr) [[unlikely]]
         throw error("coact::context::send: the target address is null");
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
-        core_->pool_here(), std::forward<T>(message), this, generation());
+        pool(), std::forward<T>(message), this, generation());
     core_->deliver(to, detail_access::generation(target), e);
 }
 
@@ -640,8 +656,8 @@ auto context::ask(coact::address target, T&& message) {
     }
     if (++next_request_ == 0) ++next_request_;  // 0 means "no request"
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
-        core_->pool_here(), std::forward<T>(message), this, generation(),
-        detail::envelope_kind::ask, next_request_);
+        pool(), std::forward<T>(message), this, generation(), detail::envelope_kind::ask,
+        next_request_);
     awaited_request_ = e->request;
     core_->deliver(to, detail_access::generation(target), e);
     return detail::ask_awaiter<R>{{}, this};
@@ -657,7 +673,7 @@ template <class T>
 void context::reply(T&& value) {
     const std::uint32_t request = std::exchange(current_request_, 0);
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
-        core_->pool_here(), std::forward<T>(value), this, generation(),
+        pool(), std::forward<T>(value), this, generation(),
         request != 0 ? detail::envelope_kind::reply : detail::envelope_kind::plain, request);
     if (!sender_) {
         core_->dead_letter(e);  // the message came from outside: nobody to answer
@@ -673,7 +689,7 @@ void context::send_after(std::chrono::duration<Rep, Period> delay, coact::addres
     if (to == nullptr) [[unlikely]]
         throw error("coact::context::send_after: the target address is null");
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
-        core_->pool_here(), std::forward<T>(message), this, generation());
+        pool(), std::forward<T>(message), this, generation());
     const auto d = std::chrono::duration_cast<detail::clock::duration>(delay);
     if (core_->parallel) [[unlikely]] {
         core_->push_timer(d, to, detail_access::generation(target), e);
@@ -714,7 +730,7 @@ std::size_t context::publish(std::string_view topic, T&& message) {
     const auto subs = core_->topics.subscribers(topic);
     if (subs.empty()) return core_->fan_out(subs, nullptr);  // counted; no payload is made
     detail::envelope* e = detail::make_shared_envelope<detail::message_type_t<T>>(
-        core_->pool_here(), std::forward<T>(message), this, generation());
+        pool(), std::forward<T>(message), this, generation());
     return core_->fan_out(subs, e);
 }
 
