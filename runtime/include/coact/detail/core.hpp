@@ -362,8 +362,9 @@ struct core {
     bool parallel = false;  // work-stealing mode (workers >= 2), fixed at construction
     std::unique_ptr<engine, engine_deleter> mt;
     std::mutex timers_mutex;  // work-stealing mode: guards timers (and the cells' timer fields)
-    std::mutex topics_mutex;  // work-stealing mode: guards topics
-    std::mutex cells_mutex;   // work-stealing mode: guards chunks and free_cells
+    std::atomic<bool> timers_queued{false};  // work-stealing mode: !timers.empty(), as a hint
+    std::mutex topics_mutex;                 // work-stealing mode: guards topics
+    std::mutex cells_mutex;                  // work-stealing mode: guards chunks and free_cells
     bool virtual_time = false;
     clock::time_point virtual_now{};
 
