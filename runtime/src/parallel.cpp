@@ -304,6 +304,7 @@ void core::turn_parallel(context* c, worker& w) {
 // --- timers ---
 
 void core::arm_timer_parallel(context* c, clock::duration delay) {
+    c->timer_armed_ = true;
     const std::lock_guard lock(timers_mutex);
     c->timer_pending_ = true;
     ++c->timer_token_;
@@ -312,6 +313,10 @@ void core::arm_timer_parallel(context* c, clock::duration delay) {
 }
 
 void core::disarm_timer_parallel(context* c) noexcept {
+    // Nothing armed since the last disarm (an actor ending outside a timed wait, a zero sleep):
+    // nothing to undo, and no lock. A timeout still on its way is older than that disarm, whose
+    // token bump already made it stale.
+    if (!std::exchange(c->timer_armed_, false)) return;
     bool none_left = false;
     {
         const std::lock_guard lock(timers_mutex);

@@ -344,7 +344,7 @@ void core::terminate(context* c, exit_kind_internal kind, std::exception_ptr err
     if (c->handle_) std::exchange(c->handle_, nullptr).destroy();  // locals' destructors run here
     if (c->current_request_ != 0) abandon_request(c, "ended");
     c->disarm_timer();
-    {
+    if (std::exchange(c->subscribed_, false)) {
         const auto lock = lock_if_parallel(topics_mutex);
         if (!topics.empty()) topics.unsubscribe_all(c);  // no dead letters from topics after it
     }
@@ -537,8 +537,8 @@ std::size_t core::retire_all_cells() {
         for (std::size_t i = 0; i < 256; ++i) {
             context* c = &chunks[k][i];
             if (c->run_ == run_state::free) continue;
-            c->local_ =
-                nullptr;  // destructors run here, on no worker: their envelopes use the heap
+            // Destructors run here, on no worker: their envelopes come from the heap.
+            c->local_ = nullptr;
             if (c->handle_) std::exchange(c->handle_, nullptr).destroy();
         }
     }

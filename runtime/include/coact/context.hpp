@@ -199,6 +199,10 @@ class context {
     bool exit_delivered_ = false;
     bool timer_pending_ = false;
     bool timed_out_ = false;
+    // Written and read by the actor's own thread only, so that its end can skip the locks of
+    // the work-stealing mode when there is nothing to undo:
+    bool timer_armed_ = false;  // armed a timer not disarmed since (sleep, receive_for)
+    bool subscribed_ = false;   // subscribed to a topic at some point
 };
 
 }  // namespace coact

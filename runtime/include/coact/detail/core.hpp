@@ -714,6 +714,7 @@ auto context::sleep(std::chrono::duration<Rep, Period> duration) {
 
 inline bool context::subscribe(std::string_view topic) {
     detail::topic_table::check_subscribe_name(topic, "coact::context::subscribe");
+    subscribed_ = true;
     const auto lock = core_->lock_if_parallel(core_->topics_mutex);
     return core_->topics.subscribe(this, generation(), topic);
 }
