@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Compare builds of a Google Benchmark program side by side, alternating them.
+
+On a shared machine the rate of one binary moves by tens of percent from minute to minute, so
+runs of two versions made one after the other are not comparable. This runs each binary once per
+round, in turn, for several rounds, and prints the median of items_per_second (in millions) per
+benchmark and binary:
+
+    scripts/bench_ab.py --rounds 5 --filter '^(pingpong|threadring)' \\
+        /tmp/bench_scaling.old build/release/bench/bench_scaling
+
+Extra arguments for the benchmark programs go after `--`, e.g. `-- --benchmark_min_time=0.5`
+(the default is --benchmark_min_time=0.2). Exits non-zero with a message if a binary fails or
+prints no JSON.
+"""
+import argparse
+import collections
+import json
+import statistics
+import subprocess
+import sys
+
+
+def run(binary, bench_filter, extra):
+    cmd = [binary, "--benchmark_filter=" + bench_filter, "--benchmark_format=json"] + extra
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True)
+    except OSError as e:
+        sys.exit(f"bench_ab: cannot run {binary}: {e.strerror}")
+    if done.returncode != 0:
+        sys.exit(f"bench_ab: {binary} exited with {done.returncode}:\n{done.stderr}")
+    try:
+        return json.loads(done.stdout)["benchmarks"]
+    except (json.JSONDecodeError, KeyError) as e:
+        sys.exit(f"bench_ab: {binary} printed no benchmark JSON ({e})")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each binary (default 3)")
+    parser.add_argument("--filter", default=".", help="--benchmark_filter for every run")
+    parser.add_argument("binaries", nargs="+", help="benchmark programs to compare")
+    args, extra = parser.parse_known_args()
+    extra = [a for a in extra if a != "--"] or ["--benchmark_min_time=0.2"]
+    if args.rounds < 1:
+        sys.exit("bench_ab: --rounds must be at least 1")
+
+    rates = collections.defaultdict(list)  # (benchmark, binary) -> items/s in M
+    names = []
+    for r in range(args.rounds):
+        for binary in args.binaries:
+            print(f"[round {r + 1}/{args.rounds}] {binary}", file=sys.stderr)
+            for b in run(binary, args.filter, extra):
+                if b["name"] not in names:
+                    names.append(b["name"])
+                rates[(b["name"], binary)].append(b.get("items_per_second", 0.0) / 1e6)
+
+    width = max([len(n) for n in names] + [9])
+    print(f"{'benchmark':<{width}}" + "".join(f"{b.split('/')[-1][-16:]:>18}" for b in args.binaries))
+    for n in names:
+        cells = []
+        for b in args.binaries:
+            got = rates.get((n, b))
+            cells.append(f"{statistics.median(got):>18.2f}" if got else f"{'-':>18}")
+        print(f"{n:<{width}}" + "".join(cells))
+
+
+if __name__ == "__main__":
+    main()
