@@ -204,12 +204,16 @@ bool core::deliver_parallel(context* to, std::uint32_t generation, envelope* e) 
         case push_result::closed:
             break;
     }
+    discard(e);
+    return false;
+}
+
+void core::discard(envelope* e) noexcept {
     if (is_event(e)) {
         release(e);
     } else {
         dead_letter(e);
     }
-    return false;
 }
 
 bool core::stop_parallel(context* c, std::uint32_t generation) {
@@ -222,11 +226,7 @@ bool core::stop_parallel(context* c, std::uint32_t generation) {
 /// Turns one event taken from the inbox into the actor's private state.
 void core::accept(context* c, std::uint32_t generation, envelope* e) noexcept {
     if (e->target_generation != generation) [[unlikely]] {  // for the cell's earlier actor
-        if (is_event(e)) {
-            release(e);
-        } else {
-            dead_letter(e);
-        }
+        discard(e);
         return;
     }
     switch (e->kind) {
@@ -563,16 +563,13 @@ void core::request_stop_parallel() noexcept {
 
 std::size_t core::drop_inbox(context* c) noexcept {
     std::size_t messages = 0;
-    if (envelope* e = std::exchange(c->handoff_, nullptr)) {  // woken, but no longer scheduled
+    const auto drop = [&](envelope* e) {
         if (!is_event(e)) ++messages;
         release(e);
-    }
+    };
+    if (envelope* e = std::exchange(c->handoff_, nullptr)) drop(e);  // woken, no longer scheduled
     mailbox in = c->inbox_.close();
-    while (!in.empty()) {
-        envelope* e = in.pop();
-        if (!is_event(e)) ++messages;
-        release(e);
-    }
+    while (!in.empty()) drop(in.pop());
     return messages;
 }
 

@@ -362,14 +362,7 @@ void core::terminate(context* c, exit_kind_internal kind, std::exception_ptr err
     while (!c->box_.empty()) dead_letter(c->box_.pop());  // asks among them get no_reply
     if (parallel) {  // from now on pushes are refused; what came before is dead letters too
         mailbox rest = c->inbox_.close();
-        while (!rest.empty()) {
-            envelope* e = rest.pop();
-            if (e->kind == envelope_kind::stop || e->kind == envelope_kind::timeout) {
-                release(e);
-            } else {
-                dead_letter(e);
-            }
-        }
+        while (!rest.empty()) discard(rest.pop());
     }
     c->run_ = run_state::free;
     c->wait_ = wait_kind::start;

@@ -234,10 +234,11 @@ struct core {
             original->ops = original->ops->single_threaded;
         // The payload is not visible to anyone else yet: take every reference up front.
         add_shared_references(original, static_cast<std::uint32_t>(n - 1));
+        envelope_pool* const pool = pool_here();  // once: in work-stealing mode it is a call
         std::size_t i = 0;
         try {
             for (; i + 1 < n; ++i) {
-                deliver(subs[i].cell, subs[i].generation, clone_shared(pool_here(), original));
+                deliver(subs[i].cell, subs[i].generation, clone_shared(pool, original));
             }
         } catch (...) {  // out of memory: the references not handed out go back, then the original
             drop_shared_references(original, static_cast<std::uint32_t>(n - 1 - i));
@@ -277,6 +278,8 @@ struct core {
     void schedule_parallel(context* c);
     void absorb(context* c) noexcept;
     void accept(context* c, std::uint32_t generation, envelope* e) noexcept;
+    /// An envelope its actor will never take: a message becomes a dead letter, an event is freed.
+    void discard(envelope* e) noexcept;
     void turn_parallel(context* c, worker& w);
     void run_parallel(bool serve);
     void arm_timer_parallel(context* c, clock::duration delay);
