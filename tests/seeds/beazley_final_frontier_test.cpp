@@ -86,22 +86,10 @@ coact::coroutine<none> suppress_runtime_errors(log_t& log) {
     }
 }
 
-// Beazley's GeneratorCM: __enter__ runs the generator to its yield; __exit__ resumes it, with
-// next() after a normal exit or with raise() after an exception. The exception propagates unless
-// the generator swallowed it (returned instead of letting it escape).
-template <class T, class Block>
-void with(coact::coroutine<T> manager, Block block) {
-    std::optional<T> value = manager.next();
-    if (!value) throw std::logic_error("generator didn't yield");
-    try {
-        block(*value);
-    } catch (...) {
-        if (manager.raise(std::current_exception()))
-            throw std::logic_error("generator didn't stop after raise");
-        return;
-    }
-    if (manager.next()) throw std::logic_error("generator didn't stop");
-}
+// Beazley's GeneratorCM is coact::with (coact/scoped.hpp): __enter__ runs the generator to its
+// yield; __exit__ resumes it, with next() after a normal exit or with raise() after an exception.
+// The exception propagates unless the generator swallowed it (returned instead of letting it
+// escape).
 
 // --- Part 3: inlined futures ---------------------------------------------------------------
 
@@ -322,7 +310,8 @@ TEST_CASE("close raises generator_exit at the yield and the generator may only r
 
 TEST_CASE("a generator works as a context manager that cleans up on normal exit", "[seeds]") {
     log_t log;
-    with(tempdir(log), [&](const std::string& dirname) { log.push_back("using " + dirname); });
+    coact::with(tempdir(log),
+                [&](const std::string& dirname) { log.push_back("using " + dirname); });
     CHECK(log == log_t{"mkdtemp /tmp/coact-tempdir", "using /tmp/coact-tempdir",
                        "rmtree /tmp/coact-tempdir"});
 }
@@ -331,17 +320,17 @@ TEST_CASE("a generator context manager cleans up and lets the block's exception 
           "[seeds][raise]") {
     log_t log;
     auto failing_block = [&](const std::string&) { throw std::runtime_error("block failed"); };
-    CHECK_THROWS_WITH(with(tempdir(log), failing_block), "block failed");
+    CHECK_THROWS_WITH(coact::with(tempdir(log), failing_block), "block failed");
     CHECK(log == log_t{"mkdtemp /tmp/coact-tempdir", "rmtree /tmp/coact-tempdir"});
 }
 
 TEST_CASE("a generator context manager can swallow the block's exception", "[seeds][raise]") {
     log_t log;
     auto failing_block = [&](none) { throw std::runtime_error("block failed"); };
-    CHECK_NOTHROW(with(suppress_runtime_errors(log), failing_block));
+    CHECK_NOTHROW(coact::with(suppress_runtime_errors(log), failing_block));
     CHECK(log == log_t{"suppressed block failed"});
     auto logic_block = [&](none) { throw std::logic_error("not suppressed"); };
-    CHECK_THROWS_AS(with(suppress_runtime_errors(log), logic_block), std::logic_error);
+    CHECK_THROWS_AS(coact::with(suppress_runtime_errors(log), logic_block), std::logic_error);
 }
 
 TEST_CASE("a task steps an inlined future with the results the pool sends back", "[seeds]") {
