@@ -1,6 +1,10 @@
 #include "coact/errors.hpp"
 
+#include <string>
+
 #include "coact/detail/frame.hpp"
+#include "coact/future.hpp"
+#include "coact/task.hpp"
 
 namespace coact {
 
@@ -31,5 +35,15 @@ namespace coact::detail {
 
 void throw_already_running() { throw already_running(); }
 void throw_not_started() { throw not_started(); }
+
+void throw_empty_future(const char* operation) {
+    throw error(std::string("coact::future::") + operation +
+                ": the future is empty (default-constructed, or moved from)");
+}
+
+void throw_empty_task(const char* operation) {
+    throw error(std::string("coact::task: ") + operation +
+                " of an empty task (moved from, already started, or already awaited)");
+}
 
 }  // namespace coact::detail

@@ -467,7 +467,9 @@ void run_worker(core& k, engine& m, worker& w) {
             }
             return false;
         };
-        const park_result r = m.idle.park(w.index, has_work, deadline, hold);
+        // An offload in flight will deliver from a pool thread (inject_ready wakes a worker):
+        // until its actor takes the result, the run is not over.
+        const park_result r = m.idle.park(w.index, has_work, deadline, hold, &k.offloads_pending);
         if (r == park_result::quiescent || r == park_result::stopped) break;
         if (r == park_result::last) {  // virtual time: everyone idles, so the clock jumps
             const std::lock_guard lock(k.timers_mutex);

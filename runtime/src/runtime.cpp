@@ -81,7 +81,22 @@ core::core(runtime& o, runtime_options opts)
     if (options.workers >= 2 || options.work_stealing) init_parallel();
 }
 
-core::~core() = default;
+core::~core() { stop_offloads(); }  // the pool's jobs deliver into this core: they end first
+
+// --- offloads ---
+
+thread_pool& core::offload_pool() {
+    if (options.offload_threads == 0) {
+        throw error(
+            "coact::context::offload: this runtime has no offload threads "
+            "(runtime_options::offload_threads is 0)");
+    }
+    std::call_once(offloads_made,
+                   [this] { offloads = std::make_unique<thread_pool>(options.offload_threads); });
+    return *offloads;
+}
+
+void core::stop_offloads() noexcept { offloads.reset(); }  // runs the queued jobs, joins
 
 // --- cells ---
 
@@ -454,11 +469,12 @@ void core::run(bool serve) {
         if (injection->pending.load(std::memory_order_acquire) != 0) continue;
         if (serve) {
             if (stop_serving.exchange(false)) return;
-        } else if (timers.live() == 0) {
+        } else if (timers.live() == 0 && offloads_pending.load(std::memory_order_relaxed) == 0) {
             return;
         }
-        if (timers.empty()) {
-            injection->wake.wait(lock);  // serve(): wait for a message or request_stop()
+        // An offload's result arrives through the injection queue, which wakes this wait.
+        if (timers.empty() || (virtual_time && offloads_pending.load() != 0)) {
+            injection->wake.wait(lock);  // a message, an offload's result, or request_stop()
         } else if (virtual_time) {
             virtual_now = std::max(virtual_now, timers.top().deadline);
         } else {
@@ -616,6 +632,7 @@ bool context::stop(std::string_view target) {
 runtime::runtime(runtime_options options) : core_(std::make_unique<detail::core>(*this, options)) {}
 
 runtime::~runtime() {
+    core_->stop_offloads();  // their results are then counted with the queued messages
     try {
         core_->shutdown();
     } catch (...) {

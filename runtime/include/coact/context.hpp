@@ -53,6 +53,8 @@ template <class T>
 struct receive_for_awaiter;
 template <class R>
 struct ask_awaiter;
+template <class R>
+struct offload_awaiter;
 struct sleep_awaiter;
 struct envelope_guard;
 struct worker_local;
@@ -103,6 +105,19 @@ class context {
     template <class T>
     void reply(T&& value);
 
+    // --- blocking work ---
+    /// co_await: runs `fn(args...)` on the runtime's thread pool (runtime_options::
+    /// offload_threads) without blocking the scheduler, and resumes this actor with what fn
+    /// returns, as a message would; an exception thrown by fn is rethrown here. Other messages
+    /// stay queued meanwhile, and run() does not return while an offload is in flight. fn must
+    /// not touch this actor's state: it runs on another thread, concurrently with the scheduler.
+    /// fn and args are taken by value. Pass values as args (`self.offload(checksum, text)`), or
+    /// name a capturing lambda before the co_await: g++ 12 corrupts a lambda temporary that
+    /// captures a std::string inside a co_await expression (docs/concepts/tasks.md).
+    template <class F, class... Args>
+    requires std::is_invocable_v<F&, Args&...>
+    [[nodiscard]] auto offload(F fn, Args... args);
+
     // --- time ---
     template <class Rep, class Period, class T>
     void send_after(std::chrono::duration<Rep, Period> delay, std::string_view target, T&& message);
@@ -144,6 +159,8 @@ class context {
     friend struct detail::receive_for_awaiter;
     template <class R>
     friend struct detail::ask_awaiter;
+    template <class R>
+    friend struct detail::offload_awaiter;
     friend struct detail::sleep_awaiter;
     friend struct detail::envelope_guard;
     friend struct coact::detail_access;
@@ -208,3 +225,4 @@ class context {
 }  // namespace coact
 
 #include "coact/detail/core.hpp"
+#include "coact/detail/offload.hpp"

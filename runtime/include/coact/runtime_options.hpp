@@ -20,6 +20,9 @@ struct runtime_options {
     /// Uses the work-stealing scheduler even with workers == 1 (one thread: the caller's), for
     /// measuring how that scheduler scales against itself. workers >= 2 implies it.
     bool work_stealing = false;
+    /// Threads of the pool that runs context::offload's blocking work, started at the first
+    /// offload. 0 forbids offloading (offload then throws coact::error).
+    unsigned offload_threads = 2;
 };
 
 /// A snapshot of the runtime's counters.

@@ -44,6 +44,7 @@
 #include "coact/detail/topics.hpp"
 #include "coact/errors.hpp"
 #include "coact/runtime_options.hpp"
+#include "coact/thread_pool.hpp"
 
 namespace coact {
 
@@ -368,6 +369,13 @@ struct core {
     std::atomic<bool> timers_queued{false};  // work-stealing mode: !timers.empty(), as a hint
     std::mutex topics_mutex;                 // work-stealing mode: guards topics
     std::mutex cells_mutex;                  // work-stealing mode: guards chunks and free_cells
+    // context::offload (offload.hpp): the pool, made at the first offload, and the offloads
+    // whose actor has not taken the result yet (run() does not return while there are any).
+    thread_pool& offload_pool();
+    void stop_offloads() noexcept;
+    std::unique_ptr<thread_pool> offloads;
+    std::once_flag offloads_made;
+    std::atomic<std::size_t> offloads_pending{0};
     bool virtual_time = false;
     clock::time_point virtual_now{};
 

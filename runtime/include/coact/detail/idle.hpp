@@ -140,9 +140,14 @@ class idle_workers {
     /// is woken.
     /// `hold`: the run must not end here (timers on virtual time are pending): if this worker
     /// would be the last to park, it withdraws and gets `last` instead.
+    /// `in_flight`, if given, counts work that another thread will deliver (offloads): while it
+    /// is not 0, the last worker to park sleeps until notify_work() instead of ending the run or
+    /// getting `last`. It is read under the lock, after every other worker's park: a worker that
+    /// lowers it and then parks is seen lowering it by whoever parks last.
     template <class HasWork>
     park_result park(std::size_t w, HasWork&& has_work,
-                     std::optional<clock::time_point> deadline = std::nullopt, bool hold = false) {
+                     std::optional<clock::time_point> deadline = std::nullopt, bool hold = false,
+                     const std::atomic<std::size_t>* in_flight = nullptr) {
         static_assert(std::is_nothrow_invocable_r_v<bool, HasWork&>,
                       "has_work must be a noexcept callable returning bool");
         worker_state& me = per_worker_[w];
@@ -168,12 +173,16 @@ class idle_workers {
                 if (next) per_worker_[*next].spot.unpark();
                 return park_result::work;
             }
-            if (sleepers_.size() == workers_ && !deadline && timed_sleepers_ == 0 && hold) {
+            // Relaxed: the lock orders it after the decrement of a worker that parked since.
+            const bool expect_outside =
+                in_flight != nullptr && in_flight->load(std::memory_order_relaxed) != 0;
+            if (sleepers_.size() == workers_ && !deadline && timed_sleepers_ == 0 && hold &&
+                !expect_outside) {
                 withdraw(w);
                 return park_result::last;
             }
             if (sleepers_.size() == workers_ && !deadline && timed_sleepers_ == 0 &&
-                end_on_quiescence_) {
+                end_on_quiescence_ && !expect_outside) {
                 std::vector<std::size_t> woken = close(park_result::quiescent);
                 lock.unlock();
                 for (std::size_t other : woken) {

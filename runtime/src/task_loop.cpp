@@ -1,0 +1,101 @@
+// The per-thread task loop (task_loop.hpp) and the blocking wait of a future.
+#include "coact/detail/task_loop.hpp"
+
+#include <utility>
+
+#include "coact/detail/future_state.hpp"
+
+namespace coact::detail {
+
+std::shared_ptr<task_loop> task_loop::current() {
+    thread_local const std::shared_ptr<task_loop> loop = std::make_shared<task_loop>();
+    return loop;
+}
+
+void task_loop::schedule(std::coroutine_handle<> h) {
+    if (std::this_thread::get_id() == owner_) {
+        local_.push_back(h);
+        return;
+    }
+    {
+        const std::lock_guard lock(mutex_);
+        remote_.push_back(h);
+    }
+    signalled_.store(true, std::memory_order_release);
+    wakeup_.notify_one();
+}
+
+void task_loop::wake() {
+    {
+        const std::lock_guard lock(mutex_);
+        woken_ = true;
+    }
+    signalled_.store(true, std::memory_order_release);
+    wakeup_.notify_one();
+}
+
+namespace {
+
+void spin_pause() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#else
+    std::this_thread::yield();
+#endif
+}
+
+}  // namespace
+
+bool task_loop::spin_for_signal() noexcept {
+    // About 20-50 microseconds: a pool job's round trip usually ends within that, and waking
+    // from the condition variable costs more than the spin (bench_task: submit_get).
+    constexpr int spins = 2000;
+    for (int i = 0; i < spins; ++i) {
+        if (signalled_.load(std::memory_order_acquire)) return true;
+        spin_pause();
+    }
+    return false;
+}
+
+void task_loop::drain_local() {
+    // Resumed bodies do not throw: a task keeps its exception for whoever awaits it.
+    while (!local_.empty()) {
+        const std::coroutine_handle<> h = local_.front();
+        local_.pop_front();
+        ++resumed_;
+        h.resume();
+    }
+}
+
+void task_loop::run_queued() {
+    ++depth_;
+    drain_local();
+    --depth_;
+}
+
+void task_loop::run_until(future_state_base& state) {
+    struct depth_guard {
+        unsigned& depth;
+        ~depth_guard() { --depth; }
+    } guard{++depth_};
+    // The wake-up holds the loop: the state may be finished after this call has returned.
+    state.on_ready(job([self = shared_from_this()] { self->wake(); }));
+    for (;;) {
+        drain_local();
+        if (state.ready()) return;
+        spin_for_signal();
+        std::unique_lock lock(mutex_);
+        wakeup_.wait(lock, [&] { return woken_ || !remote_.empty(); });
+        woken_ = false;
+        signalled_.store(false, std::memory_order_relaxed);  // under the lock: no push is missed
+        for (const std::coroutine_handle<> h : remote_) local_.push_back(h);
+        remote_.clear();
+    }
+}
+
+void future_state_base::wait() {
+    if (ready()) return;
+    task_loop::current()->run_until(*this);
+}
+
+}  // namespace coact::detail
