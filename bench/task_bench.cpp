@@ -10,8 +10,8 @@
 //                             (libstdc++ starts a thread each time)
 //   task_pool_await           a task co_awaiting pool.submit(...) in a loop: the round trip plus
 //                             the task's trip through its loop
-//   offload                   an actor co_awaiting self.offload(job) in a loop (single-threaded
-//                             runtime): the round trip through the runtime's pool and back
+//   offload/workers:W         an actor co_awaiting self.offload(job) in a loop, with W scheduler
+//                             threads: the round trip through the runtime's pool and back
 //   reference/ask             an actor co_awaiting ask() of another actor in a loop: the same
 //                             suspend/resume as a reply, without leaving the thread
 // Items per wall-clock second: the round trips involve two threads.
@@ -97,7 +97,7 @@ void task_pool_await(benchmark::State& state) {
 BENCHMARK(task_pool_await)->UseRealTime();
 
 void offload(benchmark::State& state) {
-    coact::runtime rt{{.offload_threads = 1}};
+    coact::runtime rt{{.workers = static_cast<unsigned>(state.range(0)), .offload_threads = 1}};
     const coact::address a = rt.spawn([](coact::context& self) -> coact::actor {
         for (;;) {
             const int n = co_await self.receive<int>();
@@ -112,7 +112,7 @@ void offload(benchmark::State& state) {
     }
     state.SetItemsProcessed(state.iterations() * round_trips);
 }
-BENCHMARK(offload)->UseRealTime();
+BENCHMARK(offload)->ArgName("workers")->Arg(1)->Arg(2)->UseRealTime();
 
 void reference_ask(benchmark::State& state) {
     coact::runtime rt;

@@ -28,6 +28,7 @@
 #include <concurrentqueue/concurrentqueue.h>
 
 #include "coact/detail/idle.hpp"
+#include "coact/detail/spin.hpp"
 #include "coact/detail/work_deque.hpp"
 #include "coact/runtime.hpp"
 
@@ -445,6 +446,13 @@ void run_worker(core& k, engine& m, worker& w) {
         if (c != nullptr) {
             m.idle.transition_from_searching(w.index);
             k.turn_parallel(c, w);
+            continue;
+        }
+        // An offload's result usually comes back within microseconds; parking and being woken
+        // for it costs tens (bench_task: offload/workers:2). One worker, the first, waits for
+        // it spinning; the others park, leaving the cores to the pool.
+        if (w.index == 0 && k.offloads_pending.load(std::memory_order_relaxed) != 0 &&
+            spin_until([&] { return m.injected_count.load(std::memory_order_acquire) > 0; })) {
             continue;
         }
         std::optional<clock::time_point> deadline;

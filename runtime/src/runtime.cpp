@@ -21,6 +21,8 @@
 
 #include <concurrentqueue/concurrentqueue.h>
 
+#include "coact/detail/spin.hpp"
+
 namespace coact::detail {
 
 namespace {
@@ -464,6 +466,12 @@ void core::run(bool serve) {
             continue;
         }
         if (fire_due_timers()) continue;
+        // An offload's result usually comes back within microseconds: waiting for it on the
+        // condition variable costs a futex wake-up each time (bench_task: offload, 19k/s).
+        if (offloads_pending.load(std::memory_order_relaxed) != 0 &&
+            spin_until([&] { return injection->pending.load(std::memory_order_acquire) != 0; })) {
+            continue;
+        }
 
         std::unique_lock lock(injection->mutex);
         if (injection->pending.load(std::memory_order_acquire) != 0) continue;

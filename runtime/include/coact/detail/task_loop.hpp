@@ -67,7 +67,6 @@ class task_loop : public std::enable_shared_from_this<task_loop> {
   private:
     void wake();
     void drain_local();
-    bool spin_for_signal() noexcept;
 
     const std::thread::id owner_ = std::this_thread::get_id();
     std::deque<std::coroutine_handle<>> local_;  // owner only
