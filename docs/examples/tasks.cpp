@@ -99,8 +99,7 @@ int main() {
     std::cout << "== offload\n";
     {
         // [snippet:offload_run]
-        coact::runtime
-            rt;  // its pool (runtime_options::offload_threads, 2) starts at the first offload
+        coact::runtime rt;  // its pool (offload_threads, 2 by default) starts at the first offload
         rt.spawn("checksum", checksum);
         rt.send("checksum", std::string("hello"));
         rt.run();  // does not return while an offload is in flight
