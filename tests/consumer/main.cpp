@@ -24,6 +24,12 @@ coact::coroutine<int, int> running_total() {
     while (auto v = co_yield total) total += *v;
 }
 
+// contract.md §3: a task awaiting a thread pool's future.
+coact::task<int> add_later(coact::thread_pool& p, int x, int y) {
+    int r = co_await p.submit([=] { return x + y; });
+    co_return r;
+}
+
 }  // namespace
 
 int main() {
@@ -45,12 +51,16 @@ int main() {
     total.send(5);
     std::optional<int> r = total.send(7);
 
-    if (fib_sum != 88 || !r || *r != 12) {
+    coact::thread_pool pool{2};
+    const int five = coact::start(add_later(pool, 2, 3)).get();
+
+    if (fib_sum != 88 || !r || *r != 12 || five != 5) {
         std::fprintf(stderr,
-                     "coact consumer: wrong results: fib sum %d (want 88), total %d (want 12)\n",
-                     fib_sum, r ? *r : -1);
+                     "coact consumer: wrong results: fib sum %d (want 88), total %d (want 12), "
+                     "task %d (want 5)\n",
+                     fib_sum, r ? *r : -1, five);
         return 1;
     }
-    std::printf("coact consumer: ok (fib sum %d, running total %d)\n", fib_sum, *r);
+    std::printf("coact consumer: ok (fib sum %d, running total %d, task %d)\n", fib_sum, *r, five);
     return 0;
 }
