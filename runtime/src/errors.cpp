@@ -1,8 +1,10 @@
 #include "coact/errors.hpp"
 
+#include <exception>
 #include <string>
 
 #include "coact/detail/frame.hpp"
+#include "coact/exit_reason.hpp"
 #include "coact/future.hpp"
 #include "coact/task.hpp"
 
@@ -22,6 +24,29 @@ ignored_exit::ignored_exit()
     : error(
           "coact::ignored_exit: coroutine ignored generator_exit (it yielded a value after "
           "close() instead of returning)") {}
+
+std::string exit_reason::what() const {
+    switch (kind_) {
+        case kind::normal:
+            return "normal";
+        case kind::closed:
+            return "closed";
+        case kind::no_actor:
+            return "no actor";
+        case kind::failed:
+            break;
+    }
+    if (!error_) return "failed";
+    try {
+        std::rethrow_exception(error_);
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (const generator_exit&) {
+        return generator_exit::what();
+    } catch (...) {
+        return "an exception of unknown type";
+    }
+}
 
 name_taken::name_taken(std::string_view name)
     : error("coact::name_taken: an actor named '" + std::string(name) + "' is already running") {}

@@ -13,6 +13,7 @@
 //      (with virtual time, jump the clock to the next deadline instead).
 #include "coact/runtime.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
@@ -351,10 +352,22 @@ void core::finish(context* c) {
 }
 
 void core::terminate(context* c, exit_kind_internal kind, std::exception_ptr error) noexcept {
+    // Stopped because a linked partner failed: it ends as failed, with the partner's exception.
+    // (The flag was set before the link's stop request reached this thread.)
+    bool by_link = false;
+    if (kind == exit_kind_internal::closed && watches_used.load(std::memory_order_relaxed)) {
+        if (std::exception_ptr e = link_failure_of(c)) {
+            kind = exit_kind_internal::failed;
+            error = std::move(e);
+            by_link = true;
+        }
+    }
     if (kind == exit_kind_internal::failed) {
         count(failed);
         const std::string line =
-            "coact: actor " + describe(c) + " failed: " + what_of(error) + "\n";
+            "coact: actor " + describe(c) +
+            (by_link ? " stopped by a linked actor's failure: " : " failed: ") + what_of(error) +
+            "\n";
         std::fputs(line.c_str(), stderr);
     }
     c->run_ = run_state::running;  // deliveries during teardown must not schedule it
@@ -367,14 +380,21 @@ void core::terminate(context* c, exit_kind_internal kind, std::exception_ptr err
     }
     if (c->reply_ != nullptr) release(std::exchange(c->reply_, nullptr));
     delete std::exchange(c->holder_, nullptr);
+    const std::uint32_t generation = c->generation();
+    // seq_cst in work-stealing mode: the ending half of the watch table's Dekker pattern
+    // (watches.hpp), with the load of watches_used below.
+    const std::memory_order bump = parallel ? std::memory_order_seq_cst : std::memory_order_relaxed;
     if (c->name_ != nullptr) {
         const std::string name = *c->name_;
-        names.erase(name, [c] {
+        names.erase(name, [c, bump] {
             c->name_ = nullptr;
-            c->next_generation();
+            c->next_generation(bump);
         });
     } else {
-        c->next_generation();
+        c->next_generation(bump);
+    }
+    if (watches_used.load(parallel ? std::memory_order_seq_cst : std::memory_order_relaxed)) {
+        end_watches(c, generation, kind, error);
     }
     while (!c->box_.empty()) dead_letter(c->box_.pop());  // asks among them get no_reply
     if (parallel) {  // from now on pushes are refused; what came before is dead letters too
@@ -396,6 +416,139 @@ void core::terminate(context* c, exit_kind_internal kind, std::exception_ptr err
     c->next_free_ = free_cells;
     free_cells = c;
     alive.store(alive.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+}
+
+// --- monitors and links (watches.hpp) ---
+
+void core::watch(context* self, coact::address target, bool link, const char* operation) {
+    context* t = detail_access::cell(target);
+    const std::uint32_t generation = detail_access::generation(target);
+    if (t == nullptr) throw error(std::string(operation) + ": the target address is null");
+    if (t == self && generation == self->generation()) {
+        throw error(std::string(operation) + ": an actor cannot " + (link ? "link to" : "monitor") +
+                    " itself");
+    }
+    if (t->core_ != this) {
+        throw error(std::string(operation) + ": the target belongs to another runtime");
+    }
+    const coact::address me = self->address();
+    bool ended = false;
+    {
+        const auto lock = lock_if_parallel(watches_mutex);
+        // seq_cst: the registering half of the Dekker pattern (watches.hpp, step 1).
+        watches_used.store(true, std::memory_order_seq_cst);
+        if (t->generation_.load(std::memory_order_seq_cst) != generation) {
+            ended = true;
+        } else {
+            watch_entry& theirs = watches[t];
+            watch_entry& mine = watches[self];
+            if (link) {
+                theirs.links.push_back(me);
+                mine.links.push_back(target);
+            } else {
+                theirs.monitors.push_back(me);
+                mine.watching.push_back(target);
+            }
+        }
+    }
+    if (!ended) return;
+    if (link) throw error(std::string(operation) + ": the actor at that address has ended");
+    deliver(self, detail_access::generation(me),
+            make_envelope<down>(pool_here(), down{target, exit_reason(exit_reason::kind::no_actor)},
+                                nullptr, 0));
+}
+
+void core::trap_exits(context* self, bool on) {
+    const auto lock = lock_if_parallel(watches_mutex);
+    watches_used.store(true, std::memory_order_relaxed);  // only this actor's own entry
+    watches[self].traps_exits = on;
+}
+
+std::exception_ptr core::link_failure_of(context* c) {
+    const auto lock = lock_if_parallel(watches_mutex);
+    const auto it = watches.find(c);
+    return it == watches.end() ? nullptr : it->second.link_failure;
+}
+
+namespace {
+
+exit_reason reason_of(exit_kind_internal kind, const std::exception_ptr& error) {
+    switch (kind) {
+        case exit_kind_internal::normal:
+            return exit_reason(exit_reason::kind::normal);
+        case exit_kind_internal::closed:
+            return exit_reason(exit_reason::kind::closed);
+        case exit_kind_internal::failed:
+            break;
+    }
+    return exit_reason(exit_reason::kind::failed, error);
+}
+
+void erase_address(std::vector<coact::address>& list, const coact::address& a) {
+    const auto it = std::find(list.begin(), list.end(), a);
+    if (it != list.end()) list.erase(it);
+}
+
+}  // namespace
+
+void core::end_watches(context* c, std::uint32_t generation, exit_kind_internal kind,
+                       const std::exception_ptr& error) noexcept {
+    const coact::address me = detail_access::make(c, generation);
+    struct partner {
+        coact::address to;
+        bool traps;
+    };
+    watch_entry entry;
+    std::vector<partner> partners;
+    try {
+        const auto lock = lock_if_parallel(watches_mutex);
+        const auto it = watches.find(c);
+        if (it == watches.end()) return;
+        entry = std::move(it->second);
+        watches.erase(it);
+        for (const coact::address& w : entry.watching) {
+            const auto other = watches.find(detail_access::cell(w));
+            if (other != watches.end()) erase_address(other->second.monitors, me);
+        }
+        partners.reserve(entry.links.size());
+        for (const coact::address& p : entry.links) {
+            context* pc = detail_access::cell(p);
+            const auto other = watches.find(pc);
+            if (other == watches.end() || pc->generation() != detail_access::generation(p)) {
+                continue;  // the partner has ended too
+            }
+            erase_address(other->second.links, me);
+            const bool traps = other->second.traps_exits;
+            if (!traps && kind == exit_kind_internal::failed && !other->second.link_failure) {
+                other->second.link_failure = error;
+            }
+            partners.push_back({p, traps});
+        }
+    } catch (...) {  // out of memory, or the mutex failed: nobody is told (counted nowhere)
+        return;
+    }
+    const exit_reason reason = reason_of(kind, error);
+    for (const coact::address& m : entry.monitors) {
+        try {
+            deliver(detail_access::cell(m), detail_access::generation(m),
+                    make_envelope<down>(pool_here(), down{me, reason}, c, generation));
+        } catch (...) {  // out of memory for the envelope: that monitor is not told
+        }
+    }
+    for (const partner& p : partners) {
+        context* pc = detail_access::cell(p.to);
+        const std::uint32_t pg = detail_access::generation(p.to);
+        try {
+            if (p.traps) {
+                deliver(pc, pg,
+                        make_envelope<coact::exit>(pool_here(), coact::exit{me, reason}, c,
+                                                   generation));
+            } else if (kind == exit_kind_internal::failed) {
+                stop(pc, pg);
+            }
+        } catch (...) {
+        }
+    }
 }
 
 bool core::stop(context* c, std::uint32_t generation) {
@@ -559,6 +712,8 @@ std::size_t core::retire_all_cells() {
             if (c->handle_) std::exchange(c->handle_, nullptr).destroy();
         }
     }
+    // Every actor is going: nobody is left to tell about the others' ends.
+    watches.clear();
     for (std::size_t k = 0; k < chunks.size(); ++k) {
         for (std::size_t i = 0; i < 256; ++i) {
             context* c = &chunks[k][i];

@@ -36,6 +36,7 @@
 #include "coact/detail/inbox.hpp"
 #include "coact/detail/mailbox.hpp"
 #include "coact/detail/message_traits.hpp"
+#include "coact/exit_reason.hpp"
 
 namespace coact {
 
@@ -141,6 +142,21 @@ class context {
     template <class T>
     std::size_t publish(std::string_view topic, T&& message);
 
+    // --- watching other actors (docs/concepts/actors.md, "Monitors and links") ---
+    /// When `target` ends, this actor receives a coact::down with its address and exit_reason;
+    /// at once, with reason no_actor, if it has ended already. Each call is one down.
+    void monitor(coact::address target);
+    void monitor(std::string_view target);
+    /// Links this actor and `target` both ways: when either fails, the other is stopped and ends
+    /// as failed with the same exception, unless it traps exits: then it receives a coact::exit
+    /// for every end of its partner (normal, closed or failed) instead. Throws coact::error if
+    /// `target` has ended already.
+    void link(coact::address target);
+    void link(std::string_view target);
+    /// Whether a linked partner's end comes as a coact::exit message instead of stopping this
+    /// actor. Off by default.
+    void trap_exits(bool on);
+
     // --- other actors ---
     template <class First, class... Rest>
     coact::address spawn(First&& first, Rest&&... rest);
@@ -182,8 +198,8 @@ class context {
     [[nodiscard]] std::uint32_t generation() const noexcept {
         return generation_.load(std::memory_order_relaxed);
     }
-    void next_generation() noexcept {
-        generation_.store(generation() + 1, std::memory_order_relaxed);
+    void next_generation(std::memory_order order = std::memory_order_relaxed) noexcept {
+        generation_.store(generation() + 1, order);
     }
 
     detail::core* core_ = nullptr;

@@ -30,6 +30,7 @@
 #include <thread>
 #include <tuple>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -42,6 +43,7 @@
 #include "coact/detail/registry.hpp"
 #include "coact/detail/timer_queue.hpp"
 #include "coact/detail/topics.hpp"
+#include "coact/detail/watches.hpp"
 #include "coact/errors.hpp"
 #include "coact/runtime_options.hpp"
 #include "coact/thread_pool.hpp"
@@ -369,6 +371,17 @@ struct core {
     std::atomic<bool> timers_queued{false};  // work-stealing mode: !timers.empty(), as a hint
     std::mutex topics_mutex;                 // work-stealing mode: guards topics
     std::mutex cells_mutex;                  // work-stealing mode: guards chunks and free_cells
+    // Monitors and links (watches.hpp): the table, and its mutex in work-stealing mode.
+    void watch(context* self, coact::address target, bool link, const char* operation);
+    void trap_exits(context* self, bool on);
+    [[nodiscard]] std::exception_ptr link_failure_of(context* c);
+    void end_watches(context* c, std::uint32_t generation, exit_kind_internal kind,
+                     const std::exception_ptr& error) noexcept;
+    std::unordered_map<context*, watch_entry> watches;
+    std::mutex watches_mutex;
+    // Set for good by the first monitor, link or trap_exits: from then on every actor's end
+    // looks itself up in the table (a flag per runtime keeps the context at 144 bytes).
+    std::atomic<bool> watches_used{false};
     // context::offload (offload.hpp): the pool, made at the first offload, and the offloads
     // whose actor has not taken the result yet (run() does not return while there are any).
     thread_pool& offload_pool();
@@ -722,6 +735,22 @@ auto context::sleep(std::chrono::duration<Rep, Period> duration) {
     return detail::sleep_awaiter{
         {}, this, std::chrono::duration_cast<detail::clock::duration>(duration)};
 }
+
+inline void context::monitor(coact::address target) {
+    core_->watch(this, target, false, "coact::context::monitor");
+}
+inline void context::monitor(std::string_view target) {
+    context* to = find_by_name(target);
+    monitor(detail_access::make(to, to->generation()));
+}
+inline void context::link(coact::address target) {
+    core_->watch(this, target, true, "coact::context::link");
+}
+inline void context::link(std::string_view target) {
+    context* to = find_by_name(target);
+    link(detail_access::make(to, to->generation()));
+}
+inline void context::trap_exits(bool on) { core_->trap_exits(this, on); }
 
 inline bool context::subscribe(std::string_view topic) {
     detail::topic_table::check_subscribe_name(topic, "coact::context::subscribe");
