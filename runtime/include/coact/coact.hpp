@@ -9,6 +9,7 @@
 #include "coact/context.hpp"
 #include "coact/coroutine.hpp"
 #include "coact/errors.hpp"
+#include "coact/exit_reason.hpp"
 #include "coact/future.hpp"
 #include "coact/generator.hpp"
 #include "coact/runtime.hpp"
