@@ -130,7 +130,12 @@ void core::abandon_spawn(context* c) noexcept {
         c->name_ = nullptr;
         names.erase(name, [] {});
     }
-    if (parallel) static_cast<void>(c->inbox_.close());  // nobody has its address: empty
+    if (parallel) {
+        // Nobody has the new actor's address, but senders holding the previous actor's (the
+        // cell was reused) may have pushed since reopen(): those are dead letters, not garbage.
+        mailbox stale = c->inbox_.close();
+        while (!stale.empty()) discard(stale.pop());
+    }
     const auto lock = lock_if_parallel(cells_mutex);
     c->next_free_ = free_cells;
     free_cells = c;

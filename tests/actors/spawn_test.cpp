@@ -1,7 +1,9 @@
 // What spawn keeps alive (the callable, its captures, the arguments), and spawning from inside
 // an actor.
+#include <atomic>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -197,4 +199,39 @@ TEST_CASE("self.spawn never runs the child inside spawn(), and the child knows i
     CHECK(rt.stats().spawned == 3);
     CHECK(rt.stats().actors == 1);
     CHECK(rt.stats().failed == 0);
+}
+
+TEST_CASE("messages to an ended actor whose cell a failed spawn reuses are dead letters, not lost",
+          "[actor][spawn][stress]") {
+    // A spawn that fails (name_taken) takes a free cell, reopens its inbox and gives it back.
+    // The free cell is the last actor's: a sender still holding that actor's address may push
+    // into the reopened inbox meanwhile. Those messages must be counted as dead letters (and
+    // freed: the ASan build checks for leaks), not dropped with the cell.
+    coact::runtime rt(coact_test::test_options());
+    rt.spawn("taken", [](coact::context& self) -> coact::actor {
+        for (;;) co_await self.receive<int>();
+    });
+    const coact::address gone = rt.spawn([](coact::context&) -> coact::actor { co_return; });
+    rt.run();  // `gone` has ended: its cell is the first free one
+    std::atomic<bool> done{false};
+    std::atomic<long> sent{0};
+    std::thread stale_sender([&] {
+        while (!done.load()) {
+            rt.send(gone, 1);
+            ++sent;
+        }
+    });
+    int refused = 0;
+    for (int i = 0; i < 20000 && sent.load() < 200000; ++i) {
+        try {
+            rt.spawn("taken", [](coact::context&) -> coact::actor { co_return; });
+        } catch (const coact::name_taken&) {
+            ++refused;
+        }
+    }
+    done = true;
+    stale_sender.join();
+    rt.run();
+    CHECK(refused > 0);
+    CHECK(rt.stats().dead_letters == static_cast<std::uint64_t>(sent.load()));
 }
