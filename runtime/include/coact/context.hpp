@@ -52,6 +52,7 @@ template <class... H>
 struct handlers_awaiter;
 template <class T>
 struct receive_for_awaiter;
+struct reply_wait;
 template <class R>
 struct ask_awaiter;
 template <class R>
@@ -173,6 +174,7 @@ class context {
     friend struct detail::handlers_awaiter;
     template <class T>
     friend struct detail::receive_for_awaiter;
+    friend struct detail::reply_wait;
     template <class R>
     friend struct detail::ask_awaiter;
     template <class R>

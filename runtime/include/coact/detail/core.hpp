@@ -504,8 +504,8 @@ struct receive_for_awaiter : actor_awaiter {
     }
 };
 
-template <class R>
-struct ask_awaiter : actor_awaiter {
+/// Waiting for the answer to a request: an ask's reply, or an offload's result (offload.hpp).
+struct reply_wait : actor_awaiter {
     context* self;
 
     [[nodiscard]] bool await_ready() const noexcept {
@@ -514,18 +514,26 @@ struct ask_awaiter : actor_awaiter {
     void await_suspend(std::coroutine_handle<>) const noexcept {
         self->suspend_for(wait_kind::reply);
     }
-    R await_resume() {
+    /// The answer, now the actor's to free; throws generator_exit if it was stopped instead.
+    [[nodiscard]] envelope* take_reply() const {
         envelope* e = std::exchange(self->reply_, nullptr);
-        self->awaited_request_ = 0;  // a reply arriving later is a dead letter
+        self->awaited_request_ = 0;  // an answer arriving later is a dead letter
         if (e == nullptr) {
             self->check_stop();
-            throw no_reply("coact::no_reply: ask resumed without a reply");  // not reached
+            throw no_reply("coact::no_reply: resumed without an answer");  // not reached
         }
-        envelope_guard g(*self, e);
-        if (e->kind == envelope_kind::no_reply) throw no_reply(e->get<std::string>());
-        if (!e->holds<R>()) [[unlikely]]
-            self->throw_bad_message(e, type_name(typeid(R)));
-        return std::move(e->get<R>());
+        return e;
+    }
+};
+
+template <class R>
+struct ask_awaiter : reply_wait {
+    R await_resume() {
+        envelope_guard g(*self, take_reply());
+        if (g.e->kind == envelope_kind::no_reply) throw no_reply(g.e->get<std::string>());
+        if (!g.e->holds<R>()) [[unlikely]]
+            self->throw_bad_message(g.e, type_name(typeid(R)));
+        return std::move(g.e->get<R>());
     }
 };
 
@@ -685,7 +693,7 @@ auto context::ask(coact::address target, T&& message) {
         next_request_);
     awaited_request_ = e->request;
     core_->deliver(to, detail_access::generation(target), e);
-    return detail::ask_awaiter<R>{{}, this};
+    return detail::ask_awaiter<R>{{{}, this}};
 }
 
 template <class R, class T>

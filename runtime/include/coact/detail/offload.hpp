@@ -31,12 +31,13 @@ struct offload_result {
 };
 
 template <class R>
-struct offload_awaiter : actor_awaiter {
-    explicit offload_awaiter(context* s) noexcept : self(s) {
+struct offload_awaiter : reply_wait {
+    explicit offload_awaiter(context* s) noexcept : reply_wait{{}, s} {
         s->core_->offloads_pending.fetch_add(1, std::memory_order_relaxed);
     }
     // g++ 12 moves the awaiter into the frame: the count goes with it.
-    offload_awaiter(offload_awaiter&& other) noexcept : self(std::exchange(other.self, nullptr)) {}
+    offload_awaiter(offload_awaiter&& other) noexcept
+        : reply_wait{{}, std::exchange(other.self, nullptr)} {}
     offload_awaiter& operator=(offload_awaiter&&) = delete;
     ~offload_awaiter() {
         // Under the idle coordinator's lock the last parking worker reads the count; this
@@ -44,28 +45,14 @@ struct offload_awaiter : actor_awaiter {
         if (self != nullptr) self->core_->offloads_pending.fetch_sub(1, std::memory_order_relaxed);
     }
 
-    [[nodiscard]] bool await_ready() const noexcept {
-        return self->reply_ != nullptr || (self->stop_requested_ && !self->exit_delivered_);
-    }
-    void await_suspend(std::coroutine_handle<>) const noexcept {
-        self->suspend_for(wait_kind::reply);
-    }
     R await_resume() {
-        envelope* e = std::exchange(self->reply_, nullptr);
-        self->awaited_request_ = 0;  // a result arriving later is a dead letter
-        if (e == nullptr) {
-            self->check_stop();
-            throw no_reply("coact::context::offload: resumed without a result");  // not reached
-        }
-        envelope_guard g(*self, e);
-        if (!e->holds<offload_result<R>>()) [[unlikely]]
-            self->throw_bad_message(e, type_name(typeid(offload_result<R>)));
-        offload_result<R>& r = e->get<offload_result<R>>();
+        envelope_guard g(*self, take_reply());
+        if (!g.e->holds<offload_result<R>>()) [[unlikely]]
+            self->throw_bad_message(g.e, type_name(typeid(offload_result<R>)));
+        offload_result<R>& r = g.e->get<offload_result<R>>();
         if (r.error) std::rethrow_exception(r.error);
         if constexpr (!std::is_void_v<R>) return std::move(*r.value);
     }
-
-    context* self;
 };
 
 /// What the pool thread runs: fn, then the delivery of its outcome to the waiting actor.
