@@ -40,7 +40,6 @@ void task_loop::drain_local() {
     while (!local_.empty()) {
         const std::coroutine_handle<> h = local_.front();
         local_.pop_front();
-        ++resumed_;
         h.resume();
     }
 }

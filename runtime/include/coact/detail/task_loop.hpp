@@ -25,7 +25,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <coroutine>
-#include <cstddef>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -61,9 +60,6 @@ class task_loop : public std::enable_shared_from_this<task_loop> {
     /// Owner only: true while this thread is inside run_until or run_queued (a task is running).
     [[nodiscard]] bool driving() const noexcept { return depth_ != 0; }
 
-    /// Handles resumed so far (for tests and benchmarks).
-    [[nodiscard]] std::size_t resumed() const noexcept { return resumed_; }
-
   private:
     void wake();
     void drain_local();
@@ -71,7 +67,6 @@ class task_loop : public std::enable_shared_from_this<task_loop> {
     const std::thread::id owner_ = std::this_thread::get_id();
     std::deque<std::coroutine_handle<>> local_;  // owner only
     unsigned depth_ = 0;                         // owner only
-    std::size_t resumed_ = 0;                    // owner only
 
     // Set (release) with every remote push or wake-up, cleared by the owner: lets the owner spin
     // a little on it before it sleeps on the condition variable.
