@@ -59,7 +59,7 @@ int main() {
         coact::runtime rt;
         const coact::address w = rt.spawn(worker);
         rt.spawn([w](coact::context& self) -> coact::actor {
-            self.link(w);  // fail together
+            self.link(w);  // closed when w fails
             for (;;) co_await self.receive<int>();
         });
         rt.spawn(keeper, w);

@@ -26,19 +26,19 @@ ignored_exit::ignored_exit()
           "close() instead of returning)") {}
 
 std::string exit_reason::what() const {
-    switch (kind_) {
-        case kind::normal:
+    switch (kind) {
+        case exit_kind::normal:
             return "normal";
-        case kind::closed:
+        case exit_kind::closed:
             return "closed";
-        case kind::no_actor:
+        case exit_kind::no_actor:
             return "no actor";
-        case kind::failed:
+        case exit_kind::failed:
             break;
     }
-    if (!error_) return "failed";
+    if (!error) return "failed";
     try {
-        std::rethrow_exception(error_);
+        std::rethrow_exception(error);
     } catch (const std::exception& e) {
         return e.what();
     } catch (const generator_exit&) {

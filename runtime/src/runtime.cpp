@@ -357,22 +357,10 @@ void core::finish(context* c) {
 }
 
 void core::terminate(context* c, exit_kind_internal kind, std::exception_ptr error) noexcept {
-    // Stopped because a linked partner failed: it ends as failed, with the partner's exception.
-    // (The flag was set before the link's stop request reached this thread.)
-    bool by_link = false;
-    if (kind == exit_kind_internal::closed && watches_used.load(std::memory_order_relaxed)) {
-        if (std::exception_ptr e = link_failure_of(c)) {
-            kind = exit_kind_internal::failed;
-            error = std::move(e);
-            by_link = true;
-        }
-    }
     if (kind == exit_kind_internal::failed) {
         count(failed);
         const std::string line =
-            "coact: actor " + describe(c) +
-            (by_link ? " stopped by a linked actor's failure: " : " failed: ") + what_of(error) +
-            "\n";
+            "coact: actor " + describe(c) + " failed: " + what_of(error) + "\n";
         std::fputs(line.c_str(), stderr);
     }
     c->run_ = run_state::running;  // deliveries during teardown must not schedule it
@@ -448,8 +436,10 @@ void core::watch(context* self, coact::address target, bool link, const char* op
             watch_entry& theirs = watches[t];
             watch_entry& mine = watches[self];
             if (link) {
-                theirs.links.push_back(me);
-                mine.links.push_back(target);
+                if (std::find(mine.links.begin(), mine.links.end(), target) == mine.links.end()) {
+                    theirs.links.push_back(me);
+                    mine.links.push_back(target);
+                }
             } else {
                 theirs.monitors.push_back(me);
                 mine.watching.push_back(target);
@@ -459,8 +449,25 @@ void core::watch(context* self, coact::address target, bool link, const char* op
     if (!ended) return;
     if (link) throw error(std::string(operation) + ": the actor at that address has ended");
     deliver(self, detail_access::generation(me),
-            make_envelope<down>(pool_here(), down{target, exit_reason(exit_reason::kind::no_actor)},
-                                nullptr, 0));
+            make_envelope<down>(
+                pool_here(), down{target, exit_reason{exit_kind::no_actor, nullptr}}, nullptr, 0));
+}
+
+bool core::unwatch(context* self, coact::address target, bool link) {
+    const auto lock = lock_if_parallel(watches_mutex);
+    const auto mine = watches.find(self);
+    if (mine == watches.end()) return false;
+    std::vector<coact::address>& list = link ? mine->second.links : mine->second.watching;
+    const auto it = std::find(list.begin(), list.end(), target);
+    if (it == list.end()) return false;  // never, or the target has ended since
+    list.erase(it);
+    const auto theirs = watches.find(detail_access::cell(target));
+    if (theirs != watches.end()) {
+        std::vector<coact::address>& back = link ? theirs->second.links : theirs->second.monitors;
+        const auto b = std::find(back.begin(), back.end(), self->address());
+        if (b != back.end()) back.erase(b);
+    }
+    return true;
 }
 
 void core::trap_exits(context* self, bool on) {
@@ -469,24 +476,18 @@ void core::trap_exits(context* self, bool on) {
     watches[self].traps_exits = on;
 }
 
-std::exception_ptr core::link_failure_of(context* c) {
-    const auto lock = lock_if_parallel(watches_mutex);
-    const auto it = watches.find(c);
-    return it == watches.end() ? nullptr : it->second.link_failure;
-}
-
 namespace {
 
 exit_reason reason_of(exit_kind_internal kind, const std::exception_ptr& error) {
     switch (kind) {
         case exit_kind_internal::normal:
-            return exit_reason(exit_reason::kind::normal);
+            return exit_reason{exit_kind::normal, nullptr};
         case exit_kind_internal::closed:
-            return exit_reason(exit_reason::kind::closed);
+            return exit_reason{exit_kind::closed, nullptr};
         case exit_kind_internal::failed:
             break;
     }
-    return exit_reason(exit_reason::kind::failed, error);
+    return exit_reason{exit_kind::failed, error};
 }
 
 void erase_address(std::vector<coact::address>& list, const coact::address& a) {
@@ -515,6 +516,10 @@ void core::end_watches(context* c, std::uint32_t generation, exit_kind_internal 
             const auto other = watches.find(detail_access::cell(w));
             if (other != watches.end()) erase_address(other->second.monitors, me);
         }
+        for (const coact::address& m : entry.monitors) {  // each will hear of this end now
+            const auto other = watches.find(detail_access::cell(m));
+            if (other != watches.end()) erase_address(other->second.watching, me);
+        }
         partners.reserve(entry.links.size());
         for (const coact::address& p : entry.links) {
             context* pc = detail_access::cell(p);
@@ -523,11 +528,7 @@ void core::end_watches(context* c, std::uint32_t generation, exit_kind_internal 
                 continue;  // the partner has ended too
             }
             erase_address(other->second.links, me);
-            const bool traps = other->second.traps_exits;
-            if (!traps && kind == exit_kind_internal::failed && !other->second.link_failure) {
-                other->second.link_failure = error;
-            }
-            partners.push_back({p, traps});
+            partners.push_back({p, other->second.traps_exits});
         }
     } catch (...) {  // out of memory, or the mutex failed: nobody is told (counted nowhere)
         return;

@@ -27,8 +27,7 @@ coact::actor waits_forever(coact::context& self) {
 
 }  // namespace
 
-TEST_CASE("when a linked actor fails, its partner is stopped and ends as failed too",
-          "[actor][link]") {
+TEST_CASE("when a linked actor fails, its partner is closed (contract §5)", "[actor][link]") {
     coact::runtime rt(test_options());
     const coact::address worker = rt.spawn(fails_on_negative);
     std::vector<coact::down> downs;
@@ -52,14 +51,15 @@ TEST_CASE("when a linked actor fails, its partner is stopped and ends as failed 
     rt.run();
     CHECK(partner_saw_exit);
     REQUIRE(downs.size() == 1);
-    CHECK(downs[0].actor == partner);
-    CHECK(downs[0].reason.failed());
-    CHECK(downs[0].reason.what() == "bad input -1");  // the worker's exception, passed on
-    CHECK(rt.stats().failed == 2);
+    CHECK(downs[0].who == partner);
+    CHECK(downs[0].reason.kind == coact::exit_kind::closed);  // closed, not failed
+    CHECK_FALSE(downs[0].reason.error);
+    CHECK(rt.stats().failed == 1);  // the worker only
     CHECK(rt.stats().actors == 0);
 }
 
-TEST_CASE("a failure travels along a chain of links", "[actor][link]") {
+TEST_CASE("a partner closed by a link does not close its own partners: only a failure travels",
+          "[actor][link]") {
     coact::runtime rt(test_options());
     const coact::address a = rt.spawn(fails_on_negative);
     const coact::address b = rt.spawn([&](coact::context& self) -> coact::actor {
@@ -74,8 +74,8 @@ TEST_CASE("a failure travels along a chain of links", "[actor][link]") {
     CHECK(rt.stats().actors == 3);
     rt.send(a, -7);
     rt.run();
-    CHECK(rt.stats().actors == 0);
-    CHECK(rt.stats().failed == 3);
+    CHECK(rt.stats().actors == 1);  // a failed, b was closed, c (linked to b only) lives on
+    CHECK(rt.stats().failed == 1);
 }
 
 TEST_CASE("a normal end or a stop does not stop the linked partner", "[actor][link]") {
@@ -115,8 +115,8 @@ TEST_CASE("an actor that traps exits gets coact::exit for every end of its partn
     REQUIRE(exits.size() == 2);
     int failed = 0, normal = 0;
     for (const coact::exit& e : exits) {
-        if (e.actor == failing && e.reason.failed() && e.reason.what() == "bad input -2") ++failed;
-        if (e.actor == returning && e.reason.normal()) ++normal;
+        if (e.who == failing && e.reason.failed() && e.reason.what() == "bad input -2") ++failed;
+        if (e.who == returning && e.reason.normal()) ++normal;
     }
     CHECK(failed == 1);
     CHECK(normal == 1);
@@ -135,8 +135,8 @@ TEST_CASE("a link works both ways: the partner's failure stops the one that link
     rt.run();
     rt.send(linker, -1);
     rt.run();
-    CHECK(rt.stats().actors == 0);  // quiet was stopped by the linker's failure
-    CHECK(rt.stats().failed == 2);
+    CHECK(rt.stats().actors == 0);  // quiet was closed by the linker's failure
+    CHECK(rt.stats().failed == 1);
 }
 
 TEST_CASE("linking to an actor that has ended, or to itself, is refused with a message",
@@ -162,4 +162,28 @@ TEST_CASE("linking to an actor that has ended, or to itself, is refused with a m
     REQUIRE(errors.size() == 2);
     CHECK_THAT(errors[0], Catch::Contains("has ended"));
     CHECK_THAT(errors[1], Catch::Contains("itself"));
+}
+
+TEST_CASE("unlink takes a link back both ways, and linking twice is one link", "[actor][link]") {
+    coact::runtime rt(test_options());
+    const coact::address a = rt.spawn(fails_on_negative);
+    const coact::address b = rt.spawn(fails_on_negative);
+    std::vector<bool> results;
+    rt.spawn("linker", [&](coact::context& self) -> coact::actor {
+        self.link(a);
+        self.link(a);  // one link still
+        self.link(b);
+        results.push_back(self.unlink(a));
+        results.push_back(self.unlink(a));  // no link left
+        for (;;) co_await self.receive<int>();
+    });
+    rt.run();
+    CHECK(results == std::vector<bool>{true, false});
+    rt.send(a, -1);  // unlinked: the linker lives on
+    rt.run();
+    CHECK(rt.lookup("linker"));
+    rt.send(b, -1);  // still linked: the linker is closed
+    rt.run();
+    CHECK_FALSE(rt.lookup("linker"));
+    CHECK(rt.stats().failed == 2);
 }

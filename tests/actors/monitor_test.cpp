@@ -1,6 +1,7 @@
 // self.monitor(target): a coact::down with the target's address and exit_reason when it ends.
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -45,11 +46,11 @@ TEST_CASE("a monitor gets down with reason normal when its target returns", "[ac
     rt.spawn(watcher, target, 1, std::ref(log));
     rt.run();
     REQUIRE(log.downs.size() == 1);
-    CHECK(log.downs[0].actor == target);
+    CHECK(log.downs[0].who == target);
     CHECK(log.downs[0].reason.normal());
-    CHECK(log.downs[0].reason.how() == coact::exit_reason::kind::normal);
+    CHECK(log.downs[0].reason.kind == coact::exit_kind::normal);
     CHECK(log.downs[0].reason.what() == "normal");
-    CHECK_FALSE(log.downs[0].reason.error());
+    CHECK_FALSE(log.downs[0].reason.error);
 }
 
 TEST_CASE("a monitor gets down with reason failed and the exception when its target fails",
@@ -63,8 +64,8 @@ TEST_CASE("a monitor gets down with reason failed and the exception when its tar
     const coact::exit_reason& r = log.downs[0].reason;
     CHECK(r.failed());
     CHECK(r.what() == "negative: -3");
-    REQUIRE(r.error());
-    CHECK_THROWS_AS(std::rethrow_exception(r.error()), std::runtime_error);
+    REQUIRE(r.error);
+    CHECK_THROWS_AS(std::rethrow_exception(r.error), std::runtime_error);
     CHECK(rt.stats().failed == 1);
 }
 
@@ -97,8 +98,8 @@ TEST_CASE("monitoring an actor that has ended gives a down with reason no_actor 
     });
     rt.run();
     REQUIRE(downs.size() == 1);
-    CHECK(downs[0].actor == gone);
-    CHECK(downs[0].reason.how() == coact::exit_reason::kind::no_actor);
+    CHECK(downs[0].who == gone);
+    CHECK(downs[0].reason.kind == coact::exit_kind::no_actor);
     CHECK(downs[0].reason.what() == "no actor");
 }
 
@@ -201,7 +202,7 @@ TEST_CASE("a monitor racing with its target's end gets exactly one down",
                 const coact::down d = co_await self.receive<coact::down>();
                 if (d.reason.normal()) {
                     ++normal;
-                } else if (d.reason.how() == coact::exit_reason::kind::no_actor) {
+                } else if (d.reason.kind == coact::exit_kind::no_actor) {
                     ++no_actor;
                 } else {
                     ++other;
@@ -216,5 +217,49 @@ TEST_CASE("a monitor racing with its target's end gets exactly one down",
     CHECK(normal.load() + no_actor.load() == pairs);
     CHECK(other.load() == 0);
     CHECK(rt.stats().actors == 0);
+    CHECK(rt.stats().dead_letters == 0);
+}
+
+TEST_CASE("exit_reason, down and exit have the contract's shape (§5)", "[actor][monitor]") {
+    const coact::exit_reason failed{.kind = coact::exit_kind::failed,
+                                    .error = std::make_exception_ptr(std::runtime_error("boom"))};
+    CHECK(failed.failed());
+    CHECK(failed.what() == "boom");
+    const coact::exit_reason normal{};
+    CHECK(normal.kind == coact::exit_kind::normal);
+    CHECK(normal.what() == "normal");
+    CHECK(coact::exit_reason{.kind = coact::exit_kind::closed, .error = nullptr}.what() ==
+          "closed");
+    CHECK(coact::exit_reason{.kind = coact::exit_kind::no_actor, .error = nullptr}.what() ==
+          "no actor");
+    CHECK(coact::exit_reason{.kind = coact::exit_kind::failed, .error = nullptr}.what() ==
+          "failed");  // no error
+    const coact::down d{.who = coact::address{}, .reason = failed};
+    const coact::exit e{.who = coact::address{}, .reason = failed};
+    CHECK(d.reason.error == failed.error);
+    CHECK(e.reason.what() == "boom");
+    CHECK_FALSE(d.who);
+}
+
+TEST_CASE("demonitor takes one monitor back: no down comes for it", "[actor][monitor]") {
+    coact::runtime rt(test_options());
+    const coact::address target =
+        rt.spawn([](coact::context& self) -> coact::actor { co_await self.receive<int>(); });
+    std::vector<bool> results;
+    int downs = 0;
+    rt.spawn([&](coact::context& self) -> coact::actor {
+        self.monitor(target);
+        self.monitor(target);  // two monitors: two downs, unless taken back
+        results.push_back(self.demonitor(target));
+        self.send(target, 1);  // it returns
+        (void)co_await self.receive<coact::down>();
+        ++downs;
+        results.push_back(self.demonitor(target));  // it has ended: nothing left to take back
+        const auto more = co_await self.receive_for<coact::down>(std::chrono::milliseconds(20));
+        if (more) ++downs;
+    });
+    rt.run();
+    CHECK(results == std::vector<bool>{true, false});
+    CHECK(downs == 1);
     CHECK(rt.stats().dead_letters == 0);
 }

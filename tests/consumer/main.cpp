@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <optional>
 #include <ranges>
+#include <stdexcept>
 #include <tuple>
 #include <utility>
 
@@ -30,6 +31,12 @@ coact::task<int> add_later(coact::thread_pool& p, int x, int y) {
     co_return r;
 }
 
+// contract.md §5: a monitor's down, with the contract's field names.
+coact::actor fails_at_once(coact::context&) {
+    throw std::runtime_error("boom");
+    co_return;
+}
+
 }  // namespace
 
 int main() {
@@ -53,6 +60,19 @@ int main() {
 
     coact::thread_pool pool{2};
     const int five = coact::start(add_later(pool, 2, 3)).get();
+
+    coact::runtime rt;
+    coact::exit_reason seen{};
+    rt.spawn("watcher", [&](coact::context& self) -> coact::actor {
+        self.monitor(self.spawn(fails_at_once));
+        const coact::down d = co_await self.receive<coact::down>();
+        if (d.who) seen = d.reason;
+    });
+    rt.run();
+    if (seen.kind != coact::exit_kind::failed || seen.what() != "boom") {
+        std::fprintf(stderr, "coact consumer: wrong down: %s\n", seen.what().c_str());
+        return 1;
+    }
 
     if (fib_sum != 88 || !r || *r != 12 || five != 5) {
         std::fprintf(stderr,

@@ -148,12 +148,16 @@ class context {
     /// at once, with reason no_actor, if it has ended already. Each call is one down.
     void monitor(coact::address target);
     void monitor(std::string_view target);
-    /// Links this actor and `target` both ways: when either fails, the other is stopped and ends
-    /// as failed with the same exception, unless it traps exits: then it receives a coact::exit
-    /// for every end of its partner (normal, closed or failed) instead. Throws coact::error if
-    /// `target` has ended already.
+    /// Takes back one monitor(target): no down comes for it. False if there was none.
+    bool demonitor(coact::address target);
+    /// Links this actor and `target` both ways: when either fails, the other is closed (it ends
+    /// with reason closed), unless it traps exits: then it receives a coact::exit for every end of
+    /// its partner (normal, closed or failed) instead. Throws coact::error if `target` has ended
+    /// already. Linking twice to the same actor is one link.
     void link(coact::address target);
     void link(std::string_view target);
+    /// Takes back the link with `target`, both ways. False if there was none.
+    bool unlink(coact::address target);
     /// Whether a linked partner's end comes as a coact::exit message instead of stopping this
     /// actor. Off by default.
     void trap_exits(bool on);

@@ -18,42 +18,37 @@
 
 namespace coact {
 
-class exit_reason {
-  public:
-    enum class kind : std::uint8_t {
-        normal,    ///< the body returned
-        closed,    ///< stopped (rt.stop, self.stop, shutdown), or never started
-        failed,    ///< an exception escaped the body, or a linked actor's failure stopped it
-        no_actor,  ///< the address named no live actor when it was monitored or linked
-    };
-
-    exit_reason() noexcept = default;
-    explicit exit_reason(kind k, std::exception_ptr error = nullptr) noexcept
-        : kind_(k), error_(std::move(error)) {}
-
-    [[nodiscard]] kind how() const noexcept { return kind_; }
-    [[nodiscard]] bool normal() const noexcept { return kind_ == kind::normal; }
-    [[nodiscard]] bool closed() const noexcept { return kind_ == kind::closed; }
-    [[nodiscard]] bool failed() const noexcept { return kind_ == kind::failed; }
-    /// The exception that ended a failed actor (null otherwise).
-    [[nodiscard]] const std::exception_ptr& error() const noexcept { return error_; }
-    /// The exception's what() for a failed actor; otherwise "normal", "closed" or "no actor".
-    [[nodiscard]] std::string what() const;
-
-  private:
-    kind kind_ = kind::normal;
-    std::exception_ptr error_;
+/// How an actor ended.
+enum class exit_kind : std::uint8_t {
+    normal,    ///< the body returned
+    closed,    ///< stopped (rt.stop, self.stop, shutdown, a linked partner's failure), or never
+               ///< started
+    failed,    ///< an exception escaped the body
+    no_actor,  ///< the address named no live actor when it was monitored
 };
 
-/// To a monitoring actor: `actor` has ended, for `reason`.
+/// Why an actor ended: a value (copy it freely, from any thread).
+struct exit_reason {
+    exit_kind kind = exit_kind::normal;
+    /// The exception that ended a failed actor (null otherwise).
+    std::exception_ptr error;
+
+    /// The exception's what() for a failed actor; otherwise "normal", "closed" or "no actor".
+    [[nodiscard]] std::string what() const;
+    [[nodiscard]] bool normal() const noexcept { return kind == exit_kind::normal; }
+    [[nodiscard]] bool closed() const noexcept { return kind == exit_kind::closed; }
+    [[nodiscard]] bool failed() const noexcept { return kind == exit_kind::failed; }
+};
+
+/// To a monitoring actor: `who` has ended, for `reason`.
 struct down {
-    coact::address actor;
+    coact::address who;
     exit_reason reason;
 };
 
-/// To an actor that traps exits: its linked partner `actor` has ended, for `reason`.
+/// To an actor that traps exits: its linked partner `who` has ended, for `reason`.
 struct exit {
-    coact::address actor;
+    coact::address who;
     exit_reason reason;
 };
 

@@ -374,7 +374,8 @@ struct core {
     // Monitors and links (watches.hpp): the table, and its mutex in work-stealing mode.
     void watch(context* self, coact::address target, bool link, const char* operation);
     void trap_exits(context* self, bool on);
-    [[nodiscard]] std::exception_ptr link_failure_of(context* c);
+    /// Takes back one monitor (link == false) or the link between self and target.
+    bool unwatch(context* self, coact::address target, bool link);
     void end_watches(context* c, std::uint32_t generation, exit_kind_internal kind,
                      const std::exception_ptr& error) noexcept;
     std::unordered_map<context*, watch_entry> watches;
@@ -759,6 +760,10 @@ inline void context::link(std::string_view target) {
     link(detail_access::make(to, to->generation()));
 }
 inline void context::trap_exits(bool on) { core_->trap_exits(this, on); }
+inline bool context::demonitor(coact::address target) {
+    return core_->unwatch(this, target, false);
+}
+inline bool context::unlink(coact::address target) { return core_->unwatch(this, target, true); }
 
 inline bool context::subscribe(std::string_view topic) {
     detail::topic_table::check_subscribe_name(topic, "coact::context::subscribe");

@@ -15,7 +15,6 @@
 //   ending actor sees the flag and, under the mutex, the registration.
 #pragma once
 
-#include <exception>
 #include <vector>
 
 #include "coact/address.hpp"
@@ -26,7 +25,6 @@ struct watch_entry {
     std::vector<coact::address> monitors;  // actors to send a down to when this one ends
     std::vector<coact::address> watching;  // actors this one monitors (to unregister at its end)
     std::vector<coact::address> links;     // partners, each linked both ways
-    std::exception_ptr link_failure;       // a partner's failure is stopping this actor
     bool traps_exits = false;
 };
 
