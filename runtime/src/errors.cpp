@@ -25,6 +25,11 @@ ignored_exit::ignored_exit()
           "coact::ignored_exit: coroutine ignored generator_exit (it yielded a value after "
           "close() instead of returning)") {}
 
+mailbox_full::mailbox_full(std::string_view actor, std::uint32_t capacity, bool waits)
+    : error("coact::mailbox_full: the mailbox of actor " + std::string(actor) + " is full (" +
+            std::to_string(capacity) + " messages)" +
+            (waits ? "; its overflow policy is wait: send with co_await self.put(...)" : "")) {}
+
 std::string exit_reason::what() const {
     switch (kind) {
         case exit_kind::normal:

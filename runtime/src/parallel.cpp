@@ -224,6 +224,13 @@ bool core::stop_parallel(context* c, std::uint32_t generation) {
         make_envelope<stop_tag>(pool_here(), stop_tag{}, nullptr, 0, envelope_kind::stop));
 }
 
+void core::restart_parallel(context* c, std::uint32_t generation, std::uint32_t incarnation) {
+    static_cast<void>(
+        deliver_parallel(c, generation,
+                         make_envelope<stop_tag>(pool_here(), stop_tag{}, nullptr, 0,
+                                                 envelope_kind::stop, incarnation + 1)));
+}
+
 /// Turns one event taken from the inbox into the actor's private state.
 void core::accept(context* c, std::uint32_t generation, envelope* e) noexcept {
     if (e->target_generation != generation) [[unlikely]] {  // for the cell's earlier actor
@@ -240,6 +247,14 @@ void core::accept(context* c, std::uint32_t generation, envelope* e) noexcept {
             deliver_reply(c, e);
             break;
         case envelope_kind::stop:
+            if (e->request != 0) {  // a supervisor's restart, meant for body number request - 1
+                cell_extras* x = c->extras_.load(std::memory_order_relaxed);
+                if (x == nullptr || e->request - 1 != x->incarnation) {
+                    release(e);  // aimed at a body that has ended since
+                    break;
+                }
+                x->restart_on_end = true;
+            }
             c->stop_requested_ = true;
             release(e);
             break;

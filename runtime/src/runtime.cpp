@@ -86,6 +86,8 @@ core::core(runtime& o, runtime_options opts)
 
 core::~core() { stop_offloads(); }  // the pool's jobs deliver into this core: they end first
 
+std::string describe_actor(const context* c) { return describe(c); }
+
 // --- offloads ---
 
 thread_pool& core::offload_pool() {
@@ -200,7 +202,8 @@ bool enqueue_injected(injector& in, const injected& item) noexcept {
 }  // namespace
 
 void core::inject(context* to, std::uint32_t generation, envelope* e) {
-    if (parallel) {  // inboxes take pushes from any thread
+    if (!admit(to, e, nullptr)) return;  // dropped by a full bounded mailbox
+    if (parallel) {                      // inboxes take pushes from any thread
         deliver_parallel(to, generation, e);
         return;
     }
@@ -363,6 +366,14 @@ void core::terminate(context* c, exit_kind_internal kind, std::exception_ptr err
             "coact: actor " + describe(c) + " failed: " + what_of(error) + "\n";
         std::fputs(line.c_str(), stderr);
     }
+    if (c->extras_.load(std::memory_order_relaxed) != nullptr && !retiring &&
+        hold_or_restart(c, kind, error)) {
+        return;
+    }
+    retire(c, kind, std::move(error));
+}
+
+void core::retire(context* c, exit_kind_internal kind, std::exception_ptr error) noexcept {
     c->run_ = run_state::running;  // deliveries during teardown must not schedule it
     if (c->handle_) std::exchange(c->handle_, nullptr).destroy();  // locals' destructors run here
     if (c->current_request_ != 0) abandon_request(c, "ended");
@@ -394,6 +405,7 @@ void core::terminate(context* c, exit_kind_internal kind, std::exception_ptr err
         mailbox rest = c->inbox_.close();
         while (!rest.empty()) discard(rest.pop());
     }
+    if (c->extras_.load(std::memory_order_relaxed) != nullptr && !retiring) wake_all_waiters(c);
     c->run_ = run_state::free;
     c->wait_ = wait_kind::start;
     c->sender_ = {};
@@ -558,6 +570,10 @@ void core::end_watches(context* c, std::uint32_t generation, exit_kind_internal 
 }
 
 bool core::stop(context* c, std::uint32_t generation) {
+    if (c != nullptr && c->extras_.load(std::memory_order_acquire) != nullptr &&
+        stop_held(c, generation)) {
+        return true;  // it was held after a failure: it has ended for good now
+    }
     if (parallel) return stop_parallel(c, generation);
     if (c == nullptr || c->generation() != generation || c->run_ == run_state::free) return false;
     if (c->stop_requested_) return true;
@@ -708,6 +724,11 @@ std::size_t core::shutdown() {
 /// may send or spawn), then counts the messages left and retires each cell. Returns that count.
 std::size_t core::retire_all_cells() {
     std::size_t queued = 0;
+    retiring = true;  // nothing is held or restarted from here on
+    struct done {
+        bool& flag;
+        ~done() { flag = false; }
+    } reset{retiring};
     // Indices, not iterators: a destructor may spawn, which may add a chunk.
     for (std::size_t k = 0; k < chunks.size(); ++k) {
         for (std::size_t i = 0; i < 256; ++i) {
@@ -845,6 +866,8 @@ runtime_stats runtime::stats() const noexcept {
     s.spawned = core_->spawned.load(std::memory_order_relaxed);
     s.published = core_->published.load(std::memory_order_relaxed);
     s.unheard = core_->unheard.load(std::memory_order_relaxed);
+    s.restarts = core_->restarts.load(std::memory_order_relaxed);
+    s.dropped = core_->dropped.load(std::memory_order_relaxed);
     return s;
 }
 

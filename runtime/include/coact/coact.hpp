@@ -15,6 +15,7 @@
 #include "coact/runtime.hpp"
 #include "coact/runtime_options.hpp"
 #include "coact/scoped.hpp"
+#include "coact/spawn_options.hpp"
 #include "coact/state.hpp"
 #include "coact/task.hpp"
 #include "coact/testing.hpp"

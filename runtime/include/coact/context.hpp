@@ -33,10 +33,12 @@
 #include "coact/actor.hpp"
 #include "coact/address.hpp"
 #include "coact/detail/envelope.hpp"
+#include "coact/detail/extras.hpp"
 #include "coact/detail/inbox.hpp"
 #include "coact/detail/mailbox.hpp"
 #include "coact/detail/message_traits.hpp"
 #include "coact/exit_reason.hpp"
+#include "coact/spawn_options.hpp"
 
 namespace coact {
 
@@ -58,9 +60,10 @@ struct ask_awaiter;
 template <class R>
 struct offload_awaiter;
 struct sleep_awaiter;
+struct put_awaiter;
 struct envelope_guard;
 struct worker_local;
-enum class run_state : std::uint8_t { free, scheduled, running, idle };
+enum class run_state : std::uint8_t { free, scheduled, running, idle, held };
 enum class wait_kind : std::uint8_t { start, message, message_or_timer, timer, reply };
 }  // namespace detail
 
@@ -68,7 +71,7 @@ class context {
   public:
     context(const context&) = delete;
     context& operator=(const context&) = delete;
-    ~context() = default;  // only the runtime creates and destroys contexts
+    ~context() { delete extras_.load(std::memory_order_relaxed); }  // only the runtime does
 
     // --- identity ---
     [[nodiscard]] coact::address address() noexcept { return {this, generation()}; }
@@ -84,6 +87,13 @@ class context {
     void send(std::string_view target, T&& message);
     template <class T>
     void send(coact::address target, T&& message);
+    /// co_await: sends `message` to `target`, first waiting (this actor, not the thread) while
+    /// target's bounded mailbox is full (spawn_options::capacity): backpressure. To an unbounded
+    /// mailbox it is a plain send. Other messages to this actor stay queued while it waits.
+    template <class T>
+    [[nodiscard]] auto put(coact::address target, T&& message);
+    template <class T>
+    [[nodiscard]] auto put(std::string_view target, T&& message);
 
     /// co_await: the next message, which must be a T (otherwise coact::bad_message is thrown).
     template <class T>
@@ -163,8 +173,15 @@ class context {
     void trap_exits(bool on);
 
     // --- other actors ---
+    /// spawn(name, fn, args...), spawn(fn, args...) or spawn(spawn_options, fn, args...).
     template <class First, class... Rest>
     coact::address spawn(First&& first, Rest&&... rest);
+    /// A child spawned with spawn_options::supervisor == this actor: if it is held (it failed),
+    /// starts a new body from the same function and arguments, at the same address and name,
+    /// with the messages queued for it; if it is live, closes it (as stop) and starts it again
+    /// once it has ended. False if it has ended for good. Throws coact::error if `child` is not
+    /// this actor's to supervise (docs/concepts/supervision.md).
+    bool restart(coact::address child);
     /// Closes `target` as rt.stop() does.
     bool stop(coact::address target);
     bool stop(std::string_view target);
@@ -184,6 +201,7 @@ class context {
     template <class R>
     friend struct detail::offload_awaiter;
     friend struct detail::sleep_awaiter;
+    friend struct detail::put_awaiter;
     friend struct detail::envelope_guard;
     friend struct coact::detail_access;
 
@@ -225,7 +243,9 @@ class context {
     std::uint32_t current_request_ = 0;       // the unanswered ask being handled
     std::uint32_t awaited_request_ = 0;       // the ask this actor waits on
     detail::spawn_holder* holder_ = nullptr;  // the spawned callable and arguments, kept alive
-    context* name_cache_ = nullptr;           // the last actor sent to by name (checked before use)
+    // A bound or a supervisor (extras.hpp): allocated once per cell that needs it, kept with it.
+    std::atomic<detail::cell_extras*> extras_{nullptr};
+    context* name_cache_ = nullptr;  // the last actor sent to by name (checked before use)
     std::uint32_t next_request_ = 0;
     std::uint32_t name_cache_generation_ = 0;
     std::uint32_t serial_ = 0;  // spawn number, to tell anonymous actors apart in messages

@@ -10,6 +10,7 @@
 //   catch (const coact::error& e) { std::cerr << e.what() << '\n'; }
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -52,6 +53,13 @@ class not_finished : public error {
 class name_taken : public error {
   public:
     explicit name_taken(std::string_view name);
+};
+
+/// A send to a bounded mailbox that is full (spawn_options::capacity, overflow::reject or
+/// overflow::wait); what() names the receiver and its capacity.
+class mailbox_full : public error {
+  public:
+    mailbox_full(std::string_view actor, std::uint32_t capacity, bool waits);
 };
 
 /// send()/ask() to a name no live actor has.

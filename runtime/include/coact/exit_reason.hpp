@@ -31,7 +31,7 @@ enum class exit_kind : std::uint8_t {
 struct exit_reason {
     exit_kind kind = exit_kind::normal;
     /// The exception that ended a failed actor (null otherwise).
-    std::exception_ptr error;
+    std::exception_ptr error{};
 
     /// The exception's what() for a failed actor; otherwise "normal", "closed" or "no actor".
     [[nodiscard]] std::string what() const;
@@ -48,6 +48,13 @@ struct down {
 
 /// To an actor that traps exits: its linked partner `who` has ended, for `reason`.
 struct exit {
+    coact::address who;
+    exit_reason reason;
+};
+
+/// To a supervisor: its child `who` (spawned with spawn_options::supervisor) failed and is held,
+/// waiting for the supervisor to restart it (self.restart) or end it (self.stop).
+struct child_failed {
     coact::address who;
     exit_reason reason;
 };

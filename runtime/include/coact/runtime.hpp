@@ -42,9 +42,14 @@ class runtime {
 
     /// spawn(name, fn, args...) or spawn(fn, args...): starts fn(context&, args...) as an actor.
     /// Throws name_taken if a live actor has the name. The actor first runs inside run().
+    /// spawn(spawn_options, fn, args...): with a bounded mailbox or a supervisor
+    /// (spawn_options.hpp).
     template <class First, class... Rest>
     address spawn(First&& first, Rest&&... rest) {
-        if constexpr (std::is_convertible_v<First, std::string_view>) {
+        if constexpr (std::is_same_v<std::decay_t<First>, spawn_options>) {
+            return core_->spawn(static_cast<const spawn_options&>(first),
+                                std::forward<Rest>(rest)...);
+        } else if constexpr (std::is_convertible_v<First, std::string_view>) {
             return core_->spawn(std::string_view(first), std::forward<Rest>(rest)...);
         } else {
             return core_->spawn(std::string_view(), std::forward<First>(first),

@@ -34,6 +34,8 @@ struct runtime_stats {
     std::uint64_t spawned = 0;       ///< actors spawned in all
     std::uint64_t published = 0;     ///< publish() calls (each counted once, however many got it)
     std::uint64_t unheard = 0;       ///< publish() calls that found no subscriber
+    std::uint64_t restarts = 0;      ///< supervised actors started again (context::restart)
+    std::uint64_t dropped = 0;       ///< messages a full mailbox dropped (overflow::drop_newest)
 };
 
 }  // namespace coact

@@ -74,6 +74,7 @@ inline void bump(std::atomic<std::uint64_t>& counter, std::uint64_t by = 1) noex
 /// to them: a capturing lambda's captures, a `const std::string&` parameter).
 struct spawn_holder {
     virtual ~spawn_holder() = default;
+    virtual actor start_again(context& self) = 0;
 };
 
 /// How spawn keeps its arguments: decayed, except that C strings and string_views are kept as
@@ -104,6 +105,18 @@ struct spawn_holder_of<Fn, std::tuple<Args...>> final : spawn_holder {
             [&](Args&... a) -> actor { return std::invoke(fn, self, std::move(a)...); }, args);
     }
 
+    /// For a supervised actor's bodies: each gets copies, so that the next restart has them too.
+    actor start_again(context& self) override {
+        if constexpr ((std::is_copy_constructible_v<Args> && ...)) {
+            return std::apply(
+                [&](Args&... a) -> actor { return std::invoke(fn, self, Args(a)...); }, args);
+        } else {
+            throw error(
+                "coact::spawn: a supervised actor's arguments must be copyable (each restart "
+                "starts its function again with them)");
+        }
+    }
+
     Fn fn;
     std::tuple<Args...> args;
 };
@@ -126,6 +139,9 @@ struct engine_deleter {
 };
 
 enum class exit_kind_internal : std::uint8_t { normal, closed, failed };
+
+/// "'name'" or "<anonymous #serial>", for messages (runtime.cpp).
+std::string describe_actor(const context* c);
 
 struct core {
     explicit core(runtime& owner, runtime_options opts);
@@ -179,24 +195,41 @@ struct core {
     // --- spawn (scheduler thread, or any thread while run() is not active) ---
     template <class Fn, class... Args>
     coact::address spawn(std::string_view name, Fn&& fn, Args&&... args) {
+        return spawn(spawn_options{.name = name}, std::forward<Fn>(fn),
+                     std::forward<Args>(args)...);
+    }
+
+    template <class Fn, class... Args>
+    coact::address spawn(const spawn_options& options, Fn&& fn, Args&&... args) {
         using fn_type = std::decay_t<Fn>;
         static_assert(std::is_invocable_r_v<actor, fn_type&, context&, std::decay_t<Args>&&...>,
                       "coact::spawn: the function must be callable as fn(coact::context&, args...) "
                       "and return coact::actor");
         check_spawn_thread();
+        const bool supervised = static_cast<bool>(options.supervisor);
+        if (supervised && detail_access::cell(options.supervisor)->core_ != this) {
+            throw error("coact::spawn: the supervisor belongs to another runtime");
+        }
         context* c = acquire_cell();
         try {
-            if (!name.empty()) {
-                c->name_ = names.insert(name, c);
-                if (c->name_ == nullptr) throw name_taken(name);
+            if (!options.name.empty()) {
+                c->name_ = names.insert(options.name, c);
+                if (c->name_ == nullptr) throw name_taken(options.name);
             }
+            set_extras(c, options);
             if constexpr (std::is_pointer_v<fn_type> && sizeof...(Args) == 0) {
-                c->handle_ = std::invoke(fn, *c).release();  // a plain function needs no keeping
+                if (!supervised) {
+                    c->handle_ = std::invoke(fn, *c).release();  // a plain function: no keeping
+                } else {
+                    auto* h = new spawn_holder_of<fn_type, std::tuple<>>(fn);  // for restarts
+                    c->holder_ = h;
+                    c->handle_ = h->start_again(*c).release();
+                }
             } else {
                 auto* h = new spawn_holder_of<fn_type, spawn_arg_t<fn_type, Args...>>(
                     std::forward<Fn>(fn), std::forward<Args>(args)...);
                 c->holder_ = h;
-                c->handle_ = h->start(*c).release();
+                c->handle_ = (supervised ? h->start_again(*c) : h->start(*c)).release();
             }
         } catch (...) {
             abandon_spawn(c);
@@ -217,6 +250,36 @@ struct core {
         bump(spawned);
         return detail_access::make(c, generation);
     }
+
+    /// Sets up (or clears, for a cell reused without options) the cell's bound and supervisor.
+    void set_extras(context* c, const spawn_options& options);
+
+    // --- bounded mailboxes (extras.hpp) ---
+    /// Before delivering a send: false if `e` was dropped (overflow::drop_newest); throws
+    /// mailbox_full (overflow::reject, wait). `pool` is where `e` came from.
+    bool admit(context* to, envelope* e, envelope_pool* pool) {
+        cell_extras* x = to->extras_.load(std::memory_order_acquire);
+        if (x == nullptr) [[likely]]
+            return true;
+        return admit_bounded(to, x, e, pool);
+    }
+    bool admit_bounded(context* to, cell_extras* x, envelope* e, envelope_pool* pool);
+    /// The receiver took `e`, which held a place: give it back, or hand it to a waiting sender.
+    void took_bounded(context* c, envelope* e) noexcept;
+    /// put(): true if `e` may be delivered now; false if `self` now waits for a place.
+    bool try_put(context* self, context* to, std::uint32_t generation, envelope* e);
+    void forget_put(context* self, context* to) noexcept;
+    void wake_all_waiters(context* c) noexcept;
+
+    // --- supervision ---
+    bool restart(context* self, coact::address child);
+    /// At the end of a supervised body (or one asked to restart): false if it must end for good.
+    bool hold_or_restart(context* c, exit_kind_internal kind, const std::exception_ptr& error);
+    void start_again(context* c);
+    /// stop() of a held actor: ends it for good (true); false if it is not held.
+    bool stop_held(context* c, std::uint32_t generation);
+    void restart_parallel(context* c, std::uint32_t generation, std::uint32_t incarnation);
+    void reset_incarnation(context* c) noexcept;
 
     // --- pub/sub (scheduler thread) ---
     /// Hands `original` (a shared envelope) to every subscriber: a clone each, the original to
@@ -340,6 +403,8 @@ struct core {
     void after_last_turn(context* c);
     void finish(context* c);
     void terminate(context* c, exit_kind_internal kind, std::exception_ptr error) noexcept;
+    /// The teardown: frees the name, tells monitors and links, drops the queue, frees the cell.
+    void retire(context* c, exit_kind_internal kind, std::exception_ptr error) noexcept;
     bool fire_due_timers();
     void drain_injection();
     /// Whether an actor that just suspended can continue at once (what it waits for is there).
@@ -380,6 +445,10 @@ struct core {
                      const std::exception_ptr& error) noexcept;
     std::unordered_map<context*, watch_entry> watches;
     std::mutex watches_mutex;
+    // Both modes (a put from outside a turn is impossible, but a bound's waiters and the held
+    // state change from two actors' threads): the waiters and supervision of extras.hpp.
+    std::mutex extras_mutex;
+    bool retiring = false;  // shutdown is ending every actor: nothing is held or restarted
     // Set for good by the first monitor, link or trap_exits: from then on every actor's end
     // looks itself up in the table (a flag per runtime keeps the context at 144 bytes).
     std::atomic<bool> watches_used{false};
@@ -396,6 +465,8 @@ struct core {
     std::atomic<std::uint64_t> delivered{0};
     std::atomic<std::uint64_t> dead_letters{0};
     std::atomic<std::uint64_t> failed{0};
+    std::atomic<std::uint64_t> restarts{0};
+    std::atomic<std::uint64_t> dropped{0};  // any thread (a sender's): always atomic
     std::atomic<std::uint64_t> alive{0};
     std::atomic<std::uint64_t> spawned{0};
     std::atomic<std::uint64_t> published{0};
@@ -538,6 +609,41 @@ struct ask_awaiter : reply_wait {
     }
 };
 
+/// co_await self.put(target, message): delivers at once when there is room (or no bound);
+/// otherwise waits for a taker of target's mailbox to hand this actor a place (extras.hpp).
+struct put_awaiter : reply_wait {
+    context* to;
+    std::uint32_t generation;
+    envelope* e;  // until delivered; freed here if the actor is stopped or destroyed meanwhile
+
+    put_awaiter(context* s, context* t, std::uint32_t g, envelope* m) noexcept
+        : reply_wait{{}, s}, to(t), generation(g), e(m) {}
+    put_awaiter(put_awaiter&& other) noexcept
+        : reply_wait{{}, other.self},
+          to(other.to),
+          generation(other.generation),
+          e(std::exchange(other.e, nullptr)) {}
+    put_awaiter& operator=(put_awaiter&&) = delete;
+    ~put_awaiter() {
+        if (e != nullptr) self->core_->release(e);
+    }
+
+    [[nodiscard]] bool await_ready() {
+        if (self->core_->try_put(self, to, generation, e)) {
+            self->core_->deliver(to, generation, std::exchange(e, nullptr));
+            return true;
+        }
+        return false;  // registered as a waiter: awaited_request_ is set
+    }
+    void await_resume() {
+        if (e == nullptr) return;                                        // delivered in await_ready
+        if (self->reply_ == nullptr) self->core_->forget_put(self, to);  // stopped meanwhile
+        envelope_guard g(*self, take_reply());
+        e->slot = std::exchange(g.e->slot, nullptr);  // the place the taker handed over (or none)
+        self->core_->deliver(to, generation, std::exchange(e, nullptr));
+    }
+};
+
 struct sleep_awaiter : actor_awaiter {
     context* self;
     clock::duration duration;
@@ -601,6 +707,8 @@ COACT_HOT detail::envelope* context::take_message() {
     } else {
         detail::bump(core_->delivered);
     }
+    if (e->slot != nullptr) [[unlikely]]
+        core_->took_bounded(this, e);
     sender_ = detail_access::make(e->sender, e->sender_generation);
     current_request_ = e->kind == detail::envelope_kind::ask ? e->request : 0;
     return e;
@@ -633,9 +741,28 @@ COACT_HOT void context::send(coact::address target, T&& message) {
     context* to = detail_access::cell(target);
     if (to == nullptr) [[unlikely]]
         throw error("coact::context::send: the target address is null");
+    detail::envelope_pool* const p = pool();
+    detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
+        p, std::forward<T>(message), this, generation());
+    if (!core_->admit(to, e, p)) [[unlikely]]
+        return;
+    core_->deliver(to, detail_access::generation(target), e);
+}
+
+template <class T>
+auto context::put(coact::address target, T&& message) {
+    context* to = detail_access::cell(target);
+    if (to == nullptr) [[unlikely]]
+        throw error("coact::context::put: the target address is null");
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
         pool(), std::forward<T>(message), this, generation());
-    core_->deliver(to, detail_access::generation(target), e);
+    return detail::put_awaiter(this, to, detail_access::generation(target), e);
+}
+
+template <class T>
+auto context::put(std::string_view target, T&& message) {
+    context* to = find_by_name(target);
+    return put(detail_access::make(to, to->generation()), std::forward<T>(message));
 }
 
 // A one-entry cache saves the hash lookup when an actor keeps sending to the same name (the
@@ -692,6 +819,7 @@ auto context::ask(coact::address target, T&& message) {
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
         pool(), std::forward<T>(message), this, generation(), detail::envelope_kind::ask,
         next_request_);
+    static_cast<void>(core_->admit(to, e, pool()));  // an ask is never dropped: it throws
     awaited_request_ = e->request;
     core_->deliver(to, detail_access::generation(target), e);
     return detail::ask_awaiter<R>{{{}, this}};
@@ -760,6 +888,7 @@ inline void context::link(std::string_view target) {
     link(detail_access::make(to, to->generation()));
 }
 inline void context::trap_exits(bool on) { core_->trap_exits(this, on); }
+inline bool context::restart(coact::address child) { return core_->restart(this, child); }
 inline bool context::demonitor(coact::address target) {
     return core_->unwatch(this, target, false);
 }
@@ -791,7 +920,9 @@ std::size_t context::publish(std::string_view topic, T&& message) {
 
 template <class First, class... Rest>
 coact::address context::spawn(First&& first, Rest&&... rest) {
-    if constexpr (std::is_convertible_v<First, std::string_view>) {
+    if constexpr (std::is_same_v<std::decay_t<First>, spawn_options>) {
+        return core_->spawn(static_cast<const spawn_options&>(first), std::forward<Rest>(rest)...);
+    } else if constexpr (std::is_convertible_v<First, std::string_view>) {
         return core_->spawn(std::string_view(first), std::forward<Rest>(rest)...);
     } else {
         return core_->spawn(std::string_view(), std::forward<First>(first),

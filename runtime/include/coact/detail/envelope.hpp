@@ -131,6 +131,9 @@ struct envelope {
     /// Work-stealing mode: the generation of the actor it is for, checked by the reader (the
     /// cell may have been reused by another actor since the sender got its address).
     std::uint32_t target_generation;
+    /// A bounded mailbox's count this envelope takes a place in (null: none); given back when
+    /// the receiver takes it or when it is freed (extras.hpp).
+    std::atomic<std::uint32_t>* slot;
     alignas(std::max_align_t) unsigned char storage[inline_capacity];
 
     template <class T>
@@ -353,6 +356,7 @@ template <class T, class U>
     e->sender_generation = sender_generation;
     e->kind = kind;
     e->request = request;
+    e->slot = nullptr;
     try {
         if constexpr (stored_inline<T>) {
             ::new (static_cast<void*>(e->storage)) T(std::forward<U>(value));
@@ -390,6 +394,7 @@ template <class T, class U>
     e->sender_generation = sender_generation;
     e->kind = envelope_kind::plain;
     e->request = 0;
+    e->slot = nullptr;
     ::new (static_cast<void*>(e->storage)) shared_payload*(payload);
     e->ops = &shared_ops_of<T>::value;
     return e;
@@ -411,6 +416,7 @@ inline void add_shared_references(envelope* original, std::uint32_t extra) noexc
     e->sender_generation = original->sender_generation;
     e->kind = original->kind;
     e->request = original->request;
+    e->slot = nullptr;
     ::new (static_cast<void*>(e->storage))
         shared_payload*(const_cast<shared_payload*>(shared_in(original->storage)));
     return e;
@@ -421,14 +427,24 @@ inline void drop_shared_references(envelope* original, std::uint32_t n) noexcept
     shared_in(original->storage)->refs.fetch_sub(n, std::memory_order_relaxed);
 }
 
+/// Gives back the place `e` took in a bounded mailbox, if any (seq_cst: extras.hpp, step 2).
+inline void release_slot(envelope* e) noexcept {
+    if (e->slot != nullptr) [[unlikely]] {
+        e->slot->fetch_sub(1, std::memory_order_seq_cst);
+        e->slot = nullptr;
+    }
+}
+
 /// Destroys the payload and returns the envelope to `pool`.
 inline void free_envelope(envelope_pool& pool, envelope* e) noexcept {
+    release_slot(e);
     if (e->ops->destroy != nullptr) e->ops->destroy(e->storage);
     pool.deallocate(e);
 }
 
 /// Destroys the payload and returns the envelope to `pool`, or to the heap if `pool` is null.
 COACT_HOT void free_envelope(envelope_pool* pool, envelope* e) noexcept {
+    release_slot(e);
     if (e->ops->destroy != nullptr) e->ops->destroy(e->storage);
     if (pool != nullptr) {
         pool->deallocate(e);
@@ -439,6 +455,7 @@ COACT_HOT void free_envelope(envelope_pool* pool, envelope* e) noexcept {
 
 /// Destroys the payload of an envelope made without a pool and frees it (any thread).
 inline void free_unpooled_envelope(envelope* e) noexcept {
+    release_slot(e);
     if (e->ops->destroy != nullptr) e->ops->destroy(e->storage);
     ::operator delete(e);
 }

@@ -1,0 +1,38 @@
+// coact/spawn_options.hpp — how an actor is spawned: its name, a bound on its mailbox, and the
+// supervisor that decides what happens when it fails.
+//
+//   rt.spawn(coact::spawn_options{.name = "parser", .capacity = 100,
+//                                 .overflow = coact::overflow::drop_newest},
+//            parser);
+//   self.spawn(coact::spawn_options{.name = "worker", .supervisor = self.address()}, worker);
+//
+// Values: build one anywhere, pass it to rt.spawn or self.spawn (docs/concepts/mailboxes.md and
+// docs/concepts/supervision.md).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "coact/address.hpp"
+
+namespace coact {
+
+/// What a send does when the receiver's bounded mailbox is full.
+enum class overflow : std::uint8_t {
+    reject,       ///< the send throws coact::mailbox_full; the message is not queued
+    drop_newest,  ///< the new message is dropped and counted in stats().dropped
+    wait,         ///< `co_await self.put(...)` waits for room; a plain send throws mailbox_full
+};
+
+struct spawn_options {
+    /// The actor's name; empty for an anonymous actor.
+    std::string_view name{};
+    /// The most messages its mailbox holds (sent but not yet taken); 0 means no bound.
+    std::uint32_t capacity = 0;
+    coact::overflow overflow = coact::overflow::reject;
+    /// Not null: when the actor fails it is held (not ended) and `supervisor` receives a
+    /// coact::child_failed, then restarts it (context::restart) or ends it (context::stop).
+    coact::address supervisor{};
+};
+
+}  // namespace coact
