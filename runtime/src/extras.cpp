@@ -280,7 +280,7 @@ bool core::restart(context* self, coact::address child) {
         throw error("coact::context::restart: the child belongs to another runtime");
     cell_extras* x = c->extras_.load(std::memory_order_acquire);
     std::unique_lock lock(extras_mutex);
-    if (c->generation() != generation || c->run_ == run_state::free) return false;
+    if (c->generation() != generation) return false;  // ended for good (or never this one)
     if (x == nullptr || x->supervisor != self->address()) {
         lock.unlock();
         throw error("coact::context::restart: actor " + describe_actor(c) +

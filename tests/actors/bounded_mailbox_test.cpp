@@ -195,3 +195,34 @@ TEST_CASE("shutdown with puts waiting and full mailboxes frees everything", "[ac
     CHECK(rt.shutdown() == 2);  // the two queued; the waiting puts' messages die with them
     CHECK(rt.stats().actors == 0);
 }
+
+TEST_CASE("many producers putting into one small mailbox lose nothing and keep their order",
+          "[actor][bounded][stress]") {
+    coact::runtime rt(test_options());
+    constexpr int producers = 4;
+    constexpr int each = 2000;
+    std::vector<int> last(producers, -1);
+    bool in_order = true;
+    int taken = 0;
+    const coact::address consumer =
+        rt.spawn(coact::spawn_options{.capacity = 3, .overflow = coact::overflow::wait},
+                 [&](coact::context& self) -> coact::actor {
+                     for (;;) {
+                         const int v = co_await self.receive<int>();
+                         const int p = v / each;
+                         in_order = in_order && v % each == last[static_cast<std::size_t>(p)] + 1;
+                         last[static_cast<std::size_t>(p)] = v % each;
+                         ++taken;
+                     }
+                 });
+    for (int p = 0; p < producers; ++p) {
+        rt.spawn([&, p](coact::context& self) -> coact::actor {
+            for (int i = 0; i < each; ++i) co_await self.put(consumer, p * each + i);
+        });
+    }
+    rt.run();
+    CHECK(taken == producers * each);
+    CHECK(in_order);
+    CHECK(rt.stats().dead_letters == 0);
+    CHECK(rt.stats().dropped == 0);
+}

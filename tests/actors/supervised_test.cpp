@@ -1,5 +1,6 @@
 // Supervised actors (spawn_options::supervisor): a failed child is held with its address, name
 // and queued messages until its supervisor restarts it (context::restart) or ends it (stop).
+#include <atomic>
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -205,4 +206,88 @@ TEST_CASE("shutdown ends held children and counts their queued messages", "[acto
     CHECK(rt.stats().actors == 2);
     CHECK(rt.shutdown() == 3);
     CHECK(rt.stats().actors == 0);
+}
+
+TEST_CASE("no message is lost across many restarts while senders keep sending by name",
+          "[actor][supervised][stress]") {
+    coact::runtime rt(test_options());
+    constexpr int per_sender = 5000;
+    constexpr int senders = 3;
+    std::atomic<int> taken{0};  // every message a body took, the failing ones included
+    std::atomic<int> bodies{0};
+    rt.spawn("sup", [&](coact::context& self) -> coact::actor {
+        self.spawn(coact::spawn_options{.name = "flaky", .supervisor = self.address()},
+                   [&](coact::context& child) -> coact::actor {
+                       bodies.fetch_add(1);
+                       for (;;) {
+                           const int n = co_await child.receive<int>();
+                           taken.fetch_add(1);
+                           if (n % 250 == 0)
+                               throw std::runtime_error("flaky at " + std::to_string(n));
+                       }
+                   });
+        for (;;) {
+            const auto f = co_await self.receive<coact::child_failed>();
+            self.restart(f.who);
+        }
+    });
+    rt.run();  // "flaky" is registered before anyone sends to it
+    for (int s = 0; s < senders; ++s) {
+        rt.spawn([&, s](coact::context& self) -> coact::actor {
+            for (int i = 1; i <= per_sender; ++i) {
+                self.send("flaky", s * per_sender + i);
+                if (i % 64 == 0) co_await self.sleep(std::chrono::microseconds(1));  // interleave
+            }
+        });
+    }
+    rt.run();
+    CHECK(taken.load() == senders * per_sender);
+    CHECK(bodies.load() == 1 + senders * per_sender / 250);
+    CHECK(rt.stats().restarts == static_cast<std::uint64_t>(senders * per_sender / 250));
+    CHECK(rt.stats().dead_letters == 0);
+}
+
+TEST_CASE("restarts of a live child racing with its own failures lose no message",
+          "[actor][supervised][stress]") {
+    coact::runtime rt(test_options());
+    constexpr int messages = 4000;
+    std::atomic<int> taken{0};
+    std::atomic<int> bodies{0};
+    std::atomic<int> restarts_asked{0};
+    rt.spawn([&](coact::context& self) -> coact::actor {
+        const coact::address c =
+            self.spawn(coact::spawn_options{.supervisor = self.address()},
+                       [&](coact::context& child) -> coact::actor {
+                           bodies.fetch_add(1);
+                           for (;;) {
+                               const int n = co_await child.receive<int>();
+                               taken.fetch_add(1);
+                               if (n % 97 == 0)
+                                   throw std::runtime_error("fails at " + std::to_string(n));
+                           }
+                       });
+        for (int i = 1; i <= messages; ++i) {
+            self.send(c, i);
+            if (i % 50 == 0) {
+                self.restart(c);  // live (closed and started again) or held (started again)
+                restarts_asked.fetch_add(1);
+                co_await self.sleep(std::chrono::microseconds(1));
+            }
+        }
+        // The failures not yet answered: restart each held child it hears of, until quiet.
+        for (;;) {
+            const auto f =
+                co_await self.receive_for<coact::child_failed>(std::chrono::milliseconds(200));
+            if (!f) break;
+            self.restart(f->who);
+        }
+        self.stop(c);
+    });
+    rt.run();
+    CHECK(taken.load() == messages);  // none lost: restarts keep the queue
+    // A body restarted again before its first turn never ran its first line: restarts count
+    // the bodies made, `bodies` the ones that started.
+    CHECK(rt.stats().restarts >= static_cast<std::uint64_t>(bodies.load() - 1));
+    CHECK(rt.stats().restarts >= static_cast<std::uint64_t>(messages / 97));  // every failure
+    CHECK(rt.stats().dead_letters == 0);
 }

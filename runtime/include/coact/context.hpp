@@ -243,11 +243,12 @@ class context {
     std::uint32_t current_request_ = 0;       // the unanswered ask being handled
     std::uint32_t awaited_request_ = 0;       // the ask this actor waits on
     detail::spawn_holder* holder_ = nullptr;  // the spawned callable and arguments, kept alive
-    // A bound or a supervisor (extras.hpp): allocated once per cell that needs it, kept with it.
-    std::atomic<detail::cell_extras*> extras_{nullptr};
     context* name_cache_ = nullptr;  // the last actor sent to by name (checked before use)
     std::uint32_t next_request_ = 0;
     std::uint32_t name_cache_generation_ = 0;
+    // A bound or a supervisor (extras.hpp): allocated once per cell that needs it, kept with it.
+    // Next to generation_, which every delivery reads too.
+    std::atomic<detail::cell_extras*> extras_{nullptr};
     std::uint32_t serial_ = 0;  // spawn number, to tell anonymous actors apart in messages
     std::atomic<std::uint32_t> generation_{1};
     std::uint32_t budget_ = 0;  // messages this turn may still take
