@@ -33,8 +33,7 @@ int main() {
         // [snippet:drop]
         coact::runtime rt;
         const coact::address p = rt.spawn(
-            coact::spawn_options{.capacity = 2, .overflow = coact::overflow::drop_newest},
-            printer);
+            coact::spawn_options{.capacity = 2, .overflow = coact::overflow::drop_newest}, printer);
         for (int i = 1; i <= 4; ++i) rt.send(p, i);
         rt.run();
         std::cout << "dropped: " << rt.stats().dropped << '\n';
@@ -43,13 +42,13 @@ int main() {
     {
         // [snippet:put]
         coact::runtime rt;
-        const coact::address consumer = rt.spawn(
-            coact::spawn_options{.capacity = 2, .overflow = coact::overflow::wait},
-            [](coact::context& self) -> coact::actor {
-                for (int i = 0; i < 5; ++i) {
-                    std::cout << "consumer took " << co_await self.receive<int>() << '\n';
-                }
-            });
+        const coact::address consumer =
+            rt.spawn(coact::spawn_options{.capacity = 2, .overflow = coact::overflow::wait},
+                     [](coact::context& self) -> coact::actor {
+                         for (int i = 0; i < 5; ++i) {
+                             std::cout << "consumer took " << co_await self.receive<int>() << '\n';
+                         }
+                     });
         rt.spawn([consumer](coact::context& self) -> coact::actor {
             for (int i = 0; i < 5; ++i) {
                 co_await self.put(consumer, i);  // waits while two are queued

@@ -243,7 +243,7 @@ class context {
     std::uint32_t current_request_ = 0;       // the unanswered ask being handled
     std::uint32_t awaited_request_ = 0;       // the ask this actor waits on
     detail::spawn_holder* holder_ = nullptr;  // the spawned callable and arguments, kept alive
-    context* name_cache_ = nullptr;  // the last actor sent to by name (checked before use)
+    context* name_cache_ = nullptr;           // the last actor sent to by name (checked before use)
     std::uint32_t next_request_ = 0;
     std::uint32_t name_cache_generation_ = 0;
     // A bound or a supervisor (extras.hpp): allocated once per cell that needs it, kept with it.
