@@ -40,7 +40,7 @@ coact::actor worker(coact::context& self, journal& j) {
 }  // namespace
 
 TEST_CASE(
-    "a failed supervised child is held; restart gives its address, name and queued "
+    "a failed supervised child is held, and restart gives its address, name and queued "
     "messages to a new body",
     "[actor][supervised]") {
     coact::runtime rt(test_options());
