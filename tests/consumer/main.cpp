@@ -7,8 +7,10 @@
 #include <stdexcept>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include <coact/coact.hpp>
+#include <coact/supervisor.hpp>
 
 namespace {
 
@@ -71,6 +73,34 @@ int main() {
     rt.run();
     if (seen.kind != coact::exit_kind::failed || seen.what() != "boom") {
         std::fprintf(stderr, "coact consumer: wrong down: %s\n", seen.what().c_str());
+        return 1;
+    }
+
+    // Issue 7: an installed <coact/supervisor.hpp>; a child failing once is restarted, and a
+    // bounded mailbox refuses a third message.
+    coact::runtime sup_rt;
+    int bodies = 0;
+    std::vector<coact::child_spec> children{
+        {.name = "flaky", .start = [&bodies](coact::context& self) -> coact::actor {
+             ++bodies;
+             const int n = co_await self.receive<int>();
+             if (n < 0) throw std::runtime_error("negative");
+         }}};
+    sup_rt.spawn("sup", coact::supervise, coact::supervisor_options{}, children);
+    sup_rt.run();
+    sup_rt.send("flaky", -1);
+    sup_rt.run();
+    sup_rt.spawn(coact::spawn_options{.name = "small", .capacity = 2}, fails_at_once);
+    bool refused = false;
+    try {
+        for (int i = 0; i < 3; ++i) sup_rt.send("small", i);
+    } catch (const coact::mailbox_full&) {
+        refused = true;
+    }
+    if (bodies != 2 || sup_rt.stats().restarts != 1 || !refused) {
+        std::fprintf(stderr, "coact consumer: supervision: %d bodies, %llu restarts, refused %d\n",
+                     bodies, static_cast<unsigned long long>(sup_rt.stats().restarts),
+                     refused ? 1 : 0);
         return 1;
     }
 
