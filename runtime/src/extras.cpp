@@ -50,16 +50,17 @@ void core::set_extras(context* c, const spawn_options& options) {
 
 bool core::admit_bounded(context* to, cell_extras* x, envelope* e, envelope_pool* pool) {
     const std::uint32_t capacity = x->capacity.load(std::memory_order_relaxed);
-    if (capacity == 0) return true;
+    // An ask is not counted: its asker waits for the answer, so it has one at most in flight
+    // and cannot flood a mailbox, and refusing it would fail a caller that is about to wait.
+    if (capacity == 0 || e->kind == envelope_kind::ask) return true;
     if (x->queued.fetch_add(1, std::memory_order_seq_cst) < capacity) {
         e->slot = &x->queued;
         return true;
     }
     x->queued.fetch_sub(1, std::memory_order_seq_cst);
     const overflow policy = x->policy.load(std::memory_order_relaxed);
-    const bool ask = e->kind == envelope_kind::ask;
     free_envelope(pool, e);
-    if (policy == overflow::drop_newest && !ask) {  // an ask is refused instead: it waits
+    if (policy == overflow::drop_newest) {
         dropped.fetch_add(1, std::memory_order_relaxed);
         return false;
     }

@@ -56,7 +56,7 @@ class name_taken : public error {
 };
 
 /// A send to a bounded mailbox that is full (spawn_options::capacity, overflow::reject or
-/// overflow::wait); what() names the receiver and its capacity.
+/// overflow::wait; asks are not counted); what() names the receiver and its capacity.
 class mailbox_full : public error {
   public:
     mailbox_full(std::string_view actor, std::uint32_t capacity, bool waits);

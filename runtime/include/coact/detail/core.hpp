@@ -819,7 +819,7 @@ auto context::ask(coact::address target, T&& message) {
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
         pool(), std::forward<T>(message), this, generation(), detail::envelope_kind::ask,
         next_request_);
-    static_cast<void>(core_->admit(to, e, pool()));  // an ask is never dropped: it throws
+    static_cast<void>(core_->admit(to, e, pool()));  // asks are not counted: admitted
     awaited_request_ = e->request;
     core_->deliver(to, detail_access::generation(target), e);
     return detail::ask_awaiter<R>{{{}, this}};
