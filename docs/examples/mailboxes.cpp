@@ -9,7 +9,10 @@
 namespace {
 
 coact::actor printer(coact::context& self) {
-    for (;;) std::cout << "printer: " << co_await self.receive<int>() << '\n';
+    for (;;) {
+        const int n = co_await self.receive<int>();  // before <<: clang and g++ order it apart
+        std::cout << "printer: " << n << '\n';
+    }
 }
 
 }  // namespace
@@ -46,7 +49,8 @@ int main() {
             rt.spawn(coact::spawn_options{.capacity = 2, .overflow = coact::overflow::wait},
                      [](coact::context& self) -> coact::actor {
                          for (int i = 0; i < 5; ++i) {
-                             std::cout << "consumer took " << co_await self.receive<int>() << '\n';
+                             const int n = co_await self.receive<int>();
+                             std::cout << "consumer took " << n << '\n';
                          }
                      });
         rt.spawn([consumer](coact::context& self) -> coact::actor {

@@ -29,7 +29,10 @@ coact::actor doubler(coact::context& self) {
 
 // A child with arguments: its spec's start function passes them (see `children` below).
 coact::actor greeter(coact::context& self, std::string greeting) {
-    for (;;) std::cout << greeting << ", " << co_await self.receive<std::string>() << '\n';
+    for (;;) {
+        const std::string who = co_await self.receive<std::string>();  // taken before the << chain
+        std::cout << greeting << ", " << who << '\n';
+    }
 }
 // [/snippet:worker]
 
