@@ -52,7 +52,8 @@ bool core::admit_bounded(context* to, cell_extras* x, envelope* e, envelope_pool
     const std::uint32_t capacity = x->capacity.load(std::memory_order_relaxed);
     // An ask is not counted: its asker waits for the answer, so it has one at most in flight
     // and cannot flood a mailbox, and refusing it would fail a caller that is about to wait.
-    if (capacity == 0 || e->kind == envelope_kind::ask) return true;
+    // Already admitted: a send to an actor of another runtime passes here twice (send, inject).
+    if (capacity == 0 || e->kind == envelope_kind::ask || e->slot != nullptr) return true;
     if (x->queued.fetch_add(1, std::memory_order_seq_cst) < capacity) {
         e->slot = &x->queued;
         return true;
