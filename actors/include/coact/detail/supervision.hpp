@@ -36,7 +36,10 @@ class supervision {
         children_.reserve(specs.size());
         for (std::size_t i = 0; i < specs.size(); ++i) {
             child_spec& s = specs[i];
-            std::string label = s.name.empty() ? "#" + std::to_string(i) : s.name;
+            // Built by appending: g++ 12 at -O3 warns falsely (-Wrestrict, GCC bug 105651) on
+            // `"#" + std::to_string(i)`, which breaks a user's build under -Werror.
+            std::string label = s.name;
+            if (label.empty()) label.append("#").append(std::to_string(i));
             if (!s.start) {
                 throw error("coact::supervise: child '" + label + "' has no start function");
             }
