@@ -48,7 +48,12 @@ void core::set_extras(context* c, const spawn_options& options) {
 
 // --- bounded mailboxes ---
 
-bool core::admit_bounded(context* to, cell_extras* x, envelope* e, envelope_pool* pool) {
+bool core::admit_bounded(context* to, std::uint32_t generation, cell_extras* x, envelope* e,
+                         envelope_pool* pool) {
+    // A stale address (the actor ended, its cell may hold another actor now): the bound is the
+    // other actor's, not this send's; delivery compares generations and makes a dead letter. If
+    // the actor ends after this check, the place taken is given back when the envelope is freed.
+    if (to->generation() != generation) return true;
     const std::uint32_t capacity = x->capacity.load(std::memory_order_relaxed);
     // An ask is not counted: its asker waits for the answer, so it has one at most in flight
     // and cannot flood a mailbox, and refusing it would fail a caller that is about to wait.
@@ -96,7 +101,7 @@ void core::took_bounded(context* c, envelope* e) noexcept {
 
 bool core::try_put(context* self, context* to, std::uint32_t generation, envelope* e) {
     cell_extras* x = to->extras_.load(std::memory_order_acquire);
-    if (x == nullptr) return true;
+    if (x == nullptr || to->generation() != generation) return true;  // stale: a dead letter
     const std::uint32_t capacity = x->capacity.load(std::memory_order_relaxed);
     if (capacity == 0) return true;
     if (x->queued.fetch_add(1, std::memory_order_seq_cst) < capacity) {

@@ -202,8 +202,8 @@ bool enqueue_injected(injector& in, const injected& item) noexcept {
 }  // namespace
 
 void core::inject(context* to, std::uint32_t generation, envelope* e) {
-    if (!admit(to, e, nullptr)) return;  // dropped by a full bounded mailbox
-    if (parallel) {                      // inboxes take pushes from any thread
+    if (!admit(to, generation, e, nullptr)) return;  // dropped by a full bounded mailbox
+    if (parallel) {                                  // inboxes take pushes from any thread
         deliver_parallel(to, generation, e);
         return;
     }

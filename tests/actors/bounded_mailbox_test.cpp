@@ -225,3 +225,34 @@ TEST_CASE("many producers putting into one small mailbox lose nothing and keep t
     CHECK(rt.stats().dead_letters == 0);
     CHECK(rt.stats().dropped == 0);
 }
+
+TEST_CASE(
+    "a send to an ended actor whose cell a bounded actor reuses is a dead letter, not refused",
+    "[actor][bounded]") {
+    coact::runtime rt(test_options());
+    const coact::address gone = rt.spawn([](coact::context&) -> coact::actor { co_return; });
+    rt.run();
+    std::vector<int> got;
+    const coact::address full =
+        rt.spawn(coact::spawn_options{.name = "full", .capacity = 1}, collect, std::ref(got));
+    // The free cell is taken again: the stale address now points at the bounded actor's cell.
+    REQUIRE(coact::detail_access::cell(gone) == coact::detail_access::cell(full));
+    rt.send("full", 1);
+    REQUIRE_THROWS_AS(rt.send("full", 2), coact::mailbox_full);  // the bound holds
+    // The new actor's bound is not this send's: it is a dead letter, from outside and inside.
+    CHECK_NOTHROW(rt.send(gone, 3));
+    bool refused = false;
+    rt.spawn([&](coact::context& self) -> coact::actor {
+        try {
+            self.send(gone, 4);
+        } catch (const coact::mailbox_full&) {
+            refused = true;
+        }
+        co_await self.put(gone, 5);  // does not wait for a place in the other actor's mailbox
+    });
+    rt.run();
+    CHECK_FALSE(refused);
+    CHECK(got == std::vector<int>{1});
+    CHECK(rt.stats().dead_letters == 3);
+    CHECK(rt.stats().dropped == 0);
+}

@@ -256,14 +256,17 @@ struct core {
 
     // --- bounded mailboxes (extras.hpp) ---
     /// Before delivering a send: false if `e` was dropped (overflow::drop_newest); throws
-    /// mailbox_full (overflow::reject, wait). `pool` is where `e` came from.
-    bool admit(context* to, envelope* e, envelope_pool* pool) {
+    /// mailbox_full (overflow::reject, wait). `pool` is where `e` came from. `generation` is the
+    /// target address's: a send to an ended actor whose cell was reused is not held to the new
+    /// actor's bound (delivery makes it a dead letter).
+    bool admit(context* to, std::uint32_t generation, envelope* e, envelope_pool* pool) {
         cell_extras* x = to->extras_.load(std::memory_order_acquire);
         if (x == nullptr) [[likely]]
             return true;
-        return admit_bounded(to, x, e, pool);
+        return admit_bounded(to, generation, x, e, pool);
     }
-    bool admit_bounded(context* to, cell_extras* x, envelope* e, envelope_pool* pool);
+    bool admit_bounded(context* to, std::uint32_t generation, cell_extras* x, envelope* e,
+                       envelope_pool* pool);
     /// The receiver took `e`, which held a place: give it back, or hand it to a waiting sender.
     void took_bounded(context* c, envelope* e) noexcept;
     /// put(): true if `e` may be delivered now; false if `self` now waits for a place.
@@ -744,7 +747,7 @@ COACT_HOT void context::send(coact::address target, T&& message) {
     detail::envelope_pool* const p = pool();
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
         p, std::forward<T>(message), this, generation());
-    if (!core_->admit(to, e, p)) [[unlikely]]
+    if (!core_->admit(to, detail_access::generation(target), e, p)) [[unlikely]]
         return;
     core_->deliver(to, detail_access::generation(target), e);
 }
@@ -819,7 +822,8 @@ auto context::ask(coact::address target, T&& message) {
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
         pool(), std::forward<T>(message), this, generation(), detail::envelope_kind::ask,
         next_request_);
-    static_cast<void>(core_->admit(to, e, pool()));  // asks are not counted: admitted
+    // Asks are not counted: admitted.
+    static_cast<void>(core_->admit(to, detail_access::generation(target), e, pool()));
     awaited_request_ = e->request;
     core_->deliver(to, detail_access::generation(target), e);
     return detail::ask_awaiter<R>{{{}, this}};
