@@ -64,6 +64,9 @@ bool core::admit_bounded(context* to, std::uint32_t generation, cell_extras* x, 
         return true;
     }
     x->queued.fetch_sub(1, std::memory_order_seq_cst);
+    // Full, but perhaps with another actor's messages: the target ended and its cell was reused
+    // since the check above (work-stealing mode). Generations only grow: the send is stale.
+    if (to->generation() != generation) return true;
     const overflow policy = x->policy.load(std::memory_order_relaxed);
     free_envelope(pool, e);
     if (policy == overflow::drop_newest) {
