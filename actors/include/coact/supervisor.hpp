@@ -44,11 +44,13 @@ struct child_spec {
     /// The child's body: `parser`, or `[n](coact::context& self) { return worker(self, n); }`.
     std::function<coact::actor(coact::context&)> start{};
     std::uint32_t capacity = 0;  ///< spawn_options::capacity: 0 means an unbounded mailbox
+    /// spawn_options::overflow: what a send does when the bounded mailbox is full.
     coact::overflow overflow = coact::overflow::reject;
 };
 
 /// What a supervisor reports through supervisor_options::on_event.
 struct supervisor_event {
+    /// What happened.
     enum class kind : std::uint8_t {
         started,    ///< a child was spawned (at the supervisor's start)
         failed,     ///< a child failed (reason: its exception's what())
@@ -56,14 +58,17 @@ struct supervisor_event {
         ended,      ///< a child returned, or someone else stopped it: it is not restarted
         gave_up,    ///< too many restarts: every child has ended, and the supervisor fails
     };
+    /// Which event this is.
     kind what = kind::started;
     /// The child's name, or "#i" (its position in the vector, from 0) for an anonymous child.
     std::string child{};
+    /// The child's address, the same across its restarts; null for gave_up.
     coact::address who{};
     /// failed: the exception's what(); ended: "normal", "closed"...; gave_up: restart_limit's.
     std::string reason{};
 };
 
+/// The kind's name: "started", "failed", "restarted", "ended" or "gave_up".
 [[nodiscard]] constexpr std::string_view to_string(supervisor_event::kind k) noexcept {
     switch (k) {
         case supervisor_event::kind::started:
@@ -80,12 +85,16 @@ struct supervisor_event {
     return "?";
 }
 
+/// How a supervisor restarts its children: the strategy, the restart intensity, and hooks for
+/// its events and its clock.
 struct supervisor_options {
+    /// Which children a failure restarts.
     restart_strategy strategy = restart_strategy::one_for_one;
     /// Intensity (OTP's MaxR and MaxT): at most `max_restarts` restarts within any `within`.
     /// A failure that would make one more gives up instead. Restarting several children for one
     /// failure (one_for_all, rest_for_one) counts as one restart.
     unsigned max_restarts = 3;
+    /// The period of the intensity (OTP's MaxT): see max_restarts.
     std::chrono::milliseconds within{5000};
     /// Called for every supervisor_event, inside the supervisor's turn. May be empty.
     std::function<void(const supervisor_event&)> on_event{};
@@ -98,6 +107,7 @@ struct supervisor_options {
 /// restarts had already happened within the last `within()`.
 class restart_limit : public coact::error {
   public:
+    /// The supervisor gave up when `child` failed; the other two are its options.
     restart_limit(std::string child, unsigned max_restarts, std::chrono::milliseconds within)
         : error("coact::restart_limit: child '" + child + "' failed after " +
                 std::to_string(max_restarts) + (max_restarts == 1 ? " restart" : " restarts") +
@@ -107,8 +117,11 @@ class restart_limit : public coact::error {
           max_restarts_(max_restarts),
           within_(within) {}
 
+    /// The child whose failure was one too many: its name, or "#i" for an anonymous one.
     [[nodiscard]] const std::string& child() const noexcept { return child_; }
+    /// The supervisor's supervisor_options::max_restarts.
     [[nodiscard]] unsigned max_restarts() const noexcept { return max_restarts_; }
+    /// The supervisor's supervisor_options::within.
     [[nodiscard]] std::chrono::milliseconds within() const noexcept { return within_; }
 
   private:

@@ -29,6 +29,8 @@ namespace detail {
 struct actor_awaiter {};
 }  // namespace detail
 
+/// The return type of an actor function: a coroutine taking `coact::context&` first, spawned
+/// by passing the function to runtime::spawn or context::spawn.
 class [[nodiscard]] actor {
   public:
     struct promise_type {
@@ -62,8 +64,10 @@ class [[nodiscard]] actor {
         }
     };
 
+    /// The handle of the actor's coroutine frame.
     using handle_type = std::coroutine_handle<promise_type>;
 
+    /// Takes the frame over from `other`, which is left empty.
     actor(actor&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
     actor& operator=(actor&&) = delete;
     ~actor() {

@@ -18,11 +18,15 @@ namespace coact {
 class context;
 struct detail_access;
 
+/// A reference to an actor that stays safe after the actor ends (a message to it then becomes a
+/// dead letter). Cheap to copy, comparable and hashable; a default address is null.
 class address {
   public:
     constexpr address() noexcept = default;
 
+    /// False for the null address.
     [[nodiscard]] explicit constexpr operator bool() const noexcept { return cell_ != nullptr; }
+    /// Equal when both name the same actor.
     friend constexpr bool operator==(const address&, const address&) noexcept = default;
 
     /// A number that identifies the actor within its runtime, for printing and hashing.
@@ -42,7 +46,9 @@ class address {
 
 }  // namespace coact
 
+/// Hashes an address by address::id(), so that addresses can key unordered containers.
 template <>
 struct std::hash<coact::address> {
+    /// `a.id()`.
     std::size_t operator()(const coact::address& a) const noexcept { return a.id(); }
 };

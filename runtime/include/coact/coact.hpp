@@ -21,3 +21,7 @@
 #include "coact/testing.hpp"
 #include "coact/thread_pool.hpp"
 #include "coact/yield_from.hpp"
+
+/// \namespace coact
+/// Everything public in coact: coroutines and generators, tasks and futures, actors and their
+/// runtime, supervisors. Names in coact::detail are internal and may change without notice.

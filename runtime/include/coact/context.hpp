@@ -67,6 +67,9 @@ enum class run_state : std::uint8_t { free, scheduled, running, idle, held };
 enum class wait_kind : std::uint8_t { start, message, message_or_timer, timer, reply };
 }  // namespace detail
 
+/// What an actor sees of itself and of the world (`self`): its messages, replies, timers,
+/// topics, monitors, links and children. Used only from inside its own actor; the runtime owns
+/// it, and it lives exactly as long as the actor.
 class context {
   public:
     context(const context&) = delete;
@@ -74,17 +77,23 @@ class context {
     ~context() { delete extras_.load(std::memory_order_relaxed); }  // only the runtime does
 
     // --- identity ---
+    /// This actor's address.
     [[nodiscard]] coact::address address() noexcept { return {this, generation()}; }
+    /// This actor's registered name; empty for an anonymous actor.
     [[nodiscard]] std::string_view name() const noexcept {
         return name_ ? std::string_view(*name_) : std::string_view();
     }
     /// The sender of the message being handled (null for messages sent from outside).
     [[nodiscard]] coact::address sender() const noexcept { return sender_; }
+    /// The runtime this actor runs in.
     [[nodiscard]] coact::runtime& runtime() const noexcept;
 
     // --- messages ---
+    /// As send(address), to the actor named `target` (coact::no_such_actor if none).
     template <class T>
     void send(std::string_view target, T&& message);
+    /// Queues `message` for `target`; a dead letter if that actor has ended. To a full bounded
+    /// mailbox it throws coact::mailbox_full or drops the message, as its overflow policy says.
     template <class T>
     void send(coact::address target, T&& message);
     /// co_await: sends `message` to `target`, first waiting (this actor, not the thread) while
@@ -92,6 +101,7 @@ class context {
     /// mailbox it is a plain send. Other messages to this actor stay queued while it waits.
     template <class T>
     [[nodiscard]] auto put(coact::address target, T&& message);
+    /// As put(address), to the actor named `target` (coact::no_such_actor if none).
     template <class T>
     [[nodiscard]] auto put(std::string_view target, T&& message);
 
@@ -109,6 +119,8 @@ class context {
     /// Other messages arriving meanwhile stay queued, in order.
     template <class R, class T>
     [[nodiscard]] auto ask(std::string_view target, T&& message);
+    /// As ask() by name, to the actor at `target`. Throws coact::error for a null address, or
+    /// when an actor asks itself.
     template <class R, class T>
     [[nodiscard]] auto ask(coact::address target, T&& message);
     /// Answers the message being handled: to an ask, the reply it waits for; to a plain message,
@@ -131,8 +143,12 @@ class context {
     [[nodiscard]] auto offload(F fn, Args... args);
 
     // --- time ---
+    /// As send_after() to an address, to the actor named `target` now (coact::no_such_actor if
+    /// none).
     template <class Rep, class Period, class T>
     void send_after(std::chrono::duration<Rep, Period> delay, std::string_view target, T&& message);
+    /// Sends `message` to `target` once `delay` has passed on the runtime's clock (virtual
+    /// with runtime_options::virtual_time). Throws coact::error for a null address.
     template <class Rep, class Period, class T>
     void send_after(std::chrono::duration<Rep, Period> delay, coact::address target, T&& message);
     /// co_await: suspends this actor (not the thread) for `duration`; messages wait meanwhile.
@@ -157,6 +173,7 @@ class context {
     /// When `target` ends, this actor receives a coact::down with its address and exit_reason;
     /// at once, with reason no_actor, if it has ended already. Each call is one down.
     void monitor(coact::address target);
+    /// As monitor(address), for the actor named `target` (coact::no_such_actor if none).
     void monitor(std::string_view target);
     /// Takes back one monitor(target): no down comes for it. False if there was none.
     bool demonitor(coact::address target);
@@ -165,6 +182,7 @@ class context {
     /// its partner (normal, closed or failed) instead. Throws coact::error if `target` has ended
     /// already. Linking twice to the same actor is one link.
     void link(coact::address target);
+    /// As link(address), with the actor named `target` (coact::no_such_actor if none).
     void link(std::string_view target);
     /// Takes back the link with `target`, both ways. False if there was none.
     bool unlink(coact::address target);
@@ -184,6 +202,7 @@ class context {
     bool restart(coact::address child);
     /// Closes `target` as rt.stop() does.
     bool stop(coact::address target);
+    /// As stop(address), for the actor named `target` (coact::no_such_actor if none).
     bool stop(std::string_view target);
 
   private:

@@ -31,17 +31,26 @@
 
 namespace coact {
 
+/// A two-way coroutine, Python's generator protocol: the body yields Yield values, receives
+/// Send values (as std::optional, nullopt for None) and returns a Return. One thread at a time;
+/// destroying it destroys its frame and every delegate below it.
 template <class Yield, class Send = void, class Return = void>
 class [[nodiscard]] coroutine {
   public:
     using promise_type = detail::promise<Yield, Send, Return>;
+    /// What the body yields.
     using yield_type = Yield;
+    /// What send() passes in (void: the coroutine takes no values).
     using send_type = Send;
+    /// What the body returns (void: no value).
     using return_type = Return;
 
     coroutine() noexcept = default;
+    /// Made by a call of a coroutine function (from its promise); not called by users.
     coroutine(detail::return_object<promise_type> r) noexcept : handle_(r.handle) {}  // NOLINT
+    /// Takes the frame over from `other`, which is left empty (closed).
     coroutine(coroutine&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    /// Takes the frame over from `other`; the frame held before is destroyed.
     coroutine& operator=(coroutine other) noexcept {
         std::swap(handle_, other.handle_);
         return *this;
@@ -72,6 +81,7 @@ class [[nodiscard]] coroutine {
         return std::nullopt;
     }
 
+    /// As raise(std::exception_ptr), with the exception object `e`.
     template <class E>
     requires(!std::is_same_v<std::remove_cvref_t<E>, std::exception_ptr>)
         std::optional<Yield> raise(E&& e) {
@@ -83,12 +93,14 @@ class [[nodiscard]] coroutine {
         if (handle_) handle_.promise().close();
     }
 
-    /// The co_return value, once the body has returned.
+    /// The co_return value, once the body has returned; coact::not_finished before that, or if
+    /// the body ended without returning a value.
     std::add_lvalue_reference_t<const Return> result() const requires(!std::is_void_v<Return>) {
         if (!handle_ || !handle_.promise().value_) throw_not_finished();
         return *handle_.promise().value_;
     }
 
+    /// As result() const, for a value that may be modified or moved out.
     std::add_lvalue_reference_t<Return> result() requires(!std::is_void_v<Return>) {
         if (!handle_ || !handle_.promise().value_) throw_not_finished();
         return *handle_.promise().value_;
@@ -125,7 +137,7 @@ class [[nodiscard]] coroutine {
     std::coroutine_handle<promise_type> handle_;
 };
 
-/// Beazley's @coroutine decorator: returns `c` advanced to its first co_yield.
+/// Beazley's `@coroutine` decorator: returns `c` advanced to its first co_yield.
 template <class Yield, class Send, class Return>
 coroutine<Yield, Send, Return> primed(coroutine<Yield, Send, Return> c) {
     c.next();

@@ -40,6 +40,7 @@ class already_running : public error {
 class ignored_exit : public error {
   public:
     ignored_exit();
+    /// With `what` as its message instead of the standard one.
     explicit ignored_exit(const std::string& what) : error(what) {}
 };
 
@@ -52,6 +53,7 @@ class not_finished : public error {
 /// spawn() with a name another live actor already has.
 class name_taken : public error {
   public:
+    /// `name` is the name asked for; what() quotes it.
     explicit name_taken(std::string_view name);
 };
 
@@ -59,12 +61,14 @@ class name_taken : public error {
 /// overflow::wait; asks are not counted); what() names the receiver and its capacity.
 class mailbox_full : public error {
   public:
+    /// `waits`: the mailbox's policy is overflow::wait, and what() says to use put() instead.
     mailbox_full(std::string_view actor, std::uint32_t capacity, bool waits);
 };
 
 /// send()/ask() to a name no live actor has.
 class no_such_actor : public error {
   public:
+    /// `name` is the name looked up; what() quotes it.
     explicit no_such_actor(std::string_view name);
 };
 
@@ -88,6 +92,7 @@ class bad_topic : public error {
 
 /// Thrown out of the pending co_yield by close(). Deliberately not a std::exception.
 struct generator_exit {
+    /// "coact::generator_exit".
     [[nodiscard]] static const char* what() noexcept { return "coact::generator_exit"; }
 };
 

@@ -29,33 +29,43 @@ enum class exit_kind : std::uint8_t {
 
 /// Why an actor ended: a value (copy it freely, from any thread).
 struct exit_reason {
+    /// How the actor ended.
     exit_kind kind = exit_kind::normal;
     /// The exception that ended a failed actor (null otherwise).
     std::exception_ptr error{};
 
     /// The exception's what() for a failed actor; otherwise "normal", "closed" or "no actor".
     [[nodiscard]] std::string what() const;
+    /// Whether the body returned.
     [[nodiscard]] bool normal() const noexcept { return kind == exit_kind::normal; }
+    /// Whether the actor was stopped, or never started.
     [[nodiscard]] bool closed() const noexcept { return kind == exit_kind::closed; }
+    /// Whether an exception escaped the body.
     [[nodiscard]] bool failed() const noexcept { return kind == exit_kind::failed; }
 };
 
 /// To a monitoring actor: `who` has ended, for `reason`.
 struct down {
+    /// The actor that ended.
     coact::address who;
+    /// Why it ended.
     exit_reason reason;
 };
 
 /// To an actor that traps exits: its linked partner `who` has ended, for `reason`.
 struct exit {
+    /// The partner that ended.
     coact::address who;
+    /// Why it ended.
     exit_reason reason;
 };
 
 /// To a supervisor: its child `who` (spawned with spawn_options::supervisor) failed and is held,
 /// waiting for the supervisor to restart it (self.restart) or end it (self.stop).
 struct child_failed {
+    /// The child that failed: held at this address until it is restarted or stopped.
     coact::address who;
+    /// Its failure: kind failed, with the exception.
     exit_reason reason;
 };
 

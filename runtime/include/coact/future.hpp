@@ -57,16 +57,21 @@ struct future_traits<future<T>> {
 
 }  // namespace detail
 
+/// A result that arrives later, from thread_pool::submit, coact::start or then(): a handle on a
+/// shared state, which copies share. Any thread may use it.
 template <class T>
 class [[nodiscard]] future {
   public:
+    /// The type of the result (void for none).
     using value_type = T;
 
     /// An empty future: valid() is false and every other call throws coact::error.
     future() noexcept = default;
+    /// A future of `state`; made by thread_pool::submit, coact::start and then(), not by users.
     explicit future(std::shared_ptr<detail::future_state<T>> state) noexcept
         : state_(std::move(state)) {}
 
+    /// False for an empty future (default-constructed or moved from).
     [[nodiscard]] bool valid() const noexcept { return state_ != nullptr; }
 
     /// Whether the result (a value or an exception) is there.
@@ -89,6 +94,7 @@ class [[nodiscard]] future {
         rethrow_if_failed();
         if constexpr (!std::is_void_v<T>) return static_cast<const T&>(state_->value());
     }
+    /// As get() on an lvalue, but the value is moved out of the shared state.
     T get() && {
         wait();
         rethrow_if_failed();
@@ -113,6 +119,7 @@ class [[nodiscard]] future {
     /// co_await in a coact::task: suspends the task until ready, then resumes it on its own
     /// thread with the value (moved out when the future is an rvalue).
     auto operator co_await() const& { return awaiter<false>{check_state("co_await")}; }
+    /// As co_await of an lvalue, but the value is moved out of the shared state.
     auto operator co_await() && { return awaiter<true>{check_state("co_await")}; }
 
   private:

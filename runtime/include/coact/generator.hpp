@@ -25,24 +25,34 @@
 
 namespace coact {
 
+/// A lazy pull generator: a std::ranges input view over a coroutine body that yields T values.
+/// Nothing runs until begin(). One thread at a time.
 template <class T>
 class [[nodiscard]] generator {
   public:
     using promise_type = detail::promise<T, void, void>;
 
+    /// The input iterator begin() returns; it equals end() once the body has finished.
     class iterator {
       public:
+        /// The yielded type, without const or reference.
         using value_type = std::remove_cvref_t<T>;
+        /// Required of an input iterator; a generator measures no distances.
         using difference_type = std::ptrdiff_t;
 
         iterator() noexcept = default;
+        /// The yielded object, valid until the next ++: a move-only value may be moved out.
         value_type& operator*() const noexcept { return *root_->yielded_; }
+        /// The address of the yielded object.
         value_type* operator->() const noexcept { return root_->yielded_; }
+        /// Resumes the body to its next co_yield or its end; what the body throws comes out here.
         iterator& operator++() {
             root_->step(nullptr);
             return *this;
         }
+        /// As ++it, returning nothing (as an input iterator may).
         void operator++(int) { ++*this; }
+        /// True once the body has finished, and for a default-constructed iterator.
         friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept {
             return it.root_ == nullptr || it.root_->state_ == coact::state::closed;
         }
@@ -54,8 +64,11 @@ class [[nodiscard]] generator {
     };
 
     generator() noexcept = default;
+    /// Made by a call of a generator function (from its promise); not called by users.
     generator(detail::return_object<promise_type> r) noexcept : handle_(r.handle) {}  // NOLINT
+    /// Takes the frame over from `other`, which is left empty.
     generator(generator&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    /// Takes the frame over from `other`; the frame held before is destroyed.
     generator& operator=(generator other) noexcept {
         std::swap(handle_, other.handle_);
         return *this;
@@ -72,8 +85,10 @@ class [[nodiscard]] generator {
         if (p.state_ == coact::state::created) p.step(nullptr);
         return iterator{&p};
     }
+    /// The sentinel an iterator equals once the body has finished.
     static std::default_sentinel_t end() noexcept { return {}; }
 
+    /// created, running, suspended or closed. An empty (moved-from) generator is closed.
     [[nodiscard]] coact::state state() const noexcept {
         return handle_ ? handle_.promise().state_ : coact::state::closed;
     }
@@ -93,5 +108,7 @@ class [[nodiscard]] generator {
 
 // A generator is a view (cheap to move, not copyable); it does not derive from view_interface
 // because clang 14 evaluates view_interface's constraints on the still-incomplete class.
+/// \cond
 template <class T>
 inline constexpr bool std::ranges::enable_view<coact::generator<T>> = true;
+/// \endcond

@@ -33,8 +33,13 @@
 
 namespace coact {
 
+/// The actor system: a registry of named actors and the scheduler that runs them, on the
+/// calling thread or on several (runtime_options::workers). send, stop, publish and
+/// request_stop may be called from any thread. The destructor calls shutdown().
 class runtime {
   public:
+    /// A runtime set up as `options` says; by default one worker: every actor runs on the
+    /// thread that calls run() or serve().
     explicit runtime(runtime_options options = {});
     ~runtime();
     runtime(const runtime&) = delete;
@@ -104,7 +109,9 @@ class runtime {
     /// The address of the actor named `name`, or a null address.
     [[nodiscard]] address lookup(std::string_view name) const;
 
+    /// A snapshot of the counters.
     [[nodiscard]] runtime_stats stats() const noexcept;
+    /// The options the runtime was made with.
     [[nodiscard]] const runtime_options& options() const noexcept { return core_->options; }
 
   private:
@@ -118,6 +125,8 @@ class runtime {
     std::unique_ptr<detail::core> core_;
 };
 
+/// \cond
 inline detail::core& detail_access::core_of(runtime& rt) noexcept { return *rt.core_; }
+/// \endcond
 
 }  // namespace coact

@@ -7,10 +7,12 @@
 
 namespace coact {
 
+/// How a runtime is set up: its threads, the length of a turn, and its clock.
 struct runtime_options {
     /// 1: every actor runs on the thread that calls run() (deterministic). N >= 2: the
     /// work-stealing mode, with N threads (the one calling run() and N - 1 the runtime starts at
-    /// its first run() and keeps until it is destroyed) — see docs/concepts/scheduling.md.
+    /// its first run() and keeps until it is destroyed): see "The work-stealing mode" in
+    /// docs/concepts/actors.md.
     unsigned workers = 1;
     /// Messages one actor may take in one turn before the scheduler moves on to the next actor.
     unsigned throughput = 64;

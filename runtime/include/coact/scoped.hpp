@@ -58,11 +58,15 @@ class scope_unwinding : public error {
     scope_unwinding() : error("coact::scoped: the scope was left by an exception") {}
 };
 
+/// A scope guard made from a generator that yields once (Python's `@contextmanager`): the
+/// constructor runs the entry part, exit() or the destructor the exit part (the protocol is in
+/// the header). Neither copyable nor movable; one thread at a time.
 template <class T>
 class [[nodiscard]] scoped {
   public:
     /// Entry: runs `body` to its co_yield. `body` must not have started yet.
     explicit scoped(coroutine<T> body) : body_(std::move(body)), value_(enter(body_)) {}
+    /// As scoped(coroutine<T>), from a generator.
     explicit scoped(generator<T> body)
         : scoped(coroutine<T>(
               detail::return_object<typename generator<T>::promise_type>{body.release()})) {}
@@ -84,10 +88,15 @@ class [[nodiscard]] scoped {
 
     /// The value the body yielded (Python's `as` target).
     T& value() noexcept { return value_; }
+    /// The value the body yielded, read-only.
     const T& value() const noexcept { return value_; }
+    /// The value the body yielded, as value().
     T& operator*() noexcept { return value_; }
+    /// The value the body yielded, read-only.
     const T& operator*() const noexcept { return value_; }
+    /// The address of the value the body yielded.
     T* operator->() noexcept { return std::addressof(value_); }
+    /// The address of the value the body yielded, read-only.
     const T* operator->() const noexcept { return std::addressof(value_); }
 
     /// Whether the exit part is still to run.
@@ -181,6 +190,7 @@ auto with(generator<T> body, Block&& block) {
     return detail::run_scoped(guard, block);
 }
 
+/// As with() of a generator, for a coroutine body.
 template <class T, class Block>
 requires std::invocable<Block&, T&>
 auto with(coroutine<T> body, Block&& block) {

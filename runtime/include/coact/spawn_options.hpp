@@ -24,11 +24,14 @@ enum class overflow : std::uint8_t {
     wait,         ///< `co_await self.put(...)` waits for room; a plain send throws mailbox_full
 };
 
+/// How an actor is spawned: its name, a bound on its mailbox and what happens when it is full,
+/// and its supervisor. Pass it first to runtime::spawn or context::spawn.
 struct spawn_options {
     /// The actor's name; empty for an anonymous actor.
     std::string_view name{};
     /// The most messages its mailbox holds (sent but not yet taken); 0 means no bound.
     std::uint32_t capacity = 0;
+    /// What a send does when the bounded mailbox is full.
     coact::overflow overflow = coact::overflow::reject;
     /// Not null: when the actor fails it is held (not ended) and `supervisor` receives a
     /// coact::child_failed, then restarts it (context::restart) or ends it (context::stop).

@@ -5,6 +5,7 @@
 
 namespace coact {
 
+/// The four states of a coroutine or generator (Python's inspect.getgeneratorstate).
 enum class state : unsigned char {
     created,    ///< not started: no code of the body has run
     running,    ///< being resumed right now (calls on it throw already_running)
@@ -12,6 +13,7 @@ enum class state : unsigned char {
     closed,     ///< finished: returned, failed, or closed
 };
 
+/// The state's name: "created", "running", "suspended" or "closed".
 constexpr std::string_view to_string(state s) noexcept {
     switch (s) {
         case state::created:

@@ -134,15 +134,22 @@ struct task_promise : task_result<T> {
 
 }  // namespace detail
 
+/// A lazy coroutine that co_awaits futures and other tasks and co_returns a T. It does nothing
+/// until started (coact::start, coact::run) or awaited, and always runs on the thread that
+/// started it (an awaited task: its awaiter's).
 template <class T>
 class [[nodiscard]] task {
   public:
     using promise_type = detail::task_promise<T>;
+    /// What the body co_returns (void for nothing).
     using value_type = T;
 
     task() noexcept = default;
+    /// Owns the frame `h`; made by a call of a task function, not by users.
     explicit task(std::coroutine_handle<promise_type> h) noexcept : handle_(h) {}
+    /// Takes the frame over from `other`, which is left empty.
     task(task&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    /// Takes the frame over from `other`; the frame held before is destroyed.
     task& operator=(task other) noexcept {
         std::swap(handle_, other.handle_);
         return *this;
@@ -157,6 +164,7 @@ class [[nodiscard]] task {
     /// co_await from another task: runs this one (on the awaiter's thread) and gives its
     /// result, or rethrows its exception. A task is awaited at most once.
     auto operator co_await() && { return awaiter(take("co_await")); }
+    /// As co_await of an rvalue: the task is taken (valid() becomes false).
     auto operator co_await() & { return awaiter(take("co_await")); }
 
     /// Gives up the frame (used by coact::start).

@@ -21,28 +21,38 @@
 
 #include "coact/runtime.hpp"
 
+/// Tools for testing actor programs step by step.
 namespace coact::testing {
 
+/// A step-by-step runtime for tests: each step() runs one actor for one turn, taking at most
+/// one message, and virtual time moves only by advance_time() or run(). One thread only.
 class deterministic {
   public:
+    /// A runtime with one worker, one message per turn and virtual time, unless `options` says
+    /// otherwise.
     explicit deterministic(runtime_options options = {.workers = 1,
                                                       .throughput = 1,
                                                       .virtual_time = true})
         : rt_(options) {}
 
+    /// The runtime underneath, for the calls this class does not forward.
     [[nodiscard]] coact::runtime& runtime() noexcept { return rt_; }
 
+    /// As runtime::spawn.
     template <class... A>
     address spawn(A&&... args) {
         return rt_.spawn(std::forward<A>(args)...);
     }
 
+    /// As runtime::send, but the message is in the mailbox at once (peek and mailbox_size see
+    /// it).
     template <class Target, class T>
     void send(Target&& target, T&& message) {
         rt_.send(std::forward<Target>(target), std::forward<T>(message));
         core().drain_injection();  // so that peek() sees it at once
     }
 
+    /// As runtime::publish, but fanned out at once (peek and mailbox_size see it).
     template <class T>
     void publish(std::string_view topic, T&& message) {
         rt_.publish(topic, std::forward<T>(message));
@@ -80,9 +90,12 @@ class deterministic {
         return detail_access::make(c, generation(c));
     }
 
+    /// How many messages wait in the mailbox of the actor named `name` (coact::no_such_actor
+    /// if none).
     [[nodiscard]] std::size_t mailbox_size(std::string_view name) {
         return detail_access::box(cell(name)).size();
     }
+    /// How many messages wait in the mailbox of the actor at `a` (coact::error if null).
     [[nodiscard]] std::size_t mailbox_size(address a) { return detail_access::box(cell(a)).size(); }
 
     /// The message at the head of the actor's mailbox if it is a T (null otherwise).
@@ -93,9 +106,11 @@ class deterministic {
         return &box.front()->view<T>();
     }
 
+    /// Whether a live actor has the name `name`.
     [[nodiscard]] bool alive(std::string_view name) const {
         return static_cast<bool>(rt_.lookup(name));
     }
+    /// As runtime::stats().
     [[nodiscard]] runtime_stats stats() const noexcept { return rt_.stats(); }
 
   private:

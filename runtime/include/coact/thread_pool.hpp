@@ -24,6 +24,8 @@
 
 namespace coact {
 
+/// Threads that run blocking work and return futures (Python's ThreadPoolExecutor). submit()
+/// from any thread; the destructor runs every job already submitted, then joins the threads.
 class thread_pool {
   public:
     /// Starts `threads` threads; throws coact::error if `threads` is 0, and std::system_error if
@@ -33,6 +35,7 @@ class thread_pool {
     thread_pool& operator=(const thread_pool&) = delete;
     ~thread_pool();
 
+    /// How many threads the pool has.
     [[nodiscard]] std::size_t size() const noexcept;
 
     /// Queues `fn(args...)` on a pool thread (Python's pool.submit(fn, *args)); the future gets

@@ -19,8 +19,11 @@
 
 namespace coact {
 
+/// What yield_from() returns: a reference to the source, for the co_yield that delegates to it.
+/// Use it only inside that expression.
 template <class Source>
 struct yield_from_t {
+    /// The generator, coroutine or range to delegate to.
     Source&& source;
 };
 
