@@ -5,6 +5,9 @@
 #   make test        the full test suite under AddressSanitizer + UBSan (asan preset)
 #   make test-debug | test-release | test-tsan | test-clang
 #   make bench       build (release) and run every benchmark, JSON into build/release/bench/
+#   make compare     coact, CAF and Erlang side by side (bench/peers): installs the peers if
+#                    missing, writes bench/results/<date>-<host>.{json,md,svg}
+#   make docs        the API reference (Doxygen, warnings are errors): build/docs/api/html/
 #   make format | format-check | tidy | clean
 #
 # Nothing here is interactive, so it runs the same with CI=true.
@@ -31,13 +34,29 @@ SOURCES = $(wildcard $(shell git ls-files --cached --others --exclude-standard -
             2>/dev/null || find . -path ./build -prune -o \( -name '*.hpp' -o -name '*.cpp' \) -print))
 RUNTIME_SOURCES = $(wildcard runtime/src/*.cpp)
 
-.PHONY: all deps demo test test-asan test-debug test-release test-tsan test-clang \
+.PHONY: all deps deps-peers deps-docs compare docs demo test test-asan test-debug test-release test-tsan test-clang \
         test-clang-release bench format format-check tidy clean
 
 all: test
 
 deps:
 	bash scripts/install-deps.sh
+
+deps-peers:
+	bash scripts/install-deps.sh peers
+
+deps-docs:
+	bash scripts/install-deps.sh docs
+
+# COMPARE_ARGS: e.g. --rounds 9, --workloads pingpong,pairs, --quick (see compare.py --help)
+COMPARE_ARGS ?=
+compare: deps deps-peers
+	$(CMAKE) --preset release
+	$(CMAKE) --build --preset release --target peers
+	python3 bench/peers/compare.py --build-dir build/release $(COMPARE_ARGS)
+
+docs: deps-docs
+	bash scripts/build-docs.sh build/docs/api
 
 demo: deps
 	$(CMAKE) --preset release

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages that building, testing and benchmarking coact need.
 # Quiet and idempotent: prints nothing and exits 0 when everything is already installed.
+#
+#   scripts/install-deps.sh            what building and testing need (make deps)
+#   scripts/install-deps.sh peers      also the peer systems of bench/peers (make compare)
+#   scripts/install-deps.sh docs       also Doxygen, for the API reference (make docs)
 set -euo pipefail
 
 packages=(
@@ -13,7 +17,18 @@ packages=(
     catch2                      # Catch2 2.13, for tests/
     libssl-dev libsqlite3-dev   # used by demos
     clang-format clang-tidy     # make format / make tidy
+    python3                     # scripts/, bench/peers/compare.py
 )
+for group in "$@"; do
+    case "$group" in
+        peers) packages+=(libcaf-dev erlang-base) ;;  # CAF 0.17; Erlang/OTP 25 with escript
+        docs) packages+=(doxygen) ;;
+        *)
+            echo "install-deps: unknown group '$group' (known: peers, docs)" >&2
+            exit 2
+            ;;
+    esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
