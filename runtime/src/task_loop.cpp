@@ -18,10 +18,14 @@ void task_loop::schedule(std::coroutine_handle<> h) {
         local_.push_back(h);
         return;
     }
-    {
-        const std::lock_guard lock(mutex_);
-        remote_.push_back(h);
-    }
+    // Everything under the lock, the notify included: once the owner has taken `h` it may finish
+    // its last task, leave its thread and destroy this loop (its thread_local reference is the
+    // last one; the caller holds none). It takes `h` only under the mutex, so it cannot get that
+    // far before this unlock, after which nothing here touches the loop. (Notifying after the
+    // unlock raced with that destruction: ThreadSanitizer saw pthread_cond_signal against
+    // pthread_cond_destroy in "a task started on another thread is resumed there".)
+    const std::lock_guard lock(mutex_);
+    remote_.push_back(h);
     signalled_.store(true, std::memory_order_release);
     wakeup_.notify_one();
 }
