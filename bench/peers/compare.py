@@ -331,9 +331,10 @@ def main() -> int:
         n, m = counts[workload]
         command, env = command_for(system, present[system], workload, threads, args.rounds, n, m)
         log(f"[{i}/{len(plan)}] {workload} {system} threads={threads} ...")
+        shown = " ".join(([f"ERL_FLAGS='{env['ERL_FLAGS']}'"] if system == "erlang" else [])
+                         + command).replace(str(ROOT) + "/", "")  # relative to the checkout
         entry = {"workload": workload, "system": system, "threads": threads, "n": n, "m": m,
-                 "command": " ".join(([f"ERL_FLAGS='{env['ERL_FLAGS']}'"]
-                                      if system == "erlang" else []) + command)}
+                 "command": shown}
         t0 = time.monotonic()
         try:
             done = subprocess.run(command, env=env, capture_output=True, text=True,
