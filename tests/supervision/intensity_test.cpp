@@ -1,6 +1,7 @@
 // Intensity: at most max_restarts restarts within `within`; one more and the supervisor gives up.
 #include <atomic>
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,8 @@
 #include <coact/supervisor.hpp>
 
 #include "actors/support/modes.hpp"
+#include "actors/support/stderr_capture.hpp"
+#include "actors/support/watchdog.hpp"
 #include "supervision/support/children.hpp"
 
 using coact_test::probe;
@@ -175,4 +178,31 @@ TEST_CASE("restart_limit names the child, max_restarts and the window", "[superv
     CHECK(what.find('3') != std::string::npos);
     CHECK(what.find("5000 ms") != std::string::npos);
     CHECK(limit.child() == "parser");
+}
+
+TEST_CASE("a window of zero or less is refused: the supervisor fails at once naming `within`",
+          "[supervision][intensity]") {
+    const auto within = GENERATE(std::chrono::milliseconds(0), std::chrono::milliseconds(-5000));
+    CAPTURE(within.count());
+    std::atomic<int> starts{0};
+    std::vector<coact::child_spec> specs{
+        {.name = "crasher", .start = [&starts](coact::context&) -> coact::actor {
+             ++starts;
+             throw std::runtime_error("fails at start");
+             co_return;
+         }}};
+    coact::runtime rt(test_options());
+    rt.spawn("sup", coact::supervise,
+             coact::supervisor_options{.max_restarts = 3, .within = within}, specs);
+    coact_test::stderr_capture err;
+    coact_test::watchdog dog(std::chrono::seconds(60), "a supervisor with a window of zero");
+    rt.run();  // before the fix: the child was restarted for ever
+    dog.cancel();
+    const std::string text = err.text();  // the supervisor's failure, one line
+    CHECK(text.find("'sup'") != std::string::npos);
+    CHECK(text.find("within must be positive") != std::string::npos);
+    CHECK(rt.stats().failed == 1);
+    CHECK(rt.stats().actors == 0);
+    CHECK(starts == 0);  // refused before any child started
+    CHECK(rt.stats().restarts == 0);
 }

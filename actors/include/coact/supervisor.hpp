@@ -94,7 +94,8 @@ struct supervisor_options {
     /// A failure that would make one more gives up instead. Restarting several children for one
     /// failure (one_for_all, rest_for_one) counts as one restart.
     unsigned max_restarts = 3;
-    /// The period of the intensity (OTP's MaxT): see max_restarts.
+    /// The period of the intensity (OTP's MaxT): see max_restarts. Must be positive: supervise
+    /// fails at once with coact::error otherwise.
     std::chrono::milliseconds within{5000};
     /// Called for every supervisor_event, inside the supervisor's turn. May be empty.
     std::function<void(const supervisor_event&)> on_event{};
@@ -140,7 +141,7 @@ namespace coact {
 /// spawn_options::supervisor = self, then restarts them as `options` says until it is stopped
 /// (it stops its children first) or gives up (it stops its children, waits for their ends, and
 /// fails with restart_limit). Throws coact::error for an invalid child list (no start function,
-/// a name used twice).
+/// a name used twice) or a window (supervisor_options::within) of zero or less.
 inline coact::actor supervise(coact::context& self, supervisor_options options,
                               std::vector<child_spec> children) {
     detail::supervision sup(self, std::move(options), std::move(children));

@@ -33,6 +33,13 @@ class supervision {
   public:
     supervision(context& self, supervisor_options options, std::vector<child_spec> specs)
         : self_(self), options_(std::move(options)) {
+        if (options_.within <= std::chrono::milliseconds::zero()) {
+            // Restarts older than the window are forgotten: with no window none would ever add
+            // up to max_restarts, and a child failing at start would be restarted for ever.
+            throw error("coact::supervise: supervisor_options::within must be positive, not " +
+                        std::to_string(options_.within.count()) +
+                        " ms: restarts are counted within that window");
+        }
         children_.reserve(specs.size());
         for (std::size_t i = 0; i < specs.size(); ++i) {
             child_spec& s = specs[i];
