@@ -53,6 +53,27 @@ std::string exit_reason::what() const {
     }
 }
 
+namespace {
+
+// "10 ms", "250 us", "7 ns": the largest whole unit.
+std::string duration_text(std::chrono::nanoseconds d) {
+    using namespace std::chrono;
+    if (d % milliseconds(1) == nanoseconds::zero()) {
+        return std::to_string(duration_cast<milliseconds>(d).count()) + " ms";
+    }
+    if (d % microseconds(1) == nanoseconds::zero()) {
+        return std::to_string(duration_cast<microseconds>(d).count()) + " us";
+    }
+    return std::to_string(d.count()) + " ns";
+}
+
+}  // namespace
+
+ask_timeout::ask_timeout(std::string_view actor, address target, std::chrono::nanoseconds timeout)
+    : error("coact::ask_timeout: actor " + std::string(actor) + " did not reply within " +
+            duration_text(timeout)),
+      target_(target) {}
+
 name_taken::name_taken(std::string_view name)
     : error("coact::name_taken: an actor named '" + std::string(name) + "' is already running") {}
 

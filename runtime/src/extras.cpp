@@ -112,6 +112,11 @@ bool core::try_put(context* self, context* to, std::uint32_t generation, envelop
         return true;
     }
     x->queued.fetch_sub(1, std::memory_order_seq_cst);
+    if (to == self) {  // the same actor (the generation matched): nobody else takes from it
+        throw error("coact::context::put: actor " + describe_actor(self) +
+                    " put into its own full mailbox (" + std::to_string(capacity) +
+                    " messages): it would wait for ever, since only it takes from that mailbox");
+    }
     const std::lock_guard lock(extras_mutex);
     // Ended (its waiters were woken under this mutex): deliver, which makes a dead letter.
     if (to->generation() != generation) return true;
@@ -286,8 +291,11 @@ bool core::restart(context* self, coact::address child) {
     context* c = detail_access::cell(child);
     const std::uint32_t generation = detail_access::generation(child);
     if (c == nullptr) throw error("coact::context::restart: the child address is null");
-    if (c->core_ != this)
-        throw error("coact::context::restart: the child belongs to another runtime");
+    if (c->core_ != this) {
+        throw error("coact::context::restart: the child belongs to " + describe_runtime(c->core_) +
+                    ", not to " + describe_runtime(this) +
+                    " of this actor; a supervisor and its children share one runtime");
+    }
     cell_extras* x = c->extras_.load(std::memory_order_acquire);
     std::unique_lock lock(extras_mutex);
     if (c->generation() != generation) return false;  // ended for good (or never this one)

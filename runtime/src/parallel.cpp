@@ -39,6 +39,10 @@ namespace {
 constexpr std::size_t deque_capacity = 1024;  // per worker; overflow goes to the injection queue
 constexpr unsigned lifo_limit = 32;           // turns in a row from the LIFO slot before it yields
 constexpr unsigned fairness_every = 61;  // turns between looks at the injection queue and timers
+// Rounds a turn may spend taking in pushes while its actor has nothing to run (turn_parallel).
+constexpr unsigned idle_rounds_limit = 4;
+constexpr std::size_t absorbed_fairness = 4096;  // envelopes taken in between those looks too
+constexpr std::size_t absorb_batch = 256;        // envelopes one absorb() takes in at most
 
 struct stop_tag {};     // the payload of a stop envelope (none)
 struct timeout_tag {};  // the payload of a timeout envelope (the token is in `request`)
@@ -58,6 +62,9 @@ struct alignas(64) worker : worker_local {
     context* lifo = nullptr;  // the actor made ready last by this worker: it runs next
     unsigned lifo_streak = 0;
     unsigned ticks = 0;
+    // Envelopes its turns took from inboxes since the last look at timers: a flood makes a few
+    // turns long, and the look comes after `absorbed_fairness` of them as after 61 turns.
+    std::size_t absorbed = 0;
     std::uint32_t rng;
     std::vector<timer_entry> due;  // scratch for fire_timers
 
@@ -194,11 +201,19 @@ void core::schedule_parallel(context* c) {
 }
 
 bool core::deliver_parallel(context* to, std::uint32_t generation, envelope* e) {
+    // A stale address (the actor ended; its cell may hold another actor now): the sender's dead
+    // letter, not work for the cell's next actor. The load is a hint (relaxed: the actor may end
+    // right after it); the reader checks target_generation for real (accept).
+    if (to->generation() != generation) [[unlikely]] {
+        discard(e);
+        return false;
+    }
     e->target_generation = generation;
     switch (to->inbox_.push(e)) {
         case push_result::pushed:
             return true;
         case push_result::woke:  // the inbox stays empty: e goes with the actor, to its reader
+            e->next = nullptr;   // a list of one (absorb): a failed CAS attempt may have set it
             to->handoff_ = e;
             schedule_parallel(to);
             return true;
@@ -265,13 +280,34 @@ void core::accept(context* c, std::uint32_t generation, envelope* e) noexcept {
     }
 }
 
-void core::absorb(context* c) noexcept {
-    // The event that woke the actor came with it, not through the inbox (it was the first).
-    if (c->handoff_ != nullptr) accept(c, c->generation(), std::exchange(c->handoff_, nullptr));
-    mailbox in = c->inbox_.take_all();
-    if (in.empty()) return;
+std::size_t core::absorb(context* c) noexcept {
+    // Bounded work: each call walks or takes in at most absorb_batch envelopes, so that a flood
+    // cannot make one turn last as long as the flood (the worker's timers and other actors wait
+    // meanwhile). Two lists carry the rest from call to call, and each sender's order holds:
+    //   handoff_: taken from the inbox and in order, oldest first, not yet taken in (the
+    //     envelope that woke the actor, which came with it, is the first such list);
+    //   unreversed_: a run taken from the inbox, newest first, still to be walked; each step
+    //     moves its newest envelope to the front of handoff_, so that once it is empty
+    //     handoff_ starts with the oldest.
+    // The inbox is looked at again only once both are empty.
     const std::uint32_t generation = c->generation();
-    while (!in.empty()) accept(c, generation, in.pop());
+    std::size_t n = 0;
+    for (; n < absorb_batch; ++n) {
+        if (envelope* e = c->unreversed_) {
+            c->unreversed_ = e->next;
+            e->next = c->handoff_;
+            c->handoff_ = e;
+            continue;
+        }
+        if (envelope* e = c->handoff_) {
+            c->handoff_ = e->next;  // before accept(), which may link e into the mailbox
+            accept(c, generation, e);
+            continue;
+        }
+        c->unreversed_ = c->inbox_.take_all_newest_first();
+        if (c->unreversed_ == nullptr) break;
+    }
+    return n;
 }
 
 namespace {
@@ -292,16 +328,27 @@ void yield_turn(engine& m, worker& w, context* c) {
 
 void core::turn_parallel(context* c, worker& w) {
     c->local_ = &w;
-    absorb(c);
+    w.absorbed += absorb(c);
     if (c->wait_ == wait_kind::start && c->stop_requested_) [[unlikely]] {
         close_unstarted(c);
         return;
     }
     c->budget_ = options.throughput;
+    unsigned idle_rounds = 0;
     for (unsigned rounds = 0;; ++rounds) {
         if (!runnable(c)) {
-            if (c->inbox_.try_block()) return;  // idle: the next push schedules it again
-            absorb(c);
+            // Idle, unless envelopes wait in its lists (absorb): the next push schedules it again.
+            if (c->handoff_ == nullptr && c->unreversed_ == nullptr && c->inbox_.try_block()) {
+                return;
+            }
+            // Senders keep pushing what it does not wait for (messages while it sleeps, stale
+            // ones): after a few rounds it yields, so that this worker gets back to its timers
+            // and to other actors instead of taking in a flood for as long as it lasts.
+            if (++idle_rounds > idle_rounds_limit) {
+                yield_turn(*mt, w, c);
+                return;
+            }
+            w.absorbed += absorb(c);
             continue;
         }
         if (c->budget_ == 0 || rounds == options.throughput) {  // its share is spent: yield
@@ -313,18 +360,20 @@ void core::turn_parallel(context* c, worker& w) {
             after_last_turn(c);
             return;
         }
-        absorb(c);
+        w.absorbed += absorb(c);
     }
 }
 
 // --- timers ---
 
 void core::arm_timer_parallel(context* c, clock::duration delay) {
+    const std::lock_guard lock(timers_mutex);  // also for now(): virtual time moves under it
+    const clock::time_point deadline = deadline_after(now(), delay);
+    if (deadline == never) return;  // past the clock's range: only a message or a stop wakes it
     c->timer_armed_ = true;
-    const std::lock_guard lock(timers_mutex);
     c->timer_pending_ = true;
     ++c->timer_token_;
-    timers.push(now() + delay, c, c->generation(), c->timer_token_, nullptr);
+    timers.push(deadline, c, c->generation(), c->timer_token_, nullptr);
     timers_queued.store(true, std::memory_order_relaxed);
 }
 
@@ -355,7 +404,7 @@ void core::disarm_timer_parallel(context* c) noexcept {
 
 void core::push_timer(clock::duration delay, context* to, std::uint32_t generation, envelope* e) {
     const std::lock_guard lock(timers_mutex);
-    timers.push(now() + delay, to, generation, 0, e);
+    timers.push(deadline_after(now(), delay), to, generation, 0, e);
     timers_queued.store(true, std::memory_order_relaxed);
 }
 
@@ -390,7 +439,7 @@ bool core::fire_timers_parallel(std::vector<timer_entry>& due) {
     const bool fired = !due.empty();
     for (const timer_entry& e : due) {
         if (e.message != nullptr) {
-            deliver_parallel(e.cell, e.generation, e.message);
+            deliver(e.cell, e.generation, e.message);  // send_after: maybe to another runtime
         } else {
             deliver_parallel(e.cell, e.generation,
                              make_envelope<timeout_tag>(pool_here(), timeout_tag{}, nullptr, 0,
@@ -420,7 +469,9 @@ context* steal(engine& m, worker& w) {
 
 /// What this worker runs next from its own queues, or null.
 context* next_local(core& k, engine& m, worker& w) {
-    if (++w.ticks % fairness_every == 0) {  // now and then, the oldest work first
+    // Now and then (every 61 turns, or sooner if they took in a flood), the oldest work first.
+    if (++w.ticks % fairness_every == 0 || w.absorbed >= absorbed_fairness) {
+        w.absorbed = 0;
         fire_timers(k, w);
         if (context* c = take_injected(m, w)) return c;
         if (context* c = w.deque.steal()) return c;  // the oldest in its own deque
@@ -592,18 +643,21 @@ std::size_t core::drop_inbox(context* c) noexcept {
         if (!is_event(e)) ++messages;
         release(e);
     };
-    if (envelope* e = std::exchange(c->handoff_, nullptr)) drop(e);  // woken, no longer scheduled
+    // Woken and no longer scheduled, or left by a turn (absorb): two lists.
+    for (envelope* list :
+         {std::exchange(c->handoff_, nullptr), std::exchange(c->unreversed_, nullptr)}) {
+        for (envelope* e = list; e != nullptr;) {
+            envelope* next = e->next;
+            drop(e);
+            e = next;
+        }
+    }
     mailbox in = c->inbox_.close();
     while (!in.empty()) drop(in.pop());
     return messages;
 }
 
-std::size_t core::shutdown_parallel() {
-    if (run_thread.load(std::memory_order_acquire) != std::thread::id{}) {
-        throw error(
-            "coact::runtime::shutdown: run() or serve() is active on another thread; call "
-            "request_stop() and wait for it to return first");
-    }
+std::size_t core::shutdown_parallel() {  // shutdown() holds run_thread: no worker runs
     engine& m = *mt;
     std::size_t queued = 0;
     const auto drop_queues = [&] {

@@ -1,11 +1,13 @@
 // The single-threaded scheduler, termination, timers and the injection queue.
 //
 // The scheduler loop (run / serve):
-//   1. Drain the injection queue: messages and stop requests from other threads (or from
-//      outside any actor) are delivered in the order each producer sent them.
+//   1. Take a batch (at most injection_batch) from the injection queue: messages and stop
+//      requests from other threads (or from outside any actor), delivered in the order each
+//      producer sent them. A batch, not everything: threads sending faster than the actors take
+//      would otherwise keep the loop here for ever, with no turn and no timer.
 //   2. Pop actors from the ready queue and give each one turn: resume it until its next
-//      co_await; it may take up to `throughput` messages in the turn. Every 64 turns, go back
-//      to 1 and fire due timers, so that neither outside messages nor timers starve.
+//      co_await; it may take up to `throughput` messages in the turn. Every 64 turns, take
+//      another batch and fire due timers, so that neither outside messages nor timers starve.
 //   3. With nothing ready, fire due timers; if that made no actor ready:
 //        run():   return when no timer is live and nothing was injected;
 //        serve(): return when request_stop() was called;
@@ -20,20 +22,12 @@
 #include <new>
 #include <string>
 
-#include <concurrentqueue/concurrentqueue.h>
-
+#include "coact/detail/injection_queue.hpp"
 #include "coact/detail/spin.hpp"
 
 namespace coact::detail {
 
 namespace {
-
-struct injected {
-    context* cell;  // null: a publication to *topic
-    std::uint32_t generation;
-    envelope* message;   // null: a stop request
-    std::string* topic;  // owned; set for publications only
-};
 
 std::string describe(const context* c) {
     std::string out;
@@ -68,25 +62,41 @@ std::string what_of(const std::exception_ptr& e) {
 
 }  // namespace
 
-struct injector {
-    moodycamel::ConcurrentQueue<injected> queue;
-    std::atomic<std::size_t> pending{0};
-    std::mutex mutex;
-    std::condition_variable wake;
+struct injector : injection_queue {
+    std::vector<injected> batch;  // the scheduler's: what one take() moved out
 };
 
 void injector_deleter::operator()(injector* i) const noexcept { delete i; }
 
+namespace {
+std::atomic<std::uint64_t> runtimes_made{0};
+}  // namespace
+
 core::core(runtime& o, runtime_options opts)
-    : owner(&o), options(opts), injection(new injector), virtual_time(opts.virtual_time) {
+    : owner(&o),
+      id(runtimes_made.fetch_add(1, std::memory_order_relaxed) + 1),
+      options(opts),
+      injection(new injector),
+      virtual_time(opts.virtual_time) {
     if (options.throughput == 0) options.throughput = 1;
     if (options.workers == 0) options.workers = 1;
     if (options.workers >= 2 || options.work_stealing) init_parallel();
 }
 
-core::~core() { stop_offloads(); }  // the pool's jobs deliver into this core: they end first
+core::~core() {
+    stop_offloads();  // the pool's jobs deliver into this core: they end first
+    // What came after the last shutdown() (a send to an ended actor's address, say).
+    std::vector<injected> left;
+    injection->take(injection->pending(), left);
+    for (const injected& item : left) {
+        delete item.topic;
+        if (item.message != nullptr) free_unpooled_envelope(item.message);
+    }
+}
 
 std::string describe_actor(const context* c) { return describe(c); }
+
+std::string describe_runtime(const core* k) { return "runtime #" + std::to_string(k->id); }
 
 // --- offloads ---
 
@@ -187,30 +197,29 @@ std::pair<context*, std::uint32_t> core::resolve_shared(std::string_view name) c
     return found;
 }
 
-namespace {
-
-// Queues one item and wakes the scheduler; false if moodycamel could not allocate (then nothing
-// was queued, and the caller turns that into std::bad_alloc rather than dropping the item).
-bool enqueue_injected(injector& in, const injected& item) noexcept {
-    if (!in.queue.enqueue(item)) return false;
-    in.pending.fetch_add(1, std::memory_order_release);
-    { std::lock_guard lock(in.mutex); }  // pairs with the check-then-wait in run()
-    in.wake.notify_one();
-    return true;
-}
-
-}  // namespace
-
 void core::inject(context* to, std::uint32_t generation, envelope* e) {
+    if (to->core_ != this) [[unlikely]] {  // another runtime's actor: its owner delivers it
+        to->core_->inject(to, generation, e);
+        return;
+    }
     if (!admit(to, generation, e, nullptr)) return;  // dropped by a full bounded mailbox
     if (parallel) {                                  // inboxes take pushes from any thread
         deliver_parallel(to, generation, e);
         return;
     }
-    if (!enqueue_injected(*injection, injected{to, generation, e, nullptr})) {
-        free_unpooled_envelope(e);
-        throw std::bad_alloc();
+    // An ended actor (or shutdown under way: the door is closed): the sender's dead letter now,
+    // not the scheduler's work later. The generation is a hint here (the actor may end after
+    // this look); delivery checks it again.
+    bool queued = false;
+    if (to->generation() == generation) {
+        try {
+            queued = injection->push(injected{to, generation, e, nullptr});
+        } catch (...) {  // out of memory: nothing was queued
+            free_envelope(nullptr, e);
+            throw;
+        }
     }
+    if (!queued) refuse(e);
 }
 
 void core::inject_stop(context* to, std::uint32_t generation) {
@@ -218,9 +227,8 @@ void core::inject_stop(context* to, std::uint32_t generation) {
         static_cast<void>(stop_parallel(to, generation));
         return;
     }
-    if (!enqueue_injected(*injection, injected{to, generation, nullptr, nullptr}))
-        throw std::bad_alloc();
-}
+    static_cast<void>(injection->push(injected{to, generation, nullptr, nullptr}));  // refused:
+}  // shutdown runs, and every actor is ending anyway
 
 void core::inject_publish(std::string_view topic, envelope* e) {
     if (parallel) {  // the table is locked: fan out on the calling thread
@@ -229,35 +237,35 @@ void core::inject_publish(std::string_view topic, envelope* e) {
         return;
     }
     std::unique_ptr<std::string> name;
+    bool queued = false;
     try {
         name = std::make_unique<std::string>(topic);
+        queued = injection->push(injected{nullptr, 0, e, name.get()});
     } catch (...) {
         free_unpooled_envelope(e);
         throw;
     }
-    if (!enqueue_injected(*injection, injected{nullptr, 0, e, name.get()})) {
-        free_unpooled_envelope(e);
-        throw std::bad_alloc();
+    if (!queued) {
+        refuse(e);  // shutdown runs: nobody is left to hear it
+        return;
     }
     static_cast<void>(name.release());  // the queue owns it now
 }
 
-void core::drain_injection() {
-    injected batch[64];
-    std::size_t n = 0;
-    while ((n = injection->queue.try_dequeue_bulk(batch, 64)) > 0) {
-        injection->pending.fetch_sub(n, std::memory_order_relaxed);
-        for (std::size_t i = 0; i < n; ++i) {
-            if (batch[i].topic != nullptr) {
-                const std::unique_ptr<std::string> topic(batch[i].topic);
-                fan_out(topics.subscribers(*topic), batch[i].message);
-            } else if (batch[i].message == nullptr) {
-                stop(batch[i].cell, batch[i].generation);
-            } else {
-                deliver(batch[i].cell, batch[i].generation, batch[i].message);
-            }
+bool core::drain_injection(std::size_t limit) {
+    std::vector<injected>& batch = injection->batch;
+    injection->take(limit, batch);
+    for (const injected& item : batch) {
+        if (item.topic != nullptr) {
+            const std::unique_ptr<std::string> topic(item.topic);
+            fan_out(topics.subscribers(*topic), item.message);
+        } else if (item.message == nullptr) {
+            stop(item.cell, item.generation);
+        } else {
+            deliver(item.cell, item.generation, item.message);
         }
     }
+    return injection->pending() != 0;
 }
 
 // --- dead letters and replies ---
@@ -279,6 +287,23 @@ void core::dead_letter(envelope* e) noexcept {
     release(e);
 }
 
+void core::refuse(envelope* e) noexcept {
+    refused.fetch_add(1, std::memory_order_relaxed);
+    if (e->kind == envelope_kind::ask && e->sender != nullptr) {
+        try {
+            envelope* r = make_envelope<std::string>(
+                nullptr,
+                std::string("coact::no_reply: the asked actor had ended before it could reply"));
+            r->kind = envelope_kind::no_reply;
+            r->request = e->request;
+            r->sender = nullptr;
+            e->sender->core_->inject(e->sender, e->sender_generation, r);  // its thread-safe path
+        } catch (...) {  // out of memory: the asker is told nothing more than the count says
+        }
+    }
+    free_envelope(nullptr, e);  // made by another thread's pool or the heap: to the heap
+}
+
 void core::deliver_reply(context* to, envelope* e) noexcept {
     if (to->awaited_request_ != e->request || to->reply_ != nullptr) {
         count(dead_letters);  // a late or duplicate reply
@@ -286,7 +311,20 @@ void core::deliver_reply(context* to, envelope* e) noexcept {
         return;
     }
     to->reply_ = e;
-    if (!parallel && to->run_ == run_state::idle && to->wait_ == wait_kind::reply) schedule(to);
+    if (!parallel && to->run_ == run_state::idle &&
+        (to->wait_ == wait_kind::reply || to->wait_ == wait_kind::reply_or_timer)) {
+        schedule(to);
+    }
+}
+
+void core::throw_ask_timeout(coact::address target, clock::duration timeout) {
+    context* t = detail_access::cell(target);
+    std::string who;
+    t->core_->names.locked([&] {  // its name cannot be freed meanwhile
+        who = t->generation() == detail_access::generation(target) ? describe(t)
+                                                                   : std::string("(ended since)");
+    });
+    throw ask_timeout(who, target, timeout);
 }
 
 void core::abandon_request(context* c, const char* why) noexcept {
@@ -321,6 +359,8 @@ bool core::runnable_slow(const context* c) noexcept {
             return c->timed_out_;
         case wait_kind::reply:
             return c->reply_ != nullptr;
+        case wait_kind::reply_or_timer:
+            return c->reply_ != nullptr || c->timed_out_;
     }
     return false;
 }
@@ -402,6 +442,8 @@ void core::retire(context* c, exit_kind_internal kind, std::exception_ptr error)
     }
     while (!c->box_.empty()) dead_letter(c->box_.pop());  // asks among them get no_reply
     if (parallel) {  // from now on pushes are refused; what came before is dead letters too
+        discard_all(std::exchange(c->handoff_, nullptr));  // left by a turn (absorb): older
+        discard_all(std::exchange(c->unreversed_, nullptr));
         mailbox rest = c->inbox_.close();
         while (!rest.empty()) discard(rest.pop());
     }
@@ -434,7 +476,9 @@ void core::watch(context* self, coact::address target, bool link, const char* op
                     " itself");
     }
     if (t->core_ != this) {
-        throw error(std::string(operation) + ": the target belongs to another runtime");
+        throw error(std::string(operation) + ": the target belongs to " +
+                    describe_runtime(t->core_) + ", not to " + describe_runtime(this) +
+                    " of this actor; monitors and links need both actors in one runtime");
     }
     const coact::address me = self->address();
     bool ended = false;
@@ -570,6 +614,8 @@ void core::end_watches(context* c, std::uint32_t generation, exit_kind_internal 
 }
 
 bool core::stop(context* c, std::uint32_t generation) {
+    if (c != nullptr && c->core_ != this) [[unlikely]]  // its own runtime ends it
+        return c->core_->stop_from_outside(c, generation);
     if (c != nullptr && c->extras_.load(std::memory_order_acquire) != nullptr &&
         stop_held(c, generation)) {
         return true;  // it was held after a failure: it has ended for good now
@@ -580,6 +626,15 @@ bool core::stop(context* c, std::uint32_t generation) {
     c->stop_requested_ = true;
     if (c->run_ == run_state::idle) schedule(c);
     return true;
+}
+
+bool core::stop_from_outside(context* c, std::uint32_t generation) {
+    if (!parallel && !on_scheduler_thread()) {
+        if (c->generation() != generation) return false;  // a hint: delivery checks it again
+        inject_stop(c, generation);
+        return true;
+    }
+    return stop(c, generation);
 }
 
 // --- timers ---
@@ -610,7 +665,7 @@ bool core::fire_due_timers() {
 void core::advance_time(clock::duration d) {
     if (!virtual_time)
         throw error("coact: advance_time needs runtime_options{.virtual_time = true}");
-    virtual_now += d;
+    virtual_now = deadline_after(virtual_now, std::max(d, clock::duration::zero()));
     fire_due_timers();
 }
 
@@ -626,15 +681,18 @@ void core::run(bool serve) {
         core* self;
         ~leave() { self->leave_run(); }
     } guard{this};
+    // Counted across rounds: a round that a batch of outside messages starts may end after a
+    // few turns (its actors ran out of messages), and a flood makes every round such a round;
+    // counted per round, the 64th turn never came and timers never fired.
+    unsigned turns = 0;
     for (;;) {
-        if (injection->pending.load(std::memory_order_acquire) != 0) drain_injection();
+        if (injection->pending() != 0) drain_injection();
         if (!ready.empty()) {
-            unsigned turns = 0;
             while (!ready.empty()) {
                 turn(ready.pop_front());
                 if ((++turns & 63U) == 0) {
                     if (serve && stop_serving.exchange(false)) return;
-                    if (injection->pending.load(std::memory_order_acquire) != 0) drain_injection();
+                    if (injection->pending() != 0) drain_injection();
                     if (!timers.empty()) fire_due_timers();
                 }
             }
@@ -644,12 +702,12 @@ void core::run(bool serve) {
         // An offload's result usually comes back within microseconds: waiting for it on the
         // condition variable costs a futex wake-up each time (bench_task: offload, 19k/s).
         if (offloads_pending.load(std::memory_order_relaxed) != 0 &&
-            spin_until([&] { return injection->pending.load(std::memory_order_acquire) != 0; })) {
+            spin_until([&] { return injection->pending() != 0; })) {
             continue;
         }
 
-        std::unique_lock lock(injection->mutex);
-        if (injection->pending.load(std::memory_order_acquire) != 0) continue;
+        std::unique_lock lock(injection->mutex());
+        if (injection->pending() != 0) continue;
         if (serve) {
             if (stop_serving.exchange(false)) return;
         } else if (timers.live() == 0 && offloads_pending.load(std::memory_order_relaxed) == 0) {
@@ -657,11 +715,11 @@ void core::run(bool serve) {
         }
         // An offload's result arrives through the injection queue, which wakes this wait.
         if (timers.empty() || (virtual_time && offloads_pending.load() != 0)) {
-            injection->wake.wait(lock);  // a message, an offload's result, or request_stop()
+            injection->wake().wait(lock);  // a message, an offload's result, or request_stop()
         } else if (virtual_time) {
             virtual_now = std::max(virtual_now, timers.top().deadline);
         } else {
-            injection->wake.wait_until(lock, timers.top().deadline);
+            injection->wake().wait_until(lock, timers.top().deadline);
         }
     }
 }
@@ -669,7 +727,7 @@ void core::run(bool serve) {
 bool core::step() {
     if (parallel)
         throw error("coact::testing: step() needs a single-threaded runtime (workers = 1)");
-    if (injection->pending.load(std::memory_order_acquire) != 0) drain_injection();
+    if (injection->pending() != 0) drain_injection();
     if (ready.empty()) fire_due_timers();
     if (ready.empty()) return false;
     const unsigned saved = options.throughput;
@@ -682,27 +740,47 @@ bool core::step() {
 void core::request_stop() noexcept {
     stop_serving.store(true);
     if (parallel) request_stop_parallel();
-    { std::lock_guard lock(injection->mutex); }
-    injection->wake.notify_all();
+    { std::lock_guard lock(injection->mutex()); }
+    injection->wake().notify_all();
 }
 
 std::size_t core::shutdown() {
-    if (running != nullptr || (parallel && on_own_worker())) {
-        throw error("coact::runtime::shutdown: called from inside actor " +
-                    (running != nullptr ? describe(running) : std::string("code")));
+    if (parallel && on_own_worker()) {
+        throw error("coact::runtime::shutdown: called from inside an actor");
     }
+    // Claim the scheduler as run() does, so that no run() can start meanwhile, and so that a
+    // shutdown on another thread than the one running it is refused instead of racing with it.
+    std::thread::id expected{};
+    if (!run_thread.compare_exchange_strong(expected, std::this_thread::get_id(),
+                                            std::memory_order_acq_rel)) {
+        if (expected == std::this_thread::get_id()) {  // `running` is this thread's to read
+            throw error("coact::runtime::shutdown: called from inside actor " +
+                        (running != nullptr ? describe(running) : std::string("code")));
+        }
+        throw error(
+            "coact::runtime::shutdown: run() or serve() is active on another thread; call "
+            "request_stop() and wait for it to return first");
+    }
+    struct leave {
+        core* self;
+        ~leave() { self->leave_run(); }
+    } guard{this};
     if (parallel) return shutdown_parallel();
+    // Close the door first: sends from other threads from now on are dead letters at once
+    // (counted by refuse), so the queue below holds what was sent before, and taking it ends.
+    injection->close();
+    struct reopen {
+        injector& in;
+        ~reopen() { in.open(); }
+    } door{*injection};
+    const std::uint64_t refused_before = refused.load(std::memory_order_relaxed);
     std::size_t queued = 0;
-    injected batch[64];
-    std::size_t n = 0;
-    while ((n = injection->queue.try_dequeue_bulk(batch, 64)) > 0) {
-        injection->pending.fetch_sub(n, std::memory_order_relaxed);
-        for (std::size_t i = 0; i < n; ++i) {
-            delete batch[i].topic;
-            if (batch[i].message != nullptr) {
-                ++queued;
-                free_envelope(envelopes, batch[i].message);
-            }
+    injection->take(injection->pending(), injection->batch);  // all: nothing more can come
+    for (const injected& item : injection->batch) {
+        delete item.topic;
+        if (item.message != nullptr) {
+            ++queued;
+            free_envelope(envelopes, item.message);
         }
     }
     timers.clear([&](envelope* e) {
@@ -717,7 +795,10 @@ std::size_t core::shutdown() {
         free_envelope(envelopes, e);
     });
     bump(dead_letters, queued);
-    return queued;
+    // Sent while it ran: refused at the door, counted there (in work-stealing mode such a
+    // message reaches a mailbox and is counted among the queued).
+    return queued +
+           static_cast<std::size_t>(refused.load(std::memory_order_relaxed) - refused_before);
 }
 
 /// Shutdown's pass over every live actor, in both modes: destroys every frame first (destructors
@@ -836,11 +917,8 @@ void runtime::request_stop() noexcept { core_->request_stop(); }
 bool runtime::stop(address target) {
     context* c = detail_access::cell(target);
     if (c == nullptr) return false;
-    if (!core_->parallel && !core_->on_scheduler_thread()) {
-        core_->inject_stop(c, detail_access::generation(target));
-        return true;
-    }
-    return core_->stop(c, detail_access::generation(target));
+    // The actor's own runtime ends it (this one's, or another's: the owner's thread-safe path).
+    return c->core_->stop_from_outside(c, detail_access::generation(target));
 }
 
 bool runtime::stop(std::string_view target) {
@@ -860,7 +938,8 @@ address runtime::lookup(std::string_view name) const {
 runtime_stats runtime::stats() const noexcept {
     runtime_stats s;
     s.delivered = core_->delivered.load(std::memory_order_relaxed) + core_->delivered_by_workers();
-    s.dead_letters = core_->dead_letters.load(std::memory_order_relaxed);
+    s.dead_letters = core_->dead_letters.load(std::memory_order_relaxed) +
+                     core_->refused.load(std::memory_order_relaxed);
     s.failed = core_->failed.load(std::memory_order_relaxed);
     s.actors = core_->alive.load(std::memory_order_relaxed);
     s.spawned = core_->spawned.load(std::memory_order_relaxed);

@@ -263,3 +263,77 @@ TEST_CASE("an actor that asks itself gets coact::error instead of waiting foreve
     CHECK(rt.stats().failed == 0);
     CHECK(rt.stats().actors == 0);
 }
+
+namespace {
+
+// A reply value whose copy throws while `armed`.
+struct fragile {
+    int value = 0;
+    bool armed = false;
+    fragile(int v, bool a) : value(v), armed(a) {}
+    fragile(const fragile& other) : value(other.value), armed(other.armed) {
+        if (armed) throw std::runtime_error("fragile: copy refused");
+    }
+    fragile(fragile&&) noexcept = default;
+    fragile& operator=(const fragile&) = delete;
+    fragile& operator=(fragile&&) = delete;
+    ~fragile() = default;
+};
+
+}  // namespace
+
+TEST_CASE("a reply whose copy throws leaves the ask pending: a later reply answers it",
+          "[actor][ask]") {
+    coact::runtime rt(test_options());
+    bool copy_threw = false;
+    rt.spawn("server", [&](coact::context& self) -> coact::actor {
+        for (;;) {
+            co_await self.receive<int>();
+            const fragile bomb{1, true};
+            try {
+                self.reply(bomb);  // copies: throws before anything is sent
+            } catch (const std::runtime_error&) {
+                copy_threw = true;
+            }
+            self.reply(fragile{7, false});
+        }
+    });
+    int answer = 0;
+    rt.spawn("client", [&](coact::context& self) -> coact::actor {
+        const fragile f = co_await self.ask<fragile>("server", 1);
+        answer = f.value;
+    });
+    rt.run();
+    CHECK(copy_threw);
+    CHECK(answer == 7);
+    CHECK(rt.stats().actors == 1);  // the client has ended: it did not wait for ever
+    CHECK(rt.stats().dead_letters == 0);
+    CHECK(rt.stats().failed == 0);
+}
+
+TEST_CASE("a reply whose copy throws out of the replier ends the ask with no_reply",
+          "[actor][ask]") {
+    coact::runtime rt(test_options());
+    rt.spawn("server", [&](coact::context& self) -> coact::actor {
+        co_await self.receive<int>();
+        const fragile bomb{1, true};
+        self.reply(bomb);  // the exception ends the server
+    });
+    std::string caught;
+    rt.spawn("client", [&](coact::context& self) -> coact::actor {
+        try {
+            co_await self.ask<fragile>("server", 1);
+            caught = "answered";
+        } catch (const coact::no_reply& e) {
+            caught = e.what();
+        }
+    });
+    coact_test::stderr_capture err;
+    rt.run();
+    const std::string text = err.text();
+    CHECK(contains(caught, "no_reply"));
+    CHECK(contains(caught, "server"));
+    CHECK(rt.stats().actors == 0);
+    CHECK(rt.stats().failed == 1);
+    CHECK(contains(text, "fragile: copy refused"));
+}

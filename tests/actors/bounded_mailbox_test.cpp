@@ -10,6 +10,7 @@
 #include <coact/coact.hpp>
 
 #include "actors/support/modes.hpp"
+#include "actors/support/watchdog.hpp"
 
 using coact_test::test_options;
 
@@ -255,4 +256,35 @@ TEST_CASE(
     CHECK(got == std::vector<int>{1});
     CHECK(rt.stats().dead_letters == 3);
     CHECK(rt.stats().dropped == 0);
+}
+
+TEST_CASE("put into the actor's own full mailbox throws instead of waiting for ever",
+          "[actor][bounded]") {
+    coact::runtime rt(test_options());
+    std::string caught;
+    std::vector<int> got;
+    rt.spawn(
+        coact::spawn_options{
+            .name = "self-feeder", .capacity = 2, .overflow = coact::overflow::wait},
+        [&](coact::context& self) -> coact::actor {
+            co_await self.put(self.address(), 1);  // room: a plain send to itself
+            co_await self.put("self-feeder", 2);
+            try {
+                co_await self.put(self.address(), 3);  // full, and only it takes from it
+                caught = "accepted";
+            } catch (const coact::error& e) {
+                caught = e.what();
+            }
+            got.push_back(co_await self.receive<int>());
+            got.push_back(co_await self.receive<int>());
+        });
+    coact_test::watchdog dog(std::chrono::seconds(60), "put into its own full mailbox");
+    rt.run();
+    dog.cancel();
+    CHECK(std::string(caught).find("'self-feeder'") != std::string::npos);
+    CHECK(std::string(caught).find("own") != std::string::npos);
+    CHECK(got == std::vector<int>{1, 2});
+    CHECK(rt.stats().actors == 0);
+    CHECK(rt.stats().failed == 0);
+    CHECK(rt.stats().dead_letters == 0);
 }

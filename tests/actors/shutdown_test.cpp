@@ -1,15 +1,19 @@
 // rt.shutdown() and the runtime's destructor: every actor's suspended frame is destroyed, so its
 // locals' destructors run, but nothing is thrown into its body.
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <functional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
 #include <coact/coact.hpp>
 
 #include "actors/support/modes.hpp"
+#include "actors/support/watchdog.hpp"
 #include "support/lifetime_probe.hpp"
 
 using namespace std::chrono_literals;
@@ -179,4 +183,60 @@ TEST_CASE("shutdown from inside an actor throws coact::error", "[actor][stop]") 
     rt.run();
     CHECK_FALSE(caught.empty());
     CHECK(rt.stats().failed == 0);
+}
+
+TEST_CASE("shutdown from another thread while serve() runs throws coact::error and ends nothing",
+          "[actor][stop][threads]") {
+    coact::runtime rt(test_options());
+    std::atomic<bool> started{false};
+    std::atomic<int> got{0};
+    rt.spawn("resident", [&](coact::context& self) -> coact::actor {
+        started = true;
+        for (;;) got += co_await self.receive<int>();
+    });
+    coact_test::watchdog dog(60s, [&] { rt.request_stop(); });
+    std::thread server([&] { rt.serve(); });
+    while (!started.load()) std::this_thread::yield();
+    std::string caught;
+    try {
+        rt.shutdown();
+        caught = "returned";
+    } catch (const coact::error& e) {
+        caught = e.what();
+    }
+    rt.send("resident", 1);  // the runtime still works
+    while (got.load() == 0 && !dog.fired()) std::this_thread::yield();
+    rt.request_stop();
+    server.join();
+    dog.cancel();
+    REQUIRE_FALSE(dog.fired());
+    CHECK(caught.find("another thread") != std::string::npos);
+    CHECK(rt.stats().actors == 1);  // nothing was ended behind the scheduler's back
+    CHECK(rt.stats().delivered == 1);
+    CHECK(rt.shutdown() == 0);  // and once serve() has returned, shutdown works
+    CHECK(rt.stats().actors == 0);
+}
+
+TEST_CASE("a send from outside while shutdown runs is a dead letter at once", "[actor][stop]") {
+    coact::runtime rt(test_options());
+    std::vector<int> got;
+    const coact::address keeper = rt.spawn([&](coact::context& self) -> coact::actor {
+        for (;;) got.push_back(co_await self.receive<int>());
+    });
+    // Destroyed by shutdown, after the runtime took what was queued: its destructor sends.
+    struct sends_when_destroyed {
+        coact::runtime& rt;
+        coact::address to;
+        ~sends_when_destroyed() { rt.send(to, 99); }
+    };
+    rt.spawn([&](coact::context& self) -> coact::actor {
+        const sends_when_destroyed late{rt, keeper};
+        for (;;) co_await self.receive<int>();
+    });
+    rt.run();
+    CHECK(rt.shutdown() == 1);            // the one it dropped
+    CHECK(rt.stats().dead_letters == 1);  // counted now, not left queued for a later run()
+    rt.run();
+    CHECK(got.empty());
+    CHECK(rt.stats().dead_letters == 1);
 }

@@ -58,13 +58,22 @@ struct reply_wait;
 template <class R>
 struct ask_awaiter;
 template <class R>
+struct ask_for_awaiter;
+template <class R>
 struct offload_awaiter;
 struct sleep_awaiter;
 struct put_awaiter;
 struct envelope_guard;
 struct worker_local;
 enum class run_state : std::uint8_t { free, scheduled, running, idle, held };
-enum class wait_kind : std::uint8_t { start, message, message_or_timer, timer, reply };
+enum class wait_kind : std::uint8_t {
+    start,
+    message,
+    message_or_timer,
+    timer,
+    reply,
+    reply_or_timer
+};
 }  // namespace detail
 
 /// What an actor sees of itself and of the world (`self`): its messages, replies, timers,
@@ -123,6 +132,17 @@ class context {
     /// when an actor asks itself.
     template <class R, class T>
     [[nodiscard]] auto ask(coact::address target, T&& message);
+    /// co_await: as ask(), but gives up once `timeout` has passed on the runtime's clock without
+    /// a reply: throws coact::ask_timeout, which names the target. A reply that comes later is a
+    /// dead letter (counted in stats().dead_letters), never a message. A timeout of zero or less
+    /// times out at once; one past the clock's range waits like ask().
+    template <class R, class Rep, class Period, class T>
+    [[nodiscard]] auto ask_for(std::chrono::duration<Rep, Period> timeout, coact::address target,
+                               T&& message);
+    /// As ask_for() to an address, to the actor named `target` (coact::no_such_actor if none).
+    template <class R, class Rep, class Period, class T>
+    [[nodiscard]] auto ask_for(std::chrono::duration<Rep, Period> timeout, std::string_view target,
+                               T&& message);
     /// Answers the message being handled: to an ask, the reply it waits for; to a plain message,
     /// a message to its sender. Reply before taking the next message: an ask left unanswered
     /// then (or when the actor ends) fails the asker with coact::no_reply.
@@ -218,6 +238,8 @@ class context {
     template <class R>
     friend struct detail::ask_awaiter;
     template <class R>
+    friend struct detail::ask_for_awaiter;
+    template <class R>
     friend struct detail::offload_awaiter;
     friend struct detail::sleep_awaiter;
     friend struct detail::put_awaiter;
@@ -232,6 +254,9 @@ class context {
     [[nodiscard]] detail::envelope_pool* pool() const noexcept;
     detail::envelope* take_message();
     [[nodiscard]] context* find_by_name(std::string_view name);
+    /// Sends `message` to `target` as a request and makes this actor wait for its answer.
+    template <class T>
+    void send_request(coact::address target, T&& message, const char* operation);
     void check_stop();
     void arm_timer(std::chrono::steady_clock::duration delay);
     void disarm_timer() noexcept;
@@ -262,7 +287,14 @@ class context {
     std::uint32_t current_request_ = 0;       // the unanswered ask being handled
     std::uint32_t awaited_request_ = 0;       // the ask this actor waits on
     detail::spawn_holder* holder_ = nullptr;  // the spawned callable and arguments, kept alive
-    context* name_cache_ = nullptr;           // the last actor sent to by name (checked before use)
+    union {
+        // Single-threaded mode: the last actor sent to by name (checked before use).
+        context* name_cache_ = nullptr;
+        // Work-stealing mode (which looks every name up): what absorb() has still to walk of a
+        // run taken from the inbox, newest first; it reverses it a batch at a time into
+        // handoff_, so that no turn spends unbounded time on a flood.
+        detail::envelope* unreversed_;
+    };
     std::uint32_t next_request_ = 0;
     std::uint32_t name_cache_generation_ = 0;
     // A bound or a supervisor (extras.hpp): allocated once per cell that needs it, kept with it.

@@ -10,10 +10,13 @@
 //   catch (const coact::error& e) { std::cerr << e.what() << '\n'; }
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "coact/address.hpp"
 
 namespace coact {
 
@@ -82,6 +85,18 @@ class bad_message : public error {
 class no_reply : public error {
   public:
     using error::error;
+};
+
+/// ask_for(): no reply came within the timeout. what() names the asked actor and the timeout.
+class ask_timeout : public error {
+  public:
+    /// `actor` describes the target ("'pong'", "<anonymous #3>"), whose address is `target`.
+    ask_timeout(std::string_view actor, address target, std::chrono::nanoseconds timeout);
+    /// The actor that did not reply in time.
+    [[nodiscard]] address target() const noexcept { return target_; }
+
+  private:
+    address target_;
 };
 
 /// subscribe/unsubscribe/publish with a topic name that is empty or misuses `*`.

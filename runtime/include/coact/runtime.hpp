@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string_view>
 #include <type_traits>
@@ -69,7 +70,8 @@ class runtime {
         core_->inject(cell, generation, make(std::forward<T>(message)));
     }
 
-    /// Queues `message` for `target`; a dead letter if that actor has ended. Any thread.
+    /// Queues `message` for `target`; a dead letter if that actor has ended. Any thread. An
+    /// address of another runtime is served by that runtime (docs/concepts/actors.md).
     template <class T>
     void send(address target, T&& message) {
         if (!target) throw error("coact::runtime::send: the target address is null");
@@ -96,14 +98,18 @@ class runtime {
     void request_stop() noexcept;
 
     /// Closes an actor: generator_exit is thrown out of its pending co_await, so its catch blocks
-    /// and destructors run. Returns false if the actor had already ended.
+    /// and destructors run. Returns false if the actor had already ended. Any thread; an address
+    /// of another runtime is stopped by that runtime.
     bool stop(address target);
     /// As stop(address); throws no_such_actor if no actor has the name.
     bool stop(std::string_view target);
 
     /// Ends every actor by destroying its suspended frame (destructors run, nothing is thrown
     /// into it) and drops queued messages, counting them as dead letters. Returns how many
-    /// messages were still queued. The runtime can be used again afterwards.
+    /// messages it dropped: those still queued, and those sent while it ran (from other
+    /// threads, or from the destructors it runs), which are dead letters at once. The runtime
+    /// can be used again afterwards. Throws coact::error from inside an actor,
+    /// or while run() or serve() is active on another thread.
     std::size_t shutdown();
 
     /// The address of the actor named `name`, or a null address.
@@ -113,6 +119,9 @@ class runtime {
     [[nodiscard]] runtime_stats stats() const noexcept;
     /// The options the runtime was made with.
     [[nodiscard]] const runtime_options& options() const noexcept { return core_->options; }
+    /// This runtime's number, unique among the runtimes of the process (the first is 1). Error
+    /// messages name a runtime by it: "runtime #2".
+    [[nodiscard]] std::uint64_t id() const noexcept { return core_->id; }
 
   private:
     friend struct detail_access;

@@ -37,6 +37,7 @@
 #include "coact/actor.hpp"
 #include "coact/address.hpp"
 #include "coact/context.hpp"
+#include "coact/detail/deadline.hpp"
 #include "coact/detail/envelope.hpp"
 #include "coact/detail/message_traits.hpp"
 #include "coact/detail/ready_queue.hpp"
@@ -142,6 +143,8 @@ enum class exit_kind_internal : std::uint8_t { normal, closed, failed };
 
 /// "'name'" or "<anonymous #serial>", for messages (runtime.cpp).
 std::string describe_actor(const context* c);
+/// "runtime #id", for messages that name a runtime (runtime.cpp).
+std::string describe_runtime(const core* k);
 
 struct core {
     explicit core(runtime& owner, runtime_options opts);
@@ -208,7 +211,11 @@ struct core {
         check_spawn_thread();
         const bool supervised = static_cast<bool>(options.supervisor);
         if (supervised && detail_access::cell(options.supervisor)->core_ != this) {
-            throw error("coact::spawn: the supervisor belongs to another runtime");
+            throw error("coact::spawn: the supervisor belongs to " +
+                        describe_runtime(detail_access::cell(options.supervisor)->core_) +
+                        ", not to " + describe_runtime(this) +
+                        ", where the actor is spawned; a supervisor and its children share one "
+                        "runtime");
         }
         context* c = acquire_cell();
         try {
@@ -263,13 +270,15 @@ struct core {
         cell_extras* x = to->extras_.load(std::memory_order_acquire);
         if (x == nullptr) [[likely]]
             return true;
-        return admit_bounded(to, generation, x, e, pool);
+        return to->core_->admit_bounded(to, generation, x, e, pool);  // the owner counts drops
     }
     bool admit_bounded(context* to, std::uint32_t generation, cell_extras* x, envelope* e,
                        envelope_pool* pool);
     /// The receiver took `e`, which held a place: give it back, or hand it to a waiting sender.
     void took_bounded(context* c, envelope* e) noexcept;
-    /// put(): true if `e` may be delivered now; false if `self` now waits for a place.
+    /// put() into `to`, this runtime's actor (`self` may be another runtime's): true if `e` may
+    /// be delivered now; false if `self` now waits for a place. Throws coact::error if `self`
+    /// would wait for a place in its own mailbox, which only it empties.
     bool try_put(context* self, context* to, std::uint32_t generation, envelope* e);
     void forget_put(context* self, context* to) noexcept;
     void wake_all_waiters(context* c) noexcept;
@@ -345,10 +354,15 @@ struct core {
     /// False if the actor had ended (the envelope was then dead-lettered or freed).
     bool deliver_parallel(context* to, std::uint32_t generation, envelope* e);
     void schedule_parallel(context* c);
-    void absorb(context* c) noexcept;
+    /// Takes what the inbox holds into the actor's private state; returns how many envelopes.
+    std::size_t absorb(context* c) noexcept;
     void accept(context* c, std::uint32_t generation, envelope* e) noexcept;
     /// An envelope its actor will never take: a message becomes a dead letter, an event is freed.
     void discard(envelope* e) noexcept;
+    /// discard() of every envelope of a list linked through next.
+    void discard_all(envelope* list) noexcept {
+        while (list != nullptr) discard(std::exchange(list, list->next));
+    }
     void turn_parallel(context* c, worker& w);
     void run_parallel(bool serve);
     void arm_timer_parallel(context* c, clock::duration delay);
@@ -365,11 +379,22 @@ struct core {
 
     // --- out of line (runtime.cpp) ---
     void dead_letter(envelope* e) noexcept;
+    /// A dead letter made by a thread that is not the scheduler's (single-threaded mode): a send
+    /// from outside to an ended actor, or any send from outside while shutdown() runs. Counted
+    /// atomically; an ask gets its no_reply through its asker's thread-safe path.
+    void refuse(envelope* e) noexcept;
     void deliver_reply(context* to, envelope* e) noexcept;
     void abandon_request(context* c, const char* why) noexcept;
+    /// A message for `to` from a thread that may not be the scheduler's: rt.send, an offload's
+    /// result, a send from another runtime (delivery, in the owner's mode, goes to `to`'s runtime).
     void inject(context* to, std::uint32_t generation, envelope* e);
     void inject_stop(context* to, std::uint32_t generation);
     void inject_publish(std::string_view topic, envelope* e);
+    /// rt.stop(), or a stop of this runtime's actor by another runtime's code: from a thread that
+    /// is not this runtime's scheduler, queued (single-threaded mode).
+    bool stop_from_outside(context* c, std::uint32_t generation);
+    /// ask_for() ran out of time waiting for `target`'s reply.
+    [[noreturn]] static void throw_ask_timeout(coact::address target, clock::duration timeout);
     [[nodiscard]] std::pair<context*, std::uint32_t> resolve_shared(std::string_view name) const;
     void check_spawn_thread() const;
     context* acquire_cell();
@@ -409,7 +434,11 @@ struct core {
     /// The teardown: frees the name, tells monitors and links, drops the queue, frees the cell.
     void retire(context* c, exit_kind_internal kind, std::exception_ptr error) noexcept;
     bool fire_due_timers();
-    void drain_injection();
+    /// Outside messages taken per round of the single-threaded loop: enough to amortise the
+    /// queue, few enough that turns and timers come between rounds however fast threads send.
+    static constexpr std::size_t injection_batch = 1024;
+    /// Delivers at most `limit` items from the injection queue; true if it left some there.
+    bool drain_injection(std::size_t limit = injection_batch);
     /// Whether an actor that just suspended can continue at once (what it waits for is there).
     [[nodiscard]] static bool runnable(const context* c) noexcept {
         if (c->wait_ == wait_kind::message && !c->stop_requested_) [[likely]]
@@ -421,6 +450,7 @@ struct core {
     void leave_run() noexcept;
 
     runtime* owner;
+    const std::uint64_t id;  // this runtime's number in the process (runtime::id)
     runtime_options options;
     envelope_pool envelopes;
     ready_queue<context*> ready;
@@ -467,6 +497,7 @@ struct core {
 
     std::atomic<std::uint64_t> delivered{0};
     std::atomic<std::uint64_t> dead_letters{0};
+    std::atomic<std::uint64_t> refused{0};  // dead letters counted by refuse(), on any thread
     std::atomic<std::uint64_t> failed{0};
     std::atomic<std::uint64_t> restarts{0};
     std::atomic<std::uint64_t> dropped{0};  // any thread (a sender's): always atomic
@@ -612,6 +643,34 @@ struct ask_awaiter : reply_wait {
     }
 };
 
+/// co_await self.ask_for<R>(timeout, ...): an ask that also wakes when its timer fires.
+template <class R>
+struct ask_for_awaiter : ask_awaiter<R> {
+    coact::address target;
+    clock::duration timeout;  // saturated (deadline.hpp)
+
+    ask_for_awaiter(context* s, coact::address t, clock::duration d) noexcept
+        : ask_awaiter<R>{{{}, s}}, target(t), timeout(d) {}
+
+    [[nodiscard]] bool await_ready() const noexcept {
+        return this->reply_wait::await_ready() || timeout <= clock::duration::zero();
+    }
+    void await_suspend(std::coroutine_handle<>) const {
+        this->self->suspend_for(wait_kind::reply_or_timer);
+        this->self->arm_timer(timeout);
+    }
+    R await_resume() {
+        context* const self = this->self;
+        self->disarm_timer();
+        self->timed_out_ = false;
+        if (self->reply_ == nullptr && !(self->stop_requested_ && !self->exit_delivered_)) {
+            self->awaited_request_ = 0;  // the reply, if it comes, is a dead letter
+            core::throw_ask_timeout(target, timeout);
+        }
+        return ask_awaiter<R>::await_resume();  // the reply, or generator_exit if stopped
+    }
+};
+
 /// co_await self.put(target, message): delivers at once when there is room (or no bound);
 /// otherwise waits for a taker of target's mailbox to hand this actor a place (extras.hpp).
 struct put_awaiter : reply_wait {
@@ -632,15 +691,15 @@ struct put_awaiter : reply_wait {
     }
 
     [[nodiscard]] bool await_ready() {
-        if (self->core_->try_put(self, to, generation, e)) {
+        if (to->core_->try_put(self, to, generation, e)) {  // the bound is to's runtime's
             self->core_->deliver(to, generation, std::exchange(e, nullptr));
             return true;
         }
         return false;  // registered as a waiter: awaited_request_ is set
     }
     void await_resume() {
-        if (e == nullptr) return;                                        // delivered in await_ready
-        if (self->reply_ == nullptr) self->core_->forget_put(self, to);  // stopped meanwhile
+        if (e == nullptr) return;                                      // delivered in await_ready
+        if (self->reply_ == nullptr) to->core_->forget_put(self, to);  // stopped meanwhile
         envelope_guard g(*self, take_reply());
         e->slot = std::exchange(g.e->slot, nullptr);  // the place the taker handed over (or none)
         self->core_->deliver(to, generation, std::exchange(e, nullptr));
@@ -722,9 +781,12 @@ inline void context::arm_timer(std::chrono::steady_clock::duration delay) {
         core_->arm_timer_parallel(this, delay);
         return;
     }
+    const detail::clock::time_point deadline = detail::deadline_after(core_->now(), delay);
+    if (deadline == detail::never) [[unlikely]]
+        return;  // past the clock's range: only a message or a stop ends the wait
     timer_pending_ = true;
     ++timer_token_;
-    core_->timers.push(core_->now() + delay, this, generation(), timer_token_, nullptr);
+    core_->timers.push(deadline, this, generation(), timer_token_, nullptr);
 }
 
 inline void context::disarm_timer() noexcept {
@@ -805,18 +867,17 @@ requires(sizeof...(Handlers) > 0) auto context::receive(Handlers&&... handlers) 
 
 template <class T, class Rep, class Period>
 auto context::receive_for(std::chrono::duration<Rep, Period> timeout) {
-    return detail::receive_for_awaiter<T>{
-        {}, this, std::chrono::duration_cast<detail::clock::duration>(timeout)};
+    return detail::receive_for_awaiter<T>{{}, this, detail::saturated(timeout)};
 }
 
-template <class R, class T>
-auto context::ask(coact::address target, T&& message) {
+template <class T>
+void context::send_request(coact::address target, T&& message, const char* operation) {
     context* to = detail_access::cell(target);
     if (to == nullptr) [[unlikely]]
-        throw error("coact::context::ask: the target address is null");
+        throw error(std::string(operation) + ": the target address is null");
     if (to == this && detail_access::generation(target) == generation()) [[unlikely]] {
-        throw error(
-            "coact::context::ask: an actor asking itself would wait forever for its own reply");
+        throw error(std::string(operation) +
+                    ": an actor asking itself would wait forever for its own reply");
     }
     if (++next_request_ == 0) ++next_request_;  // 0 means "no request"
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
@@ -826,6 +887,11 @@ auto context::ask(coact::address target, T&& message) {
     static_cast<void>(core_->admit(to, detail_access::generation(target), e, pool()));
     awaited_request_ = e->request;
     core_->deliver(to, detail_access::generation(target), e);
+}
+
+template <class R, class T>
+auto context::ask(coact::address target, T&& message) {
+    send_request(target, std::forward<T>(message), "coact::context::ask");
     return detail::ask_awaiter<R>{{{}, this}};
 }
 
@@ -835,12 +901,29 @@ auto context::ask(std::string_view target, T&& message) {
     return ask<R>(detail_access::make(to, to->generation()), std::forward<T>(message));
 }
 
+template <class R, class Rep, class Period, class T>
+auto context::ask_for(std::chrono::duration<Rep, Period> timeout, coact::address target,
+                      T&& message) {
+    send_request(target, std::forward<T>(message), "coact::context::ask_for");
+    return detail::ask_for_awaiter<R>(this, target, detail::saturated(timeout));
+}
+
+template <class R, class Rep, class Period, class T>
+auto context::ask_for(std::chrono::duration<Rep, Period> timeout, std::string_view target,
+                      T&& message) {
+    context* to = find_by_name(target);
+    return ask_for<R>(timeout, detail_access::make(to, to->generation()), std::forward<T>(message));
+}
+
 template <class T>
 void context::reply(T&& value) {
-    const std::uint32_t request = std::exchange(current_request_, 0);
+    const std::uint32_t request = current_request_;
+    // If making the message throws (a copy that fails), the ask stays pending: a later reply
+    // answers it, or the asker gets no_reply when this actor moves on or ends.
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
         pool(), std::forward<T>(value), this, generation(),
         request != 0 ? detail::envelope_kind::reply : detail::envelope_kind::plain, request);
+    current_request_ = 0;
     if (!sender_) {
         core_->dead_letter(e);  // the message came from outside: nobody to answer
         return;
@@ -856,12 +939,13 @@ void context::send_after(std::chrono::duration<Rep, Period> delay, coact::addres
         throw error("coact::context::send_after: the target address is null");
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
         pool(), std::forward<T>(message), this, generation());
-    const auto d = std::chrono::duration_cast<detail::clock::duration>(delay);
+    const detail::clock::duration d = detail::saturated(delay);
     if (core_->parallel) [[unlikely]] {
         core_->push_timer(d, to, detail_access::generation(target), e);
         return;
     }
-    core_->timers.push(core_->now() + d, to, detail_access::generation(target), 0, e);
+    core_->timers.push(detail::deadline_after(core_->now(), d), to,
+                       detail_access::generation(target), 0, e);
 }
 
 template <class Rep, class Period, class T>
@@ -873,8 +957,7 @@ void context::send_after(std::chrono::duration<Rep, Period> delay, std::string_v
 
 template <class Rep, class Period>
 auto context::sleep(std::chrono::duration<Rep, Period> duration) {
-    return detail::sleep_awaiter{
-        {}, this, std::chrono::duration_cast<detail::clock::duration>(duration)};
+    return detail::sleep_awaiter{{}, this, detail::saturated(duration)};
 }
 
 inline void context::monitor(coact::address target) {

@@ -118,6 +118,13 @@ class inbox {
         return reversed(head_.exchange(nullptr, std::memory_order_acquire));
     }
 
+    /// As take_all(), but the run as pushed, newest first (linked through next, ending in
+    /// null), for a reader that reverses it a part at a time.
+    [[nodiscard]] envelope* take_all_newest_first() noexcept {
+        if (head_.load(std::memory_order_relaxed) == nullptr) return nullptr;  // as take_all()
+        return head_.exchange(nullptr, std::memory_order_acquire);
+    }
+
     /// Reader only, with its private queue empty. Declares the actor idle (point 5): true if
     /// the inbox was empty and is now BLOCKED (the reader must stop running the actor: the next
     /// push's sender schedules it); false if something was pushed meanwhile (take it).

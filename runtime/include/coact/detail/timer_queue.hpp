@@ -5,6 +5,9 @@
 // for an actor waiting in sleep/receive_for (cancelled lazily: a stale entry is recognised by
 // its token and skipped) and a delayed message (send_after) that owns its envelope.
 // `live()` counts the timers that will still do something; run() may return when it is zero.
+// A delayed message whose deadline is `never` (deadline.hpp: past the clock's range) is kept
+// aside, not in the heap: it never fires, run() does not wait for it, virtual time never jumps
+// to it, and clear() hands it over with the others (shutdown counts it as a dead letter).
 #pragma once
 
 #include <algorithm>
@@ -13,6 +16,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "coact/detail/deadline.hpp"
 #include "coact/detail/envelope.hpp"
 
 namespace coact {
@@ -20,8 +24,6 @@ class context;
 }  // namespace coact
 
 namespace coact::detail {
-
-using clock = std::chrono::steady_clock;
 
 struct timer_entry {
     clock::time_point deadline;
@@ -36,6 +38,10 @@ class timer_queue {
   public:
     void push(clock::time_point deadline, context* cell, std::uint32_t generation,
               std::uint32_t token, envelope* message) {
+        if (deadline == never) {  // a wake-up that never comes is not armed (context::arm_timer)
+            if (message != nullptr) never_.push_back(message);
+            return;
+        }
         heap_.push_back({deadline, next_sequence_++, cell, generation, token, message});
         std::push_heap(heap_.begin(), heap_.end(), later);
         ++live_;
@@ -62,6 +68,8 @@ class timer_queue {
             if (e.message != nullptr) fn(e.message);
         }
         heap_.clear();
+        for (envelope* e : never_) fn(e);
+        never_.clear();
         live_ = 0;
     }
 
@@ -71,6 +79,7 @@ class timer_queue {
     }
 
     std::vector<timer_entry> heap_;
+    std::vector<envelope*> never_;  // delayed messages that never come due
     std::uint64_t next_sequence_ = 0;
     std::size_t live_ = 0;
 };
