@@ -1,12 +1,15 @@
 // actors_ask.cpp — answering messages: self.sender() is who sent the message being handled,
 // self.reply(v) answers it, and co_await self.ask<R>(target, msg) sends a request and waits
-// for its reply while other messages queue up in order.
+// for its reply while other messages queue up in order; ask_for<R>(timeout, ...) gives up.
 //
 // Snippets: docs/tutorial/02-actors.md, "Replies and ask".
+#include <chrono>
 #include <iostream>
 #include <string>
 
 #include <coact/coact.hpp>
+
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -59,6 +62,27 @@ coact::actor hopeful(coact::context& self) {
 }
 // [/snippet:forgetful]
 
+// [snippet:impatient]
+coact::actor slow_doubler(coact::context& self) {
+    for (;;) {
+        int n = co_await self.receive<int>();
+        co_await self.sleep(50ms);  // thinks it over
+        self.reply(2 * n);
+    }
+}
+
+coact::actor impatient(coact::context& self) {
+    try {
+        int answer = co_await self.ask_for<int>(10ms, "slow", 1);
+        std::cout << "impatient: got " << answer << '\n';
+    } catch (const coact::ask_timeout& e) {
+        std::cout << "impatient: " << e.what() << '\n';
+    }
+    int answer = co_await self.ask_for<int>(1s, "slow", 2);  // this one comes in time
+    std::cout << "impatient: then got " << answer << '\n';
+}
+// [/snippet:impatient]
+
 }  // namespace
 
 int main() {
@@ -83,4 +107,12 @@ int main() {
     rt.run();               // to go to and becomes a dead letter
     std::cout << "dead letters: " << rt.stats().dead_letters << '\n';
     // [/snippet:outside]
+
+    // [snippet:impatient_run]
+    coact::runtime timed{{.virtual_time = true}};  // the same with real time, only slower
+    timed.spawn("slow", slow_doubler);
+    timed.spawn("impatient", impatient);
+    timed.run();
+    std::cout << "dead letters: " << timed.stats().dead_letters << " (the late reply)\n";
+    // [/snippet:impatient_run]
 }
