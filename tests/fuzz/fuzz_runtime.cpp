@@ -11,7 +11,9 @@
 // `co_await self.put`), reply, publish, subscribe or unsubscribe, stop itself, or its kind's own:
 //   echo     replies;              failer   throws (the actor fails);
 //   quitter  returns (it ends);    spawner  spawns a child and sends it a message;
-//   asker    asks another actor and waits for the reply (no_reply and no_such_actor caught);
+//   asker    asks another actor and waits for the reply (no_reply and no_such_actor caught),
+//            with ask() or with ask_for() and a timeout of 0, 1 us, 1 ms or hours::max() (then
+//            ask_timeout is caught too, and a late reply is a dead letter);
 //   ignorer  catches generator_exit and waits again (the runtime fails it: ignored_exit);
 //   supervisor (extended programs) spawns a child it supervises, or restarts one of its children
 //            (live or held); on a child_failed it restarts or stops the child, as the input says.
@@ -38,6 +40,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -332,6 +335,24 @@ coact::actor fuzz_actor(coact::context& self, world* w, kind k, int depth, trait
 coact::actor fuzz_supervisor(coact::context& self, world* w, kind k, int depth, traits t);
 
 using ask_awaiter = decltype(std::declval<coact::context&>().ask<int>(coact::address{}, 0));
+using ask_for_awaiter = decltype(std::declval<coact::context&>().ask_for<int>(
+    std::chrono::nanoseconds{}, coact::address{}, 0));
+
+/// An asker's timeout, picked by the message: none (plain ask), or one of four for ask_for.
+std::optional<std::chrono::nanoseconds> ask_timeout_of(int v) {
+    const unsigned m = mix(v) >> 8;
+    if ((m & 1) == 0) return std::nullopt;
+    switch ((m >> 1) & 3) {
+        case 0:
+            return std::chrono::nanoseconds::zero();  // times out at once
+        case 1:
+            return std::chrono::microseconds(1);  // races with the reply
+        case 2:
+            return std::chrono::milliseconds(1);
+        default:
+            return std::chrono::nanoseconds::max();  // past the clock's range: as ask()
+    }
+}
 
 using body_fn = coact::actor (*)(coact::context&, world*, kind, int, traits);
 body_fn body_of(kind k) { return k == kind::supervisor ? fuzz_supervisor : fuzz_actor; }
@@ -434,18 +455,29 @@ coact::actor fuzz_actor(coact::context& self, world* w, kind k, int depth, trait
             const auto target = static_cast<unsigned>(v >> 3);
             if (!w->take_fuel()) continue;
             try {
+                const std::optional<std::chrono::nanoseconds> timeout = ask_timeout_of(v);
                 std::optional<ask_awaiter> reply;
+                std::optional<ask_for_awaiter> timed_reply;
+                const auto ask = [&](auto to) {
+                    if (timeout) {
+                        timed_reply.emplace(self.ask_for<int>(*timeout, to, next_message(v)));
+                    } else {
+                        reply.emplace(self.ask<int>(to, next_message(v)));
+                    }
+                };
                 if ((target & 8) != 0) {
                     const std::size_t i = target % names.size();
                     try_send(self.runtime(), *w, w->limit_of_name(i), true, w->asks,
-                             [&] { reply.emplace(self.ask<int>(names[i], next_message(v))); });
+                             [&] { ask(names[i]); });
                 } else if (const known a = w->pick(target); a.address) {
                     try_send(self.runtime(), *w, w->limit_of(a), true, w->asks,
-                             [&] { reply.emplace(self.ask<int>(a.address, next_message(v))); });
+                             [&] { ask(a.address); });
                 }
                 if (reply) static_cast<void>(co_await *reply);
+                if (timed_reply) static_cast<void>(co_await *timed_reply);
             } catch (const coact::no_reply&) {
             } catch (const coact::no_such_actor&) {
+            } catch (const coact::ask_timeout&) {
             }
         }
     } catch (const coact::generator_exit&) {
