@@ -1,10 +1,12 @@
 // A program written against an *installed* coact, as a user would write it: it sees only what
 // `find_package(coact)` or `pkg-config coact` gives it. Built and run by run.cmake (the CTest
 // test `consumer.find_package`); prints one line and exits 0 when the results are right.
+#include <chrono>
 #include <cstdio>
 #include <optional>
 #include <ranges>
 #include <stdexcept>
+#include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -101,6 +103,28 @@ int main() {
         std::fprintf(stderr, "coact consumer: supervision: %d bodies, %llu restarts, refused %d\n",
                      bodies, static_cast<unsigned long long>(sup_rt.stats().restarts),
                      refused ? 1 : 0);
+        return 1;
+    }
+
+    // Issue 16: ask_for gives up with ask_timeout (on virtual time: at once).
+    coact::runtime timed{{.virtual_time = true}};
+    timed.spawn("mute", [](coact::context& self) -> coact::actor {
+        for (;;) co_await self.receive<int>();
+    });
+    std::string timeout_text;
+    timed.spawn([&](coact::context& self) -> coact::actor {
+        try {
+            co_await self.ask_for<int>(std::chrono::milliseconds(5), "mute", 1);
+        } catch (const coact::ask_timeout& e) {
+            timeout_text = e.what();
+        }
+    });
+    timed.run();
+    timed.stop("mute");
+    timed.run();
+    if (timeout_text.find("'mute'") == std::string::npos || timed.stats().actors != 0) {
+        std::fprintf(stderr, "coact consumer: ask_for: '%s', %llu actors left\n",
+                     timeout_text.c_str(), static_cast<unsigned long long>(timed.stats().actors));
         return 1;
     }
 
