@@ -142,6 +142,21 @@ TEST_CASE("take_all returns the envelopes in the order they were pushed and leav
     CHECK(to_vector(box.take_all()) == std::vector<envelope*>{&es[2]});
 }
 
+TEST_CASE("take_all_newest_first returns the run as pushed, newest first, and leaves it empty",
+          "[inbox]") {
+    envelope es[3]{};
+    inbox box;
+    CHECK(box.take_all_newest_first() == nullptr);
+    for (envelope& e : es) CHECK(box.push(&e) == push_result::pushed);
+    std::vector<envelope*> run;
+    for (envelope* e = box.take_all_newest_first(); e != nullptr; e = e->next) run.push_back(e);
+    CHECK(run == std::vector<envelope*>{&es[2], &es[1], &es[0]});
+    CHECK(box.empty_approx());
+    CHECK(box.take_all_newest_first() == nullptr);
+    CHECK(box.try_block());  // empty again: the reader may block
+    CHECK(box.push(&es[0]) == push_result::woke);
+}
+
 TEST_CASE("batches taken one after another append to the reader's private queue in order",
           "[inbox]") {
     envelope es[5]{};
