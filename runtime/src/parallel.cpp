@@ -62,9 +62,6 @@ struct alignas(64) worker : worker_local {
     context* lifo = nullptr;  // the actor made ready last by this worker: it runs next
     unsigned lifo_streak = 0;
     unsigned ticks = 0;
-    // Envelopes its turns took from inboxes since the last look at timers: a flood makes a few
-    // turns long, and the look comes after `absorbed_fairness` of them as after 61 turns.
-    std::size_t absorbed = 0;
     std::uint32_t rng;
     std::vector<timer_entry> due;  // scratch for fire_timers
 
@@ -280,34 +277,50 @@ void core::accept(context* c, std::uint32_t generation, envelope* e) noexcept {
     }
 }
 
-std::size_t core::absorb(context* c) noexcept {
+void core::absorb_some(context* c) noexcept {
     // Bounded work: each call walks or takes in at most absorb_batch envelopes, so that a flood
     // cannot make one turn last as long as the flood (the worker's timers and other actors wait
     // meanwhile). Two lists carry the rest from call to call, and each sender's order holds:
-    //   handoff_: taken from the inbox and in order, oldest first, not yet taken in (the
-    //     envelope that woke the actor, which came with it, is the first such list);
-    //   unreversed_: a run taken from the inbox, newest first, still to be walked; each step
-    //     moves its newest envelope to the front of handoff_, so that once it is empty
-    //     handoff_ starts with the oldest.
+    //   handoff_: in order, oldest first, not yet taken in: the envelope that woke the actor
+    //     (it came with it, not through the inbox), or a run from the inbox, once reversed;
+    //   unreversed_: a run taken from the inbox, newest first, still to be walked: each step
+    //     moves its newest envelope to the front of handoff_, so handoff_ is taken in only once
+    //     the walk is over (it then starts with the oldest).
     // The inbox is looked at again only once both are empty.
-    const std::uint32_t generation = c->generation();
     std::size_t n = 0;
-    for (; n < absorb_batch; ++n) {
-        if (envelope* e = c->unreversed_) {
-            c->unreversed_ = e->next;
-            e->next = c->handoff_;
-            c->handoff_ = e;
-            continue;
+    for (;;) {
+        if (envelope* run = c->unreversed_) [[unlikely]] {
+            envelope* in_order = c->handoff_;
+            const std::size_t before = n;
+            for (; run != nullptr && n < absorb_batch; ++n) {
+                envelope* e = run;
+                run = e->next;
+                e->next = in_order;
+                in_order = e;
+            }
+            c->unreversed_ = run;
+            c->handoff_ = in_order;
+            c->local_->absorbed += n - before;  // runs from the inbox: what a flood is made of
+            if (run != nullptr) return;
         }
-        if (envelope* e = c->handoff_) {
-            c->handoff_ = e->next;  // before accept(), which may link e into the mailbox
-            accept(c, generation, e);
-            continue;
+        if (envelope* list = c->handoff_) {
+            const std::uint32_t generation = c->generation();
+            do {
+                if (n == absorb_batch) [[unlikely]] {
+                    c->handoff_ = list;
+                    return;
+                }
+                envelope* e = list;
+                list = e->next;  // before accept(), which may link e into the mailbox
+                accept(c, generation, e);
+                ++n;
+            } while (list != nullptr);
+            c->handoff_ = nullptr;
         }
-        c->unreversed_ = c->inbox_.take_all_newest_first();
-        if (c->unreversed_ == nullptr) break;
+        envelope* run = c->inbox_.take_all_newest_first();
+        if (run == nullptr) return;
+        c->unreversed_ = run;
     }
-    return n;
 }
 
 namespace {
@@ -328,7 +341,7 @@ void yield_turn(engine& m, worker& w, context* c) {
 
 void core::turn_parallel(context* c, worker& w) {
     c->local_ = &w;
-    w.absorbed += absorb(c);
+    absorb(c);
     if (c->wait_ == wait_kind::start && c->stop_requested_) [[unlikely]] {
         close_unstarted(c);
         return;
@@ -348,7 +361,7 @@ void core::turn_parallel(context* c, worker& w) {
                 yield_turn(*mt, w, c);
                 return;
             }
-            w.absorbed += absorb(c);
+            absorb(c);
             continue;
         }
         if (c->budget_ == 0 || rounds == options.throughput) {  // its share is spent: yield
@@ -360,7 +373,7 @@ void core::turn_parallel(context* c, worker& w) {
             after_last_turn(c);
             return;
         }
-        w.absorbed += absorb(c);
+        absorb(c);
     }
 }
 

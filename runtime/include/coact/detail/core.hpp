@@ -134,6 +134,9 @@ struct worker;  // parallel.cpp: one of them
 struct worker_local {
     envelope_pool pool;
     std::atomic<std::uint64_t> delivered{0};  // written by this worker only, read by stats()
+    // Envelopes its turns walked in runs taken from inboxes since it last looked at its timers:
+    // a flood makes a few turns long, and the look comes after so many of them as after 61 turns.
+    std::size_t absorbed = 0;
 };
 struct engine_deleter {
     void operator()(engine* e) const noexcept;
@@ -354,8 +357,15 @@ struct core {
     /// False if the actor had ended (the envelope was then dead-lettered or freed).
     bool deliver_parallel(context* to, std::uint32_t generation, envelope* e);
     void schedule_parallel(context* c);
-    /// Takes what the inbox holds into the actor's private state; returns how many envelopes.
-    std::size_t absorb(context* c) noexcept;
+    /// Takes what the inbox holds into the actor's private state, at most a batch at a time
+    /// (parallel.cpp); what is left waits in handoff_ and unreversed_ for the next call.
+    void absorb(context* c) noexcept {
+        // The usual case after a resume, inline: nothing came (the inbox cannot be BLOCKED or
+        // CLOSED while its actor runs, so "no envelope" means empty).
+        if (c->handoff_ == nullptr && c->unreversed_ == nullptr && c->inbox_.empty_approx()) return;
+        absorb_some(c);
+    }
+    void absorb_some(context* c) noexcept;
     void accept(context* c, std::uint32_t generation, envelope* e) noexcept;
     /// An envelope its actor will never take: a message becomes a dead letter, an event is freed.
     void discard(envelope* e) noexcept;
