@@ -629,7 +629,9 @@ bool core::stop(context* c, std::uint32_t generation) {
 }
 
 bool core::stop_from_outside(context* c, std::uint32_t generation) {
-    if (!parallel && !on_scheduler_thread()) {
+    // Queued unless this thread runs the scheduler now: with no run() active, two threads (two
+    // of another runtime's workers, say) stopping actors at once would both touch the ready queue.
+    if (!parallel && run_thread.load(std::memory_order_acquire) != std::this_thread::get_id()) {
         if (c->generation() != generation) return false;  // a hint: delivery checks it again
         inject_stop(c, generation);
         return true;

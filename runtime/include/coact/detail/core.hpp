@@ -400,8 +400,8 @@ struct core {
     void inject(context* to, std::uint32_t generation, envelope* e);
     void inject_stop(context* to, std::uint32_t generation);
     void inject_publish(std::string_view topic, envelope* e);
-    /// rt.stop(), or a stop of this runtime's actor by another runtime's code: from a thread that
-    /// is not this runtime's scheduler, queued (single-threaded mode).
+    /// rt.stop(), or a stop of this runtime's actor by another runtime's code: from any thread
+    /// but the one running this runtime's scheduler now, queued (single-threaded mode).
     bool stop_from_outside(context* c, std::uint32_t generation);
     /// ask_for() ran out of time waiting for `target`'s reply.
     [[noreturn]] static void throw_ask_timeout(coact::address target, clock::duration timeout);
