@@ -124,6 +124,31 @@ TEST_CASE("rt.send with another runtime's address is delivered by the owner, in 
     CHECK(caller.stats().dead_letters == 0);
 }
 
+TEST_CASE("two workers of another runtime stopping actors at once end each of them once",
+          "[actor][foreign][stop][threads]") {
+    coact::runtime owner(test_options());
+    coact::runtime caller(coact::runtime_options{.workers = 2});
+    std::vector<int> got;
+    std::vector<coact::address> targets;
+    for (int i = 0; i < 400; ++i) targets.push_back(owner.spawn(collect, std::ref(got)));
+    owner.run();
+    std::atomic<int> stopped{0};
+    for (int half = 0; half < 2; ++half) {
+        caller.spawn([&, half](coact::context& self) -> coact::actor {
+            for (std::size_t i = static_cast<std::size_t>(half); i < targets.size(); i += 2) {
+                if (self.stop(targets[i])) ++stopped;
+            }
+            co_return;
+        });
+    }
+    caller.run();
+    CHECK(stopped.load() == 400);
+    owner.run();
+    CHECK(owner.stats().actors == 0);
+    CHECK(owner.stats().failed == 0);
+    CHECK(caller.stats().actors == 0);
+}
+
 TEST_CASE("self.send and send_after to another runtime's actor are delivered by the owner",
           "[actor][foreign][send][timer]") {
     const unsigned caller_workers = GENERATE(1U, 2U);
