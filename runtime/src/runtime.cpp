@@ -252,7 +252,7 @@ void core::inject_publish(std::string_view topic, envelope* e) {
     static_cast<void>(name.release());  // the queue owns it now
 }
 
-bool core::drain_injection(std::size_t limit) {
+void core::drain_injection(std::size_t limit) {
     std::vector<injected>& batch = injection->batch;
     injection->take(limit, batch);
     for (const injected& item : batch) {
@@ -265,7 +265,6 @@ bool core::drain_injection(std::size_t limit) {
             deliver(item.cell, item.generation, item.message);
         }
     }
-    return injection->pending() != 0;
 }
 
 // --- dead letters and replies ---

@@ -447,8 +447,8 @@ struct core {
     /// Outside messages taken per round of the single-threaded loop: enough to amortise the
     /// queue, few enough that turns and timers come between rounds however fast threads send.
     static constexpr std::size_t injection_batch = 1024;
-    /// Delivers at most `limit` items from the injection queue; true if it left some there.
-    bool drain_injection(std::size_t limit = injection_batch);
+    /// Delivers at most `limit` items from the injection queue, oldest first.
+    void drain_injection(std::size_t limit = injection_batch);
     /// Whether an actor that just suspended can continue at once (what it waits for is there).
     [[nodiscard]] static bool runnable(const context* c) noexcept {
         if (c->wait_ == wait_kind::message && !c->stop_requested_) [[likely]]
