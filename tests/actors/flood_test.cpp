@@ -218,8 +218,12 @@ TEST_CASE("a flood of sends to an ended actor neither starves its successor nor 
     CHECK(std::chrono::microseconds(log.latest_us.load()) < lateness_allowed);
     CHECK(rt.stats().dead_letters == f.sent());
     CHECK(rt.stats().delivered == 0);
-    // Each stale message is freed by its sender as it is counted: nothing accumulates.
-    CHECK(highest - peak.baseline() < (std::size_t{64} << 20));
+    // Each stale message is freed by its sender as it is counted: nothing accumulates. (Under
+    // AddressSanitizer freed memory waits in its quarantine, up to 256 MB: the resident size
+    // says nothing there.)
+    if (!coact_test::address_sanitizer) {
+        CHECK(highest - peak.baseline() < (std::size_t{64} << 20));
+    }
 }
 
 // [single]: in work-stealing mode sends from outside go straight to the inboxes, and a

@@ -15,6 +15,19 @@
 
 namespace coact_test {
 
+/// Whether this build runs under AddressSanitizer, whose quarantine keeps freed memory resident.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool address_sanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool address_sanitizer = true;
+#else
+inline constexpr bool address_sanitizer = false;
+#endif
+#else
+inline constexpr bool address_sanitizer = false;
+#endif
+
 /// The process's resident set size in bytes (VmRSS of /proc/self/status), 0 if unknown.
 inline std::size_t resident_bytes() {
     std::ifstream status("/proc/self/status");
