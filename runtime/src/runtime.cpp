@@ -227,8 +227,9 @@ void core::inject_stop(context* to, std::uint32_t generation) {
         static_cast<void>(stop_parallel(to, generation));
         return;
     }
-    static_cast<void>(injection->push(injected{to, generation, nullptr, nullptr}));  // refused:
-}  // shutdown runs, and every actor is ending anyway
+    // Refused only while shutdown() runs, which ends every actor anyway.
+    static_cast<void>(injection->push(injected{to, generation, nullptr, nullptr}));
+}
 
 void core::inject_publish(std::string_view topic, envelope* e) {
     if (parallel) {  // the table is locked: fan out on the calling thread
@@ -269,17 +270,25 @@ void core::drain_injection(std::size_t limit) {
 
 // --- dead letters and replies ---
 
+namespace {
+
+// The no_reply an ask gets when it turns out a dead letter (from `pool`, or the heap if null).
+envelope* ended_before_reply(envelope_pool* pool, const envelope* ask) {
+    envelope* r = make_envelope<std::string>(
+        pool, std::string("coact::no_reply: the asked actor had ended before it could reply"));
+    r->kind = envelope_kind::no_reply;
+    r->request = ask->request;
+    r->sender = nullptr;
+    return r;
+}
+
+}  // namespace
+
 void core::dead_letter(envelope* e) noexcept {
     count(dead_letters);
     if (e->kind == envelope_kind::ask && e->sender != nullptr) {
         try {
-            envelope* r = make_envelope<std::string>(
-                pool_here(),
-                std::string("coact::no_reply: the asked actor had ended before it could reply"));
-            r->kind = envelope_kind::no_reply;
-            r->request = e->request;
-            r->sender = nullptr;
-            deliver(e->sender, e->sender_generation, r);
+            deliver(e->sender, e->sender_generation, ended_before_reply(pool_here(), e));
         } catch (...) {  // out of memory: the asker is told nothing more than the count says
         }
     }
@@ -289,14 +298,9 @@ void core::dead_letter(envelope* e) noexcept {
 void core::refuse(envelope* e) noexcept {
     refused.fetch_add(1, std::memory_order_relaxed);
     if (e->kind == envelope_kind::ask && e->sender != nullptr) {
-        try {
-            envelope* r = make_envelope<std::string>(
-                nullptr,
-                std::string("coact::no_reply: the asked actor had ended before it could reply"));
-            r->kind = envelope_kind::no_reply;
-            r->request = e->request;
-            r->sender = nullptr;
-            e->sender->core_->inject(e->sender, e->sender_generation, r);  // its thread-safe path
+        try {  // through the asker's thread-safe path: this may be any thread
+            e->sender->core_->inject(e->sender, e->sender_generation,
+                                     ended_before_reply(nullptr, e));
         } catch (...) {  // out of memory: the asker is told nothing more than the count says
         }
     }
