@@ -23,10 +23,9 @@
 
 #include <benchmark/benchmark.h>
 
-#include <coact/detail/idle.hpp>
-#include <coact/detail/parker.hpp>
-
 #include "cpu_clock.hpp"
+#include "scheduler/work_stealing/idle.hpp"
+#include "scheduler/work_stealing/parker.hpp"
 
 namespace {
 

@@ -20,8 +20,8 @@
 #include <benchmark/benchmark.h>
 #include <concurrentqueue/concurrentqueue.h>
 
-#include <coact/detail/envelope.hpp>
-#include <coact/detail/inbox.hpp>
+#include <coact/detail/message/envelope.hpp>
+#include <coact/detail/scheduler/inbox.hpp>
 
 namespace {
 

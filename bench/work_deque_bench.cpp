@@ -21,7 +21,7 @@
 #include <boost/lockfree/queue.hpp>
 #include <concurrentqueue/concurrentqueue.h>
 
-#include <coact/detail/work_deque.hpp>
+#include "scheduler/work_stealing/work_deque.hpp"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <exception>
 #include <string>
 
-#include "coact/detail/frame.hpp"
+#include "coact/detail/coroutine/frame.hpp"
 #include "coact/exit_reason.hpp"
 #include "coact/future.hpp"
 #include "coact/task.hpp"

@@ -10,7 +10,7 @@
 
 #include <catch2/catch.hpp>
 
-#include <coact/detail/envelope.hpp>
+#include <coact/detail/message/envelope.hpp>
 
 using coact::detail::envelope;
 using coact::detail::envelope_depot;

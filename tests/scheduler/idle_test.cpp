@@ -4,6 +4,8 @@
 // unpark_all(): a worker that lost a wakeup then returns `stopped` and the test fails instead of
 // hanging. A coordinator of N workers reaches quiescence only when all N park, so tests of
 // wakeups count one more worker than they run: the extra one never parks ("busy").
+#include "scheduler/work_stealing/idle.hpp"
+
 #include <time.h>
 
 #include <algorithm>
@@ -17,10 +19,8 @@
 
 #include <catch2/catch.hpp>
 
-#include <coact/detail/idle.hpp>
-#include <coact/detail/parker.hpp>
-
 #include "actors/support/watchdog.hpp"
+#include "scheduler/work_stealing/parker.hpp"
 
 using namespace std::chrono_literals;
 using coact::detail::idle_workers;

@@ -15,8 +15,8 @@
 
 #include <catch2/catch.hpp>
 
-#include <coact/detail/envelope.hpp>
-#include <coact/detail/inbox.hpp>
+#include <coact/detail/message/envelope.hpp>
+#include <coact/detail/scheduler/inbox.hpp>
 
 #include "actors/support/watchdog.hpp"
 #include "support/xorshift.hpp"

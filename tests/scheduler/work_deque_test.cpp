@@ -3,6 +3,8 @@
 // counts what it took per item and sums a payload the owner wrote before pushing (a plain field,
 // so ThreadSanitizer checks that push publishes it). Afterwards every item must have been taken
 // exactly once. Every multi-threaded case is bounded by a watchdog.
+#include "scheduler/work_stealing/work_deque.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -15,8 +17,6 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
-
-#include <coact/detail/work_deque.hpp>
 
 #include "actors/support/watchdog.hpp"
 #include "support/xorshift.hpp"

@@ -20,7 +20,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "coact/detail/frame_allocator.hpp"
+#include "coact/detail/coroutine/frame_allocator.hpp"
 
 namespace coact {
 

@@ -32,11 +32,11 @@
 
 #include "coact/actor.hpp"
 #include "coact/address.hpp"
-#include "coact/detail/envelope.hpp"
-#include "coact/detail/extras.hpp"
-#include "coact/detail/inbox.hpp"
-#include "coact/detail/mailbox.hpp"
-#include "coact/detail/message_traits.hpp"
+#include "coact/detail/actor/cell_policy.hpp"
+#include "coact/detail/message/envelope.hpp"
+#include "coact/detail/message/mailbox.hpp"
+#include "coact/detail/message/message_traits.hpp"
+#include "coact/detail/scheduler/inbox.hpp"
 #include "coact/exit_reason.hpp"
 #include "coact/spawn_options.hpp"
 
@@ -65,6 +65,9 @@ struct sleep_awaiter;
 struct put_awaiter;
 struct envelope_guard;
 struct worker_local;
+class local_scheduler;
+class deterministic_scheduler;
+class work_stealing_scheduler;
 enum class run_state : std::uint8_t { free, scheduled, running, idle, held };
 enum class wait_kind : std::uint8_t {
     start,
@@ -83,7 +86,7 @@ class context {
   public:
     context(const context&) = delete;
     context& operator=(const context&) = delete;
-    ~context() { delete extras_.load(std::memory_order_relaxed); }  // only the runtime does
+    ~context() { delete policy_.load(std::memory_order_relaxed); }  // only the runtime does
 
     // --- identity ---
     /// This actor's address.
@@ -228,6 +231,10 @@ class context {
   private:
     friend struct detail::core;
     friend class coact::runtime;
+    // The schedulers (detail/scheduler/scheduler.hpp) keep the cell's run state and queues.
+    friend class detail::local_scheduler;
+    friend class detail::deterministic_scheduler;
+    friend class detail::work_stealing_scheduler;
     template <class T>
     friend struct detail::receive_awaiter;
     template <class... H>
@@ -248,7 +255,8 @@ class context {
 
     context() = default;
 
-    // Awaiter support (defined in detail/core.hpp).
+    // Awaiter support (defined in detail/actor/context_inline.hpp and, for the per-message
+    // path, detail/scheduler/dispatch.hpp).
     [[nodiscard]] bool message_ready() const noexcept;
     void suspend_for(detail::wait_kind kind) noexcept { wait_ = kind; }
     [[nodiscard]] detail::envelope_pool* pool() const noexcept;
@@ -297,9 +305,9 @@ class context {
     };
     std::uint32_t next_request_ = 0;
     std::uint32_t name_cache_generation_ = 0;
-    // A bound or a supervisor (extras.hpp): allocated once per cell that needs it, kept with it.
-    // Next to generation_, which every delivery reads too.
-    std::atomic<detail::cell_extras*> extras_{nullptr};
+    // A bound or a supervisor (cell_policy.hpp): allocated once per cell that needs it, kept with
+    // it. Next to generation_, which every delivery reads too.
+    std::atomic<detail::cell_policy*> policy_{nullptr};
     std::uint32_t serial_ = 0;  // spawn number, to tell anonymous actors apart in messages
     std::atomic<std::uint32_t> generation_{1};
     std::uint32_t budget_ = 0;  // messages this turn may still take
@@ -318,5 +326,11 @@ class context {
 
 }  // namespace coact
 
-#include "coact/detail/core.hpp"
-#include "coact/detail/offload.hpp"
+// The engine behind the declarations above, in the order each needs the one before (include
+// this header, never these directly: they expect context to be complete).
+#include "coact/detail/actor/awaiters.hpp"
+#include "coact/detail/actor/context_inline.hpp"
+#include "coact/detail/actor/core.hpp"
+#include "coact/detail/actor/offload.hpp"
+#include "coact/detail/actor/spawn.hpp"
+#include "coact/detail/scheduler/dispatch.hpp"

@@ -24,7 +24,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "coact/detail/promise.hpp"
+#include "coact/detail/coroutine/promise.hpp"
 #include "coact/errors.hpp"
 #include "coact/state.hpp"
 #include "coact/yield_from.hpp"

@@ -26,8 +26,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "coact/detail/future_state.hpp"
-#include "coact/detail/task_loop.hpp"
+#include "coact/detail/task/future_state.hpp"
+#include "coact/detail/task/task_loop.hpp"
 #include "coact/errors.hpp"
 
 namespace coact {

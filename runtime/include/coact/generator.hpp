@@ -21,7 +21,7 @@
 #include <utility>
 
 #include "coact/coroutine.hpp"
-#include "coact/detail/promise.hpp"
+#include "coact/detail/coroutine/promise.hpp"
 
 namespace coact {
 

@@ -29,7 +29,6 @@
 #include "coact/actor.hpp"
 #include "coact/address.hpp"
 #include "coact/context.hpp"
-#include "coact/detail/core.hpp"
 #include "coact/runtime_options.hpp"
 
 namespace coact {

@@ -27,9 +27,9 @@
 #include <type_traits>
 #include <utility>
 
-#include "coact/detail/frame_allocator.hpp"
-#include "coact/detail/future_state.hpp"
-#include "coact/detail/task_loop.hpp"
+#include "coact/detail/coroutine/frame_allocator.hpp"
+#include "coact/detail/task/future_state.hpp"
+#include "coact/detail/task/task_loop.hpp"
 #include "coact/errors.hpp"
 #include "coact/future.hpp"
 

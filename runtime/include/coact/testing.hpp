@@ -33,7 +33,9 @@ class deterministic {
     explicit deterministic(runtime_options options = {.workers = 1,
                                                       .throughput = 1,
                                                       .virtual_time = true})
-        : rt_(options) {}
+        : rt_(options) {
+        detail::install_deterministic_scheduler(core());  // workers >= 2: step() throws
+    }
 
     /// The runtime underneath, for the calls this class does not forward.
     [[nodiscard]] coact::runtime& runtime() noexcept { return rt_; }
@@ -49,14 +51,14 @@ class deterministic {
     template <class Target, class T>
     void send(Target&& target, T&& message) {
         rt_.send(std::forward<Target>(target), std::forward<T>(message));
-        core().drain_injection();  // so that peek() sees it at once
+        core().sched->take_from_outside();  // so that peek() sees it at once
     }
 
     /// As runtime::publish, but fanned out at once (peek and mailbox_size see it).
     template <class T>
     void publish(std::string_view topic, T&& message) {
         rt_.publish(topic, std::forward<T>(message));
-        core().drain_injection();  // fanned out at once, so that peek() sees it
+        core().sched->take_from_outside();  // fanned out at once, so that peek() sees it
     }
 
     /// How many actors a publication to `topic` would reach now (patterns included).
@@ -67,7 +69,7 @@ class deterministic {
     }
 
     /// Runs one actor for one turn (at most one message). False if no actor could run.
-    bool step() { return core().step(); }
+    bool step() { return core().sched->step(); }
 
     /// Steps until no actor can run (timers are not advanced); returns the number of steps.
     std::size_t step_all(std::size_t limit = 1'000'000) {
@@ -84,9 +86,9 @@ class deterministic {
 
     /// The actor the next step() will run (null if none is ready).
     [[nodiscard]] address next() {
-        core().drain_injection();
-        if (core().ready.empty()) return {};
-        context* c = core().ready.front();
+        core().sched->take_from_outside();
+        context* c = core().sched->next_ready();
+        if (c == nullptr) return {};
         return detail_access::make(c, generation(c));
     }
 

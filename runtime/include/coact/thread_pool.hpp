@@ -18,8 +18,8 @@
 #include <memory>
 #include <type_traits>
 
-#include "coact/detail/future_state.hpp"
-#include "coact/detail/job.hpp"
+#include "coact/detail/task/future_state.hpp"
+#include "coact/detail/task/job.hpp"
 #include "coact/future.hpp"
 
 namespace coact {

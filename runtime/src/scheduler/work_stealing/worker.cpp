@@ -1,0 +1,283 @@
+// scheduler/work_stealing/worker.cpp — the workers: a turn, the loop each worker runs (where
+// its next actor comes from, when it steals, when it parks), and run()/serve() over them.
+//
+// A worker's loop (run_worker):
+//   1. Its next actor from its own queues (next_local): every 61 turns (or after a flood was
+//      taken in) the oldest work first: due timers, the global queue, its deque's oldest; else
+//      the LIFO slot (at most 32 turns in a row), its deque, the global queue.
+//   2. Nothing: due timers; still nothing: become a searcher (at most half the workers search)
+//      and steal from a random victim's deque.
+//   3. Still nothing: park (idle.hpp), with the next timer's deadline. The last worker to park
+//      with nothing queued and no timer live ends run(); serve() ends at request_stop().
+#include <algorithm>
+#include <exception>
+#include <optional>
+#include <system_error>
+#include <thread>
+#include <utility>
+
+#include "coact/runtime.hpp"
+#include "scheduler/work_stealing/work_stealing.hpp"
+#include "support/spin.hpp"
+
+namespace coact::detail {
+
+namespace {
+
+thread_local worker* tls_worker = nullptr;
+
+void set_current_worker(worker* w) noexcept { tls_worker = w; }
+
+}  // namespace
+
+[[gnu::noinline]] worker* current_worker() noexcept { return tls_worker; }
+
+work_stealing_scheduler::work_stealing_scheduler(core& k, unsigned n) : k_(k), idle_(n) {
+    workers_.reserve(n);
+    for (unsigned i = 0; i < n; ++i) {
+        workers_.push_back(std::make_unique<worker>(this, i));
+        workers_.back()->pool.use_depot(&depot_, envelope_limit);
+    }
+}
+
+work_stealing_scheduler::~work_stealing_scheduler() {
+    {
+        const std::lock_guard lock(epoch_mutex_);
+        exiting_ = true;
+    }
+    epoch_changed_.notify_all();
+    for (std::thread& t : threads_) t.join();
+}
+
+void work_stealing_scheduler::check_shutdown() const {
+    if (on_own_worker()) throw error("coact::runtime::shutdown: called from inside an actor");
+}
+
+void work_stealing_scheduler::turn(context* c, worker& w) {
+    c->local_ = &w;
+    absorb(c);
+    if (c->wait_ == wait_kind::start && c->stop_requested_) [[unlikely]] {
+        k_.close_unstarted(c);
+        return;
+    }
+    c->budget_ = k_.options.throughput;
+    unsigned idle_rounds = 0;
+    for (unsigned rounds = 0;; ++rounds) {
+        if (!core::runnable(c)) {
+            // Idle, unless envelopes wait in its lists (absorb): the next push schedules it again.
+            if (c->handoff_ == nullptr && c->unreversed_ == nullptr && c->inbox_.try_block()) {
+                return;
+            }
+            // Senders keep pushing what it does not wait for (messages while it sleeps, stale
+            // ones): after a few rounds it yields, so that this worker gets back to its timers
+            // and to other actors instead of taking in a flood for as long as it lasts.
+            if (++idle_rounds > idle_rounds_limit) {
+                yield_turn(w, c);
+                return;
+            }
+            absorb(c);
+            continue;
+        }
+        if (c->budget_ == 0 || rounds == k_.options.throughput) {  // its share is spent: yield
+            yield_turn(w, c);
+            return;
+        }
+        c->handle_.resume();
+        if (c->handle_.done() || c->exit_delivered_) [[unlikely]] {
+            k_.after_last_turn(c);
+            return;
+        }
+        absorb(c);
+    }
+}
+
+/// An actor that used up its throughput goes behind the others: to the back of the global
+/// queue if anything else waits for this worker or in that queue. If nothing does, into this
+/// worker's own deque, without waking anyone: the worker takes it back after its timers and
+/// fairness checks, and a worker already searching may steal it. (Through the global queue,
+/// it woke a parked worker every turn, and a producer's counter moved between the two cores
+/// every 64 messages: counting ran at half its one-worker rate.)
+void work_stealing_scheduler::yield_turn(worker& w, context* c) {
+    const bool others_wait = w.lifo != nullptr || !w.deque.empty_approx() ||
+                             global_count_.load(std::memory_order_relaxed) > 0;
+    if (others_wait || !w.deque.push(c)) inject_ready(c);
+}
+
+context* work_stealing_scheduler::steal(worker& w) {
+    const std::size_t n = workers_.size();
+    const std::size_t start = w.next_random() % n;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        for (std::size_t i = 0; i < n; ++i) {
+            worker& victim = *workers_[(start + i) % n];
+            if (&victim == &w) continue;
+            if (context* c = victim.deque.steal()) return c;
+        }
+    }
+    return nullptr;
+}
+
+/// What this worker runs next from its own queues, or null.
+context* work_stealing_scheduler::next_local(worker& w) {
+    // Now and then (every 61 turns, or sooner if they took in a flood), the oldest work first.
+    if (++w.ticks % fairness_every == 0 || w.absorbed >= absorbed_fairness) {
+        w.absorbed = 0;
+        fire_timers(w.due);
+        if (context* c = take_injected(w)) return c;
+        if (context* c = w.deque.steal()) return c;  // the oldest in its own deque
+    }
+    if (w.lifo != nullptr) {
+        if (w.lifo_streak < lifo_limit) {
+            ++w.lifo_streak;
+            return std::exchange(w.lifo, nullptr);
+        }
+        // Two actors messaging each other could keep the slot forever. If others wait in this
+        // worker's deque, the oldest of them runs now and the slot's actor goes to the deque
+        // (all local: no shared queue touched); if others wait only in the global queue, it
+        // goes behind them there; if none waits, it simply goes on.
+        w.lifo_streak = 0;
+        if (context* oldest = w.deque.steal()) {
+            context* evicted = std::exchange(w.lifo, nullptr);
+            if (!w.deque.push(evicted)) inject_ready(evicted);
+            return oldest;
+        }
+        if (global_count_.load(std::memory_order_relaxed) <= 0) {
+            return std::exchange(w.lifo, nullptr);
+        }
+        inject_ready(std::exchange(w.lifo, nullptr));
+    }
+    w.lifo_streak = 0;
+    if (context* c = w.deque.pop()) return c;
+    return take_injected(w);
+}
+
+void work_stealing_scheduler::run_worker(worker& w) {
+    set_current_worker(&w);
+    const bool virtual_time = k_.virtual_time;
+    for (;;) {
+        if (stopping_.load(std::memory_order_relaxed)) break;
+        context* c = next_local(w);
+        if (c == nullptr && fire_timers(w.due)) continue;
+        if (c == nullptr && idle_.transition_to_searching(w.index)) c = steal(w);
+        if (c != nullptr) {
+            idle_.transition_from_searching(w.index);
+            turn(c, w);
+            continue;
+        }
+        // An offload's result usually comes back within microseconds; parking and being woken
+        // for it costs tens (bench_task: offload/workers:2). One worker, the first, waits for
+        // it spinning; the others park, leaving the cores to the pool.
+        if (w.index == 0 && k_.offloads_pending.load(std::memory_order_relaxed) != 0 &&
+            spin_until([&] { return global_count_.load(std::memory_order_acquire) > 0; })) {
+            continue;
+        }
+        std::optional<clock::time_point> deadline;
+        bool hold = false;
+        {
+            const std::lock_guard lock(timers_mutex_);
+            if (timers_.live() > 0) {
+                if (virtual_time) {
+                    hold = true;
+                } else {
+                    deadline = timers_.top().deadline;
+                }
+            }
+        }
+        const auto has_work = [&]() noexcept {
+            if (stopping_.load(std::memory_order_seq_cst)) return true;
+            if (global_count_.load(std::memory_order_seq_cst) > 0) return true;
+            for (const auto& other : workers_) {
+                if (!other->deque.empty_approx()) return true;
+            }
+            return false;
+        };
+        // An offload in flight will deliver from a pool thread (inject_ready wakes a worker):
+        // until its actor takes the result, the run is not over.
+        const park_result r = idle_.park(w.index, has_work, deadline, hold, &k_.offloads_pending);
+        if (r == park_result::quiescent || r == park_result::stopped) break;
+        if (r == park_result::last) {  // virtual time: everyone idles, so the clock jumps
+            const std::lock_guard lock(timers_mutex_);
+            if (!timers_.empty()) k_.virtual_now = std::max(k_.virtual_now, timers_.top().deadline);
+        }
+    }
+    set_current_worker(nullptr);
+}
+
+/// Workers 1..N-1: one run per epoch, until the runtime goes away.
+void work_stealing_scheduler::background_worker(worker& w) {
+    std::uint64_t seen = 0;
+    for (;;) {
+        {
+            std::unique_lock lock(epoch_mutex_);
+            epoch_changed_.wait(lock, [&] { return exiting_ || epoch_ != seen; });
+            if (exiting_) return;
+            seen = epoch_;
+        }
+        run_worker(w);
+        const std::lock_guard lock(epoch_mutex_);
+        if (--in_run_ == 0) all_done_.notify_all();
+    }
+}
+
+void work_stealing_scheduler::run(bool serve) {
+    if (on_own_worker()) {
+        throw error(
+            "coact::runtime::run: called from inside an actor; an actor must not run the "
+            "scheduler it runs on");
+    }
+    k_.enter_run();
+    struct leave {
+        core& k;
+        ~leave() { k.leave_run(); }
+    } guard{k_};
+    idle_.reset(/*end_on_quiescence=*/!serve);
+    stopping_.store(false);
+    if (serve) {
+        serving_.store(true);  // seq_cst: Dekker with request_stop()
+        if (k_.stop_serving.load()) stopping_.store(true);
+    }
+    if (threads_.empty()) {
+        try {
+            threads_.reserve(workers_.size() - 1);
+            for (std::size_t i = 1; i < workers_.size(); ++i) {
+                threads_.emplace_back([this, i] { background_worker(*workers_[i]); });
+            }
+        } catch (...) {  // could not start a thread: stop the ones started, report it
+            {
+                const std::lock_guard lock(epoch_mutex_);
+                exiting_ = true;
+            }
+            epoch_changed_.notify_all();
+            for (std::thread& t : threads_) t.join();
+            threads_.clear();
+            exiting_ = false;
+            serving_.store(false);
+            throw;
+        }
+    }
+    {
+        const std::lock_guard lock(epoch_mutex_);
+        in_run_ = threads_.size();
+        ++epoch_;
+    }
+    epoch_changed_.notify_all();
+    run_worker(*workers_[0]);
+    if (serve) idle_.unpark_all();  // request_stop() ended it: wake the parked ones to leave
+    {
+        std::unique_lock lock(epoch_mutex_);
+        all_done_.wait(lock, [&] { return in_run_ == 0; });
+    }
+    if (serve) {
+        serving_.store(false);
+        k_.stop_serving.store(false);  // taken, as the single-threaded serve() does
+    }
+}
+
+void work_stealing_scheduler::request_stop() noexcept {
+    // seq_cst, with the store of stop_serving before it: either this sees `serving`, or serve()
+    // sees stop_serving when it starts.
+    if (!serving_.load()) return;
+    stopping_.store(true);
+    idle_.unpark_all();
+}
+
+}  // namespace coact::detail
