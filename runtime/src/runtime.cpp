@@ -29,8 +29,8 @@ core::core(runtime& o, runtime_options opts)
 }
 
 core::~core() {
-    stop_offloads();     // the pool's jobs deliver into this core: they end first
-    sched.impl.reset();  // frees what came after the last shutdown() (a send to an ended actor)
+    stop_offloads();  // the pool's jobs deliver into this core: they end first
+    sched.reset();    // frees what came after the last shutdown() (a send to an ended actor)
 }
 
 // --- offloads ---

@@ -288,9 +288,11 @@ class context {
         context* next_free_ = nullptr;
         detail::envelope* handoff_;
     };
-    detail::worker_local* local_ = nullptr;  // work-stealing mode: the worker running this turn
-    detail::envelope* reply_ = nullptr;      // the reply an ask waits for, once it came
-    const std::string* name_ = nullptr;      // the registry's key; null when anonymous
+    // The thread running this turn (its envelope pool, its count): with work stealing the worker,
+    // set at each turn; single-threaded, the scheduler thread, set when the cell is opened.
+    detail::worker_local* local_ = nullptr;
+    detail::envelope* reply_ = nullptr;  // the reply an ask waits for, once it came
+    const std::string* name_ = nullptr;  // the registry's key; null when anonymous
     coact::address sender_;
     std::uint32_t current_request_ = 0;       // the unanswered ask being handled
     std::uint32_t awaited_request_ = 0;       // the ask this actor waits on

@@ -21,10 +21,10 @@ class deterministic_scheduler final : public local_scheduler {
         take_from_outside();
         if (ready_.empty()) fire_due_timers();
         if (ready_.empty()) return false;
-        const unsigned saved = k_.options.throughput;
-        k_.options.throughput = 1;
+        const unsigned saved = throughput_;
+        throughput_ = 1;
         turn(ready_.pop_front());
-        k_.options.throughput = saved;
+        throughput_ = saved;
         return true;
     }
 

@@ -78,7 +78,7 @@ COACT_HOT void core::deliver(context* to, std::uint32_t generation, envelope* e)
 
 inline envelope_pool* core::pool_here() noexcept {
     if (sched.local != nullptr) [[likely]]
-        return &sched.local->envelopes;
+        return &sched.local->scheduler_thread.pool;
     return work_stealing_pool(*sched.stealing);
 }
 
@@ -127,13 +127,12 @@ inline void core::localise_payload(envelope* e) const noexcept {
 
 namespace coact {
 
-// The envelope pool of the thread running this actor: the scheduler's, or with work stealing
-// that of the worker running this turn (set by the worker at the start of every turn, so it is
-// right after a co_await that resumed on another worker; a thread_local read here could be a
-// stale address cached across the suspension).
+// The envelope pool of the thread running this actor, through context::local_: the single-
+// threaded scheduler's (every cell points to it), or with work stealing that of the worker
+// running this turn (set by the worker at the start of every turn, so it is right after a
+// co_await that resumed on another worker; a thread_local read here could be a stale address
+// cached across the suspension). Null while shutdown destroys frames: envelopes from the heap.
 COACT_HOT detail::envelope_pool* context::pool() const noexcept {
-    if (core_->sched.local != nullptr) [[likely]]
-        return &core_->sched.local->envelopes;
     return local_ != nullptr ? &local_->pool : nullptr;
 }
 
@@ -144,11 +143,7 @@ COACT_HOT detail::envelope* context::take_message() {
     }
     detail::envelope* e = box_.pop();
     budget_ -= budget_ != 0 ? 1U : 0U;  // a zero-timeout receive_for may take past the budget
-    if (core_->sched.local != nullptr) [[likely]] {
-        detail::bump(core_->sched.local->delivered_);
-    } else {
-        detail::bump(local_->delivered);  // the worker running this turn
-    }
+    detail::bump(local_->delivered);    // the thread running this turn: only it writes
     if (e->slot != nullptr) [[unlikely]]
         core_->took_bounded(this, e);
     sender_ = detail_access::make(e->sender, e->sender_generation);

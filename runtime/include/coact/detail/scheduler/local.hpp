@@ -37,8 +37,9 @@ class local_scheduler : public scheduler {
     void deliver(context* to, std::uint32_t generation, envelope* e);
     void schedule(context* c);
 
-    envelope_pool envelopes;                   // the scheduler thread's envelopes
-    std::atomic<std::uint64_t> delivered_{0};  // written by the scheduler thread only
+    // What every actor uses on every message (its envelope pool, the delivered count): every
+    // cell's context::local_ points here, so the per-message path needs no branch to find it.
+    worker_local scheduler_thread;
 
     // --- scheduler ---
     void run(bool serve) override;
@@ -54,7 +55,7 @@ class local_scheduler : public scheduler {
     bool stop(context* c, std::uint32_t generation) override;
     void restart(context* c, std::uint32_t generation, std::uint32_t incarnation) override;
     void hold(context* c) noexcept override;
-    void cell_opened(context*) noexcept override {}
+    void cell_opened(context* c) noexcept override;
     void cell_closed(context*) noexcept override {}
     std::size_t cell_dropped(context*) noexcept override { return 0; }
     void arm_timer(context* c, clock::duration delay) override;
@@ -63,12 +64,13 @@ class local_scheduler : public scheduler {
                     envelope* e) override;
     void advance_time(clock::duration d) override;
     [[nodiscard]] std::uint64_t delivered() const noexcept override {
-        return delivered_.load(std::memory_order_relaxed);
+        return scheduler_thread.delivered.load(std::memory_order_relaxed);
     }
 
   protected:
     /// One turn of one actor: resume it until its next co_await (or its end).
     void turn(context* c);
+    void run_turn(context* c);  // the same, inlined into the loop (local_scheduler.cpp only)
     /// Fires the timers that are due; true if any actor became ready or a message went out.
     bool fire_due_timers();
     /// Outside messages taken per round of the loop: enough to amortise the queue, few enough
@@ -78,6 +80,7 @@ class local_scheduler : public scheduler {
     void take_remote(std::size_t limit = remote_batch);
 
     core& k_;
+    unsigned throughput_;  // messages per turn (the deterministic scheduler's step() sets 1)
     ready_queue<context*> ready_;
     timer_queue timers_;
     context* running_ = nullptr;  // the actor being resumed right now

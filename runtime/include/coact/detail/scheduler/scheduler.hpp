@@ -145,6 +145,12 @@ struct scheduler_handle {
     work_stealing_scheduler* stealing = nullptr;
 
     scheduler* operator->() const noexcept { return impl.get(); }
+    /// Destroys the scheduler; nothing may reach it afterwards.
+    void reset() noexcept {
+        impl.reset();
+        local = nullptr;
+        stealing = nullptr;
+    }
 };
 
 /// Picks and installs the scheduler runtime_options ask for (core's constructor).
