@@ -135,10 +135,9 @@ void core::retire(context* c, exit_kind_internal kind, std::exception_ptr error)
     if (c->reply_ != nullptr) release(std::exchange(c->reply_, nullptr));
     delete std::exchange(c->holder_, nullptr);
     const std::uint32_t generation = c->generation();
-    // seq_cst: the ending half of the watch table's Dekker pattern (watches.hpp), with the load
-    // of watches_used below (needed where actors run on several threads; one store per actor's
-    // end elsewhere, measured with the spawn benchmark).
-    constexpr std::memory_order bump = std::memory_order_seq_cst;
+    // The ending half of the watch table's Dekker pattern (watches.hpp), with the load of
+    // watches_used below: seq_cst where actors run on several threads (core::end_order).
+    const std::memory_order bump = end_order;
     if (c->name_ != nullptr) {
         const std::string name = *c->name_;
         names.erase(name, [c, bump] {
@@ -148,7 +147,7 @@ void core::retire(context* c, exit_kind_internal kind, std::exception_ptr error)
     } else {
         c->next_generation(bump);
     }
-    if (watches_used.load(std::memory_order_seq_cst)) {
+    if (watches_used.load(end_order)) {
         end_watches(c, generation, kind, error);
     }
     while (!c->box_.empty()) dead_letter(c->box_.pop());  // asks among them get no_reply

@@ -21,6 +21,7 @@ void install_scheduler(core& k) {
         k.topics_mutex.share();
         k.cells_mutex.share();
         k.watches_mutex.share();
+        k.end_order = std::memory_order_seq_cst;
         return;
     }
     auto s = std::make_unique<local_scheduler>(k);

@@ -233,6 +233,10 @@ struct core {
     // Set for good by the first monitor, link or trap_exits: from then on every actor's end
     // looks itself up in the table (a flag per runtime keeps the context at 144 bytes).
     std::atomic<bool> watches_used{false};
+    // The order of an actor's end (its new generation) against watches_used: seq_cst where a
+    // monitor may be registered on another thread at the same time (set by the scheduler's
+    // factory), relaxed where one thread does both (a locked store per actor's end saved).
+    std::memory_order end_order = std::memory_order_relaxed;
     // Always locked (a put from outside a turn is impossible, but a bound's waiters and the
     // held state change from two actors' threads): the waiters and supervision of cell_policy.
     std::mutex policy_mutex;

@@ -1,15 +1,19 @@
 // coact/detail/scheduler/dispatch.hpp — the per-message path, and the one place that tells the
 // schedulers apart.
 //
-// Each function here is called for every message (or every envelope made or freed) and picks
-// the scheduler with one branch: core::sched.local is set when one thread runs every actor
-// (local and deterministic schedulers), otherwise sched.stealing is (work stealing). The
-// single-threaded half is inline (local.hpp, below); the work-stealing half is a direct call
-// into src/scheduler/work_stealing/delivery.cpp, never a virtual one. Everything colder goes
-// through the scheduler interface (scheduler.hpp).
+// Each function here is called for every message (or every envelope made or freed). Where the
+// schedulers differ, it picks one with one branch: core::sched.local is set when one thread runs
+// every actor (local and deterministic schedulers), otherwise sched.stealing is (work stealing).
+// The single-threaded half is inline (local.hpp, below); the work-stealing half is a direct call
+// into src/scheduler/work_stealing/delivery.cpp, never a virtual one. An actor's own envelope
+// pool and count need no branch: context::local_ points at the running thread's (worker_local),
+// set by each scheduler. Everything colder goes through the scheduler interface (scheduler.hpp).
+// Hook points for tracing: core::deliver (a send), context::take_message (a message taken), and
+// each scheduler's turn (a turn's start and end).
 //
 // The path of one message, single-threaded (docs/design/architecture.md has both schedulers'):
-//   1. context::send (context_inline.hpp) makes an envelope from pool(): the scheduler's pool;
+//   1. context::send (context_inline.hpp) makes an envelope from pool(): the scheduler
+//      thread's pool, through context::local_;
 //   2. core::deliver: another runtime's actor goes to its owner (core::inject); here, the local
 //      scheduler checks the generation (stale: a dead letter), pushes the envelope on the
 //      mailbox and, if the receiver waits idle for it, on the ready deque;
