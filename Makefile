@@ -32,7 +32,7 @@ BENCH_ARGS ?= --benchmark_min_time=0.05 --benchmark_format=console
 # Our sources for format/tidy: tracked and new files, without anything .gitignore'd (build/).
 SOURCES = $(wildcard $(shell git ls-files --cached --others --exclude-standard -- '*.hpp' '*.cpp' \
             2>/dev/null || find . -path ./build -prune -o \( -name '*.hpp' -o -name '*.cpp' \) -print))
-RUNTIME_SOURCES = $(wildcard runtime/src/*.cpp)
+RUNTIME_SOURCES = $(shell find runtime/src -name '*.cpp' | sort)
 
 .PHONY: all deps deps-peers deps-docs compare docs demo test test-asan test-debug test-release test-tsan test-clang \
         test-clang-release bench format format-check tidy clean

@@ -70,7 +70,7 @@ bool core::admit_bounded(context* to, std::uint32_t generation, cell_policy* x, 
 }
 
 void core::took_bounded(context* c, envelope* e) noexcept {
-    release_slot(e);  // seq_cst: extras.hpp, step 2
+    release_slot(e);  // seq_cst: cell_policy.hpp, step 2
     cell_policy* x = c->policy_.load(std::memory_order_relaxed);
     if (x->waiting.load(std::memory_order_seq_cst) == 0) [[likely]]
         return;
@@ -111,7 +111,7 @@ bool core::try_put(context* self, context* to, std::uint32_t generation, envelop
     const std::lock_guard lock(policy_mutex);
     // Ended (its waiters were woken under this mutex): deliver, which makes a dead letter.
     if (to->generation() != generation) return true;
-    x->waiting.fetch_add(1, std::memory_order_seq_cst);  // extras.hpp, step 1
+    x->waiting.fetch_add(1, std::memory_order_seq_cst);  // cell_policy.hpp, step 1
     if (x->queued.fetch_add(1, std::memory_order_seq_cst) < capacity) {
         x->waiting.fetch_sub(1, std::memory_order_relaxed);
         e->slot = &x->queued;

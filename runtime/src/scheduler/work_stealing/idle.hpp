@@ -24,8 +24,8 @@
 // The protocol. state_ holds the number of searching workers (low 32 bits) and of parked ones
 // (high 32 bits); the parked half, the sleeper list and each worker's sleeping flag change only
 // under mutex_. S below is the single total order of all seq_cst operations.
-//   1. Publishing. The caller makes work visible with a seq_cst store or read-modify-write (an
-//      injection's pending count incremented seq_cst, say), then calls notify_work(), whose
+//   1. Publishing. The caller makes work visible with a seq_cst store or read-modify-write (the
+//      global queue's count incremented seq_cst, say), then calls notify_work(), whose
 //      seq_cst load of state_ returns at once if a worker searches or none is parked.
 //   2. Parking. Under mutex_, the worker announces itself with one seq_cst RMW of state_
 //      (parked + 1, and searching - 1 if it was searching), joins the sleeper list, and calls

@@ -11,7 +11,7 @@
 // must outlive every call on it (join or park the thieves before destroying it).
 //
 //   coact::detail::work_deque<context*> local(256);
-//   if (!local.push(cell)) injection.push(cell);   // owner; full: overflow elsewhere
+//   if (!local.push(cell)) global.push(cell);      // owner; full: overflow elsewhere
 //   if (context* next = local.pop()) run(next);     // owner, newest first
 //   if (context* got = victim.steal()) run(got);    // another worker, oldest first
 //   // nullptr from steal(): empty, or lost a race for the item; retry or try another victim

@@ -195,7 +195,7 @@ struct ask_for_awaiter : ask_awaiter<R> {
 };
 
 /// co_await self.put(target, message): delivers at once when there is room (or no bound);
-/// otherwise waits for a taker of target's mailbox to hand this actor a place (extras.hpp).
+/// otherwise waits for a taker of target's mailbox to hand this actor a place (cell_policy.hpp).
 struct put_awaiter : reply_wait {
     context* to;
     std::uint32_t generation;

@@ -13,7 +13,7 @@
 // single-threaded mode, deterministic). A topic nobody follows any more is removed.
 //
 // Threads: the scheduler thread only (actors subscribe from their own turn; rt.publish goes
-// through the injection queue).
+// through the remote queue).
 #pragma once
 
 #include <cstddef>

@@ -2,7 +2,7 @@
 //
 // Intrusive singly linked FIFO: push, pop and append are O(1) and allocate nothing.
 // Single-threaded: only the thread that runs the actor touches it (messages from other threads
-// arrive via the runtime's injection queue, or, for the work-stealing scheduler, via the actor's
+// arrive via the runtime's remote queue, or, for the work-stealing scheduler, via the actor's
 // inbox, whose take_all() returns a mailbox to append here).
 #pragma once
 
