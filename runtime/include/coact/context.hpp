@@ -328,8 +328,8 @@ class context {
 
 }  // namespace coact
 
-// The engine behind the declarations above, in the order each needs the one before (include
-// this header, never these directly: they expect context to be complete).
+// The engine behind the declarations above; each includes what it needs first. Include this
+// header, never these directly: they expect context to be complete.
 #include "coact/detail/actor/awaiters.hpp"
 #include "coact/detail/actor/context_inline.hpp"
 #include "coact/detail/actor/core.hpp"

@@ -154,6 +154,7 @@ class work_stealing_scheduler final : public scheduler {
     bool fire_timers(std::vector<timer_entry>& due);
 
     core& k_;
+    const unsigned throughput_;  // messages per turn (runtime_options::throughput)
     static constexpr std::size_t envelope_limit = 4096;  // per worker; the rest in the depot
     envelope_depot depot_;  // declared before the workers: their pools refer to it
     std::vector<std::unique_ptr<worker>> workers_;
