@@ -156,7 +156,9 @@ class work_stealing_scheduler final : public scheduler {
     core& k_;
     const unsigned throughput_;  // messages per turn (runtime_options::throughput)
     static constexpr std::size_t envelope_limit = 4096;  // per worker; the rest in the depot
-    envelope_depot depot_;  // declared before the workers: their pools refer to it
+    // Declared before the workers (their pools refer to it), and on cache lines of its own:
+    // workers lock it when they spill envelopes, while every turn reads the fields above.
+    alignas(64) envelope_depot depot_;
     std::vector<std::unique_ptr<worker>> workers_;
     idle_workers idle_;
     moodycamel::ConcurrentQueue<context*> global_;  // ready actors from outside, or overflow
