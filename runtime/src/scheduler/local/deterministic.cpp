@@ -30,7 +30,9 @@ class deterministic_scheduler final : public local_scheduler {
 
     context* next_ready() override { return ready_.empty() ? nullptr : ready_.front(); }
 
-    void take_from_outside() override { take_remote(); }
+    void take_from_outside() override {
+        if (remote_->pending() != 0) take_remote();  // as the loop does: no lock when empty
+    }
 };
 
 void install_deterministic_scheduler(core& k) {

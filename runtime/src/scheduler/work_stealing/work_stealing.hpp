@@ -119,8 +119,6 @@ class work_stealing_scheduler final : public scheduler {
     [[nodiscard]] bool on_own_worker() const noexcept;
 
   private:
-    friend struct worker;
-
     // --- inbox events (delivery.cpp) ---
     /// Takes what the inbox holds into the actor's private state, at most a batch at a time;
     /// what is left waits in handoff_ and unreversed_ for the next call.
