@@ -221,21 +221,22 @@ coact::address spawn_fanout(coact::runtime& rt, std::uint64_t subscribers) {
     return publisher;
 }
 
-/// Per iteration: the publisher makes publications_per_round publications (by publish, or by
+/// Per iteration: the publisher makes `publications` publications (by publish, or by
 /// send to each subscriber) and the runtime runs until every subscriber has taken them.
 template <class Payload>
 void run_fanout(benchmark::State& state, coact::runtime& rt, coact::address publisher,
-                std::uint64_t subscribers) {
-    rt.send(publisher, publications_per_round);  // warm-up
+                std::uint64_t subscribers, int publications = publications_per_round) {
+    rt.send(publisher, publications);  // warm-up
     rt.run();
     const std::uint64_t before = delivered(rt);
     for (auto _ : state) {
-        rt.send(publisher, publications_per_round);
+        rt.send(publisher, publications);
         rt.run();
     }
     // Each round: the publisher's own message plus one delivery per subscriber and publication.
     const std::uint64_t messages = delivered(rt) - before - state.iterations();
-    expect(state, messages == subscribers * publications_per_round * state.iterations(),
+    expect(state,
+           messages == subscribers * static_cast<std::uint64_t>(publications) * state.iterations(),
            "wrong delivery count");
     expect(state, rt.stats().dead_letters == 0, "dead letters");
     state.SetItemsProcessed(static_cast<std::int64_t>(messages));

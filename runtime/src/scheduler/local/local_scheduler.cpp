@@ -10,7 +10,8 @@
 //   2. Pop actors from the ready deque and give each one turn: resume it until its next
 //      co_await; it may take up to `throughput` messages in the turn. Every 64 turns, take
 //      another batch and fire due timers, so that neither outside messages nor timers starve.
-//   3. With nothing ready, fire due timers; if that made no actor ready:
+//   3. With nothing ready, fire due timers; if that made no actor ready, let the envelope pool
+//      give back what a burst took (envelope_pool::idle), then:
 //        run():   return when no timer is live and nothing came from outside;
 //        serve(): return when request_stop() was called;
 //      otherwise sleep on a condition variable until the next deadline or a remote push
@@ -247,6 +248,8 @@ void local_scheduler::run(bool serve) {
             spin_until([&] { return remote_->pending() != 0; })) {
             continue;
         }
+        // Nothing to run: what the last period's bursts took and no longer need goes back.
+        static_cast<void>(scheduler_thread.pool.idle(std::chrono::steady_clock::now()));
 
         std::unique_lock lock(remote_->mutex());
         if (remote_->pending() != 0) continue;

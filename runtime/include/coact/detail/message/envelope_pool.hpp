@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -25,8 +26,10 @@ namespace coact::detail {
 #endif
 
 /// Recycled envelopes of one scheduler (not thread-safe: the scheduler thread only). Envelopes
-/// made on other threads come from ::operator new and join the pool when freed here. Bounded;
-/// bypassed under AddressSanitizer so that a use after free is still caught.
+/// made on other threads come from ::operator new and join the pool when freed here. It grows
+/// with demand (a million messages queued take a million envelopes once, then reuse them) and
+/// gives back what a whole period did not use (idle()); bypassed under AddressSanitizer so that
+/// a use after free is still caught.
 ///
 /// The free envelopes are kept in an array of pointers, not in a list threaded through the
 /// envelopes: taking one then needs no load from the envelope itself. With a list, each
@@ -57,8 +60,18 @@ struct envelope_depot {
     }
 };
 
+/// What a pool gives back after a burst (envelope_pool::idle): free envelopes that no turn
+/// needed during a whole period of at least `period` are returned to the heap, down to `floor`,
+/// and glibc is asked to hand the freed pages to the system.
+struct envelope_release {
+    static constexpr std::size_t floor = 4096;  // kept whatever happens: ~400 KiB
+    static constexpr std::chrono::steady_clock::duration period = std::chrono::milliseconds(100);
+};
+
 class envelope_pool {
   public:
+    using time_point = std::chrono::steady_clock::time_point;
+
     envelope_pool() = default;
     envelope_pool(const envelope_pool&) = delete;
     envelope_pool& operator=(const envelope_pool&) = delete;
@@ -68,7 +81,8 @@ class envelope_pool {
     }
 
     /// Work-stealing mode: share surplus through `depot`, keeping at most `limit` (a power of two
-    /// of at least 256) here.
+    /// of at least 256) here. Without a depot a pool keeps every envelope it is given back, as
+    /// many as the deepest queueing needed, until idle() finds them unused.
     void use_depot(envelope_depot* depot, std::size_t limit) noexcept {
         depot_ = depot;
         limit_ = limit;
@@ -76,9 +90,13 @@ class envelope_pool {
 
     // The fast paths stay this small so that they are inlined into every actor body (measured:
     // with the slow paths inline, g++ called both out of line, +26 instructions per message).
+    //
+    // `mark_` is the low-water mark of this period, rounded down by up to `mark_step`: the
+    // envelopes below it were not taken since the period began. Comparing with it instead of 0
+    // costs the fast path nothing; each step down is one call to the slow path.
     [[nodiscard]] COACT_HOT void* allocate() {
 #ifndef COACT_DETAIL_NO_ENVELOPE_POOL
-        if (size_ != 0) [[likely]]
+        if (size_ > mark_) [[likely]]
             return slots_[--size_];
 #endif
         return allocate_slow();
@@ -94,9 +112,40 @@ class envelope_pool {
         deallocate_slow(e);
     }
 
+    /// Called where the thread has nothing to run (run() returns, the scheduler waits, a worker
+    /// parks). Once a period has passed since the last release, gives the heap the envelopes
+    /// that no allocation reached during it (beyond envelope_release::floor) and starts a new
+    /// period. Returns how many it gave back.
+    std::size_t idle(time_point now) noexcept {
+        if (now - period_start_ < envelope_release::period) return 0;
+        std::size_t n = 0;
+        if (mark_ > envelope_release::floor) {
+            n = mark_ - envelope_release::floor;
+            // Which envelopes go does not matter: every free one is alike. The top of the stack
+            // goes, so nothing moves.
+            for (std::size_t i = size_ - n; i < size_; ++i) ::operator delete(slots_[i]);
+            size_ -= n;
+            shrink_array();
+        }
+        period_start_ = now;
+        mark_ = size_;
+        if (n * sizeof(envelope) >= trim_threshold) give_pages_back();
+        return n;
+    }
+
+    [[nodiscard]] std::size_t free_count() const noexcept { return size_; }
+
   private:
+    static constexpr std::size_t mark_step = 256;
+    static constexpr std::size_t trim_threshold = std::size_t{1} << 20U;  // bytes
+
     [[gnu::noinline]] void* allocate_slow() {
 #ifndef COACT_DETAIL_NO_ENVELOPE_POOL
+        if (size_ != 0) {  // below the period's mark: lower it a step
+            mark_ = size_ > mark_step ? size_ - mark_step : 0;
+            return slots_[--size_];
+        }
+        mark_ = 0;
         if (depot_ != nullptr && refill()) return slots_[--size_];
 #endif
         return ::operator new(sizeof(envelope));
@@ -116,8 +165,6 @@ class envelope_pool {
 #endif
         ::operator delete(e);
     }
-
-    static constexpr std::size_t max_capacity = std::size_t{1} << 16U;
 
     // Takes up to half the limit from the depot; false if it had none.
     bool refill() noexcept {
@@ -147,6 +194,7 @@ class envelope_pool {
             return false;
         }
         size_ -= n;
+        mark_ = std::min(mark_, size_);
         return n != 0;
     }
 
@@ -157,24 +205,39 @@ class envelope_pool {
         return true;
     }
 
-    // Doubles the array (up to max_capacity); false when full or out of memory.
+    // Doubles the array (up to the depot's limit, if any); false when full or out of memory.
     bool grow() noexcept {
-        if (capacity_ == max_capacity) return false;
-        const std::size_t bigger = capacity_ == 0 ? 256 : capacity_ * 2;
-        auto* slots = new (std::nothrow) envelope*[bigger];
+        if (depot_ != nullptr && capacity_ >= limit_) return false;
+        return resize_array(capacity_ == 0 ? 256 : capacity_ * 2);
+    }
+
+    // After a release: an array four times bigger than its content halves.
+    void shrink_array() noexcept {
+        std::size_t smaller = capacity_;
+        while (smaller > 256 && size_ * 4 <= smaller) smaller /= 2;
+        if (smaller != capacity_) static_cast<void>(resize_array(smaller));
+    }
+
+    bool resize_array(std::size_t wanted) noexcept {
+        auto* slots = new (std::nothrow) envelope*[wanted];
         if (slots == nullptr) return false;
         for (std::size_t i = 0; i < size_; ++i) slots[i] = slots_[i];
         delete[] slots_;
         slots_ = slots;
-        capacity_ = bigger;
+        capacity_ = wanted;
         return true;
     }
 
+    static void
+    give_pages_back() noexcept;  // src/message/envelope_pool.cpp (malloc_trim where glibc has it)
+
     envelope** slots_ = nullptr;
     std::size_t size_ = 0;
+    std::size_t mark_ = 0;  // the period's low-water mark (see allocate)
     std::size_t capacity_ = 0;
     envelope_depot* depot_ = nullptr;
-    std::size_t limit_ = max_capacity;
+    std::size_t limit_ = 0;  // with a depot: the most kept here
+    time_point period_start_{};
 };
 
 /// Makes an envelope holding a T built from `value`, from `pool` (or ::operator new if null).

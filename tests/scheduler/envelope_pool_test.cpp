@@ -1,0 +1,148 @@
+// coact::detail::envelope_pool: on its own it keeps what a burst needed, so that the next burst of
+// that depth allocates nothing, and gives back what a whole period did not use (idle). With an
+// envelope_depot (the work-stealing mode's pools) surplus moves between pools through the depot,
+// and the memory kept is bounded however many envelopes are freed. A worker that only frees
+// (messages sent from outside come from ::operator new, and are freed on the worker that took
+// them) must not make the depot grow without end.
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <mutex>
+#include <new>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <coact/detail/message/envelope.hpp>
+
+using coact::detail::envelope;
+using coact::detail::envelope_depot;
+using coact::detail::envelope_pool;
+using coact::detail::envelope_release;
+
+namespace {
+
+envelope* heap_envelope() { return static_cast<envelope*>(::operator new(sizeof(envelope))); }
+
+std::size_t depot_size(envelope_depot& depot) {
+    const std::lock_guard lock(depot.mutex);
+    return depot.free.size();
+}
+
+#if defined(COACT_DETAIL_NO_ENVELOPE_POOL)
+constexpr bool pooled = false;  // AddressSanitizer: every envelope goes back to the heap
+#else
+constexpr bool pooled = true;
+#endif
+
+}  // namespace
+
+TEST_CASE("a pool that only frees keeps a bounded number of envelopes in the depot",
+          "[envelope_pool]") {
+    envelope_depot depot;
+    constexpr std::size_t limit = 256;
+    {
+        envelope_pool pool;
+        pool.use_depot(&depot, limit);
+        const std::size_t freed = 4 * envelope_depot::default_limit;
+        for (std::size_t i = 0; i < freed; ++i) pool.deallocate(heap_envelope());
+        CHECK(depot_size(depot) <= depot.limit);
+        if (pooled) CHECK(depot_size(depot) >= depot.limit - limit);  // it did fill up
+    }
+}
+
+TEST_CASE("a pool takes envelopes from the depot before the heap", "[envelope_pool]") {
+    envelope_depot depot;
+    constexpr std::size_t limit = 256;
+    envelope_pool freeing;
+    envelope_pool allocating;
+    freeing.use_depot(&depot, limit);
+    allocating.use_depot(&depot, limit);
+    std::vector<envelope*> made;
+    for (std::size_t i = 0; i < 4 * limit; ++i) made.push_back(heap_envelope());
+    for (envelope* e : made) freeing.deallocate(e);
+    const std::size_t spilled = depot_size(depot);
+    if (pooled) REQUIRE(spilled > 0);
+    void* taken = allocating.allocate();
+    if (pooled) {
+        // The first envelope the other pool hands out is one of those freed: it came through
+        // the depot, which gave up half a pool's limit at once.
+        CHECK(std::find(made.begin(), made.end(), taken) != made.end());
+        CHECK(depot_size(depot) == spilled - std::min(spilled, limit / 2));
+    }
+    allocating.deallocate(static_cast<envelope*>(taken));
+}
+
+TEST_CASE("a depot's limit can be set lower", "[envelope_pool]") {
+    envelope_depot depot(1024);
+    envelope_pool pool;
+    pool.use_depot(&depot, 256);
+    for (int i = 0; i < 10000; ++i) pool.deallocate(heap_envelope());
+    CHECK(depot_size(depot) <= 1024);
+}
+
+namespace {
+
+// Takes n envelopes from the pool and gives them back: a burst n deep.
+void burst(envelope_pool& pool, std::size_t n) {
+    std::vector<envelope*> taken;
+    taken.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) taken.push_back(static_cast<envelope*>(pool.allocate()));
+    for (envelope* e : taken) pool.deallocate(e);
+}
+
+}  // namespace
+
+TEST_CASE("a pool without a depot keeps every envelope of a burst deeper than any bound",
+          "[envelope_pool]") {
+    envelope_pool pool;
+    constexpr std::size_t deep = std::size_t{1} << 18U;  // four times the old bound of 65,536
+    burst(pool, deep);
+    if (!pooled) return;
+    CHECK(pool.free_count() == deep);
+    // The second burst of the same depth reuses them all: the pool neither grows nor shrinks.
+    burst(pool, deep);
+    CHECK(pool.free_count() == deep);
+}
+
+TEST_CASE("an idle pool gives back what a whole period did not use, down to its floor",
+          "[envelope_pool]") {
+    using namespace std::chrono_literals;
+    envelope_pool pool;
+    const auto t0 = std::chrono::steady_clock::time_point{} + 1h;
+    constexpr std::size_t deep = 100'000;
+    burst(pool, deep);
+    CHECK(pool.idle(t0) == 0);  // the burst used them all: its period keeps them
+    if (pooled) CHECK(pool.free_count() == deep);
+
+    burst(pool, 1'000);  // a quiet period: 1,000 used of 100,000
+    // Before a period has passed nothing goes, however little was used.
+    CHECK(pool.idle(t0 + envelope_release::period / 2) == 0);
+    const std::size_t released = pool.idle(t0 + envelope_release::period);
+    if (!pooled) return;
+    // The 1,000 taken (rounded down by at most one step of the mark) stay, and the floor: the
+    // rest is released.
+    CHECK(released >= deep - 1'000 - 256 - envelope_release::floor);
+    CHECK(released <= deep - envelope_release::floor);
+    CHECK(pool.free_count() == deep - released);
+    CHECK(pool.free_count() <= 1'000 + 256 + envelope_release::floor);
+
+    // A period in which nothing at all was taken lets the pool fall to its floor, no lower.
+    pool.idle(t0 + 2 * envelope_release::period);
+    CHECK(pool.free_count() == envelope_release::floor);
+    pool.idle(t0 + 3 * envelope_release::period);
+    CHECK(pool.free_count() == envelope_release::floor);
+}
+
+TEST_CASE("bursts of one depth, one per period, keep their envelopes: none is made again",
+          "[envelope_pool]") {
+    envelope_pool pool;
+    const auto t0 = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+    constexpr std::size_t deep = 50'000;
+    burst(pool, deep);
+    for (int period = 1; period <= 5; ++period) {
+        burst(pool, deep);
+        CHECK(pool.idle(t0 + period * envelope_release::period) == 0);
+    }
+    if (pooled) CHECK(pool.free_count() == deep);
+}
