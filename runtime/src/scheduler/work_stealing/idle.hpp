@@ -144,14 +144,21 @@ class idle_workers {
     /// is not 0, the last worker to park sleeps until notify_work() instead of ending the run or
     /// getting `last`. It is read under the lock, after every other worker's park: a worker that
     /// lowers it and then parks is seen lowering it by whoever parks last.
+    /// `watch`, if given: when some other worker is not parked as this one parks (decided under
+    /// the lock, so that a worker woken at the same moment either is seen awake here or, having
+    /// found work, sees this one parked and wakes it: step 5), sleep at most `watch`, then
+    /// return `timed_out`. A watch holds off neither quiescence nor `last`, and wake_timed()
+    /// leaves it asleep: it only lets the worker look at the others now and then.
     template <class HasWork>
     park_result park(std::size_t w, HasWork&& has_work,
                      std::optional<clock::time_point> deadline = std::nullopt, bool hold = false,
-                     const std::atomic<std::size_t>* in_flight = nullptr) {
+                     const std::atomic<std::size_t>* in_flight = nullptr,
+                     std::optional<clock::duration> watch = std::nullopt) {
         static_assert(std::is_nothrow_invocable_r_v<bool, HasWork&>,
                       "has_work must be a noexcept callable returning bool");
         worker_state& me = per_worker_[w];
         const bool was_searching = std::exchange(me.searching, false);
+        std::optional<clock::time_point> until = deadline;  // the earlier of deadline and watch
         {
             std::unique_lock lock(mutex_);
             if (closed_) {
@@ -194,10 +201,15 @@ class idle_workers {
                 me.timed = true;
                 ++timed_sleepers_;
             }
+            // Another worker is awake (not all are on the list): look again after `watch`.
+            if (watch && sleepers_.size() < workers_) {
+                const clock::time_point look = clock::now() + *watch;
+                if (!until || look < *until) until = look;
+            }
         }
         for (;;) {
-            if (deadline) {
-                me.spot.park_until(*deadline);
+            if (until) {
+                me.spot.park_until(*until);
             } else {
                 me.spot.park();
             }
@@ -206,7 +218,7 @@ class idle_workers {
                 if (me.reason == park_result::notified) me.searching = true;
                 return me.reason;
             }
-            if (deadline && clock::now() >= *deadline) {
+            if (until && clock::now() >= *until) {
                 withdraw(w);
                 return park_result::timed_out;
             }

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -48,6 +49,9 @@ inline constexpr unsigned fairness_every = 61;  // turns between looks at the gl
 inline constexpr unsigned idle_rounds_limit = 4;
 inline constexpr std::size_t absorbed_fairness = 4096;  // envelopes taken in between those looks
 inline constexpr std::size_t absorb_batch = 256;        // envelopes one absorb() takes in at most
+// How long a worker must stay in one turn before another takes the actor waiting in its LIFO
+// slot, and how often a parked worker looks while another works (take_from_long_turn).
+inline constexpr auto watch_interval = std::chrono::milliseconds(1);
 
 struct alignas(64) worker : worker_local {
     worker(work_stealing_scheduler* o, unsigned i)
@@ -56,8 +60,22 @@ struct alignas(64) worker : worker_local {
     work_stealing_scheduler* const owner;
     const unsigned index;
     work_deque<context*> deque;
-    context* lifo = nullptr;  // the actor made ready last by this worker: it runs next
+    // The actor made ready last by this worker: it runs next. Another worker takes it only when
+    // this one has stayed in one turn for a watch interval (take_from_long_turn). Every change
+    // is an exchange, so that exactly one of them gets it: release when this worker puts an
+    // actor in (the taker reads what the turn that made it ready wrote), acquire when the other
+    // takes it out; this worker's own take needs no order (it put the actor there itself).
+    std::atomic<context*> lifo{nullptr};
     unsigned lifo_streak = 0;
+    // Turns begun, written by this worker only (relaxed: a count others compare over time).
+    std::atomic<std::uint64_t> turns_begun{0};
+    // This worker's notes on the others, for take_from_long_turn: the turns_begun it saw last,
+    // and since when.
+    struct watch_note {
+        std::uint64_t turns = 0;
+        std::chrono::steady_clock::time_point since{};
+    };
+    std::vector<watch_note> notes;
     unsigned ticks = 0;
     std::uint32_t rng;
     std::vector<timer_entry> due;  // scratch for fire_timers
@@ -143,6 +161,9 @@ class work_stealing_scheduler final : public scheduler {
     void turn(context* c, worker& w);
     void yield_turn(worker& w, context* c);
     context* steal(worker& w);
+    /// The actor waiting in the LIFO slot of a worker that has stayed in one turn for a watch
+    /// interval (a long computation without a co_await), or null.
+    context* take_from_long_turn(worker& w);
     context* next_local(worker& w);
     void run_worker(worker& w);
     void background_worker(worker& w);

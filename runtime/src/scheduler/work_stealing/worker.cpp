@@ -7,7 +7,8 @@
 //      the LIFO slot (at most 32 turns in a row), its deque, the global queue.
 //   2. Nothing: due timers; still nothing: become a searcher (at most half the workers search)
 //      and steal from a random victim's deque.
-//   3. Still nothing: park (idle.hpp), with the next timer's deadline. The last worker to park
+//   3. Still nothing: let the envelope pool give back what a burst took (envelope_pool::idle),
+//      then park (idle.hpp), with the next timer's deadline. The last worker to park
 //      with nothing queued and no timer live ends run(); serve() ends at request_stop().
 #include <algorithm>
 #include <exception>
@@ -38,6 +39,7 @@ work_stealing_scheduler::work_stealing_scheduler(core& k, unsigned n)
     for (unsigned i = 0; i < n; ++i) {
         workers_.push_back(std::make_unique<worker>(this, i));
         workers_.back()->pool.use_depot(&depot_, envelope_limit);
+        workers_.back()->notes.resize(n);
     }
 }
 
@@ -55,6 +57,8 @@ void work_stealing_scheduler::check_shutdown() const {
 }
 
 void work_stealing_scheduler::turn(context* c, worker& w) {
+    w.turns_begun.store(w.turns_begun.load(std::memory_order_relaxed) + 1,
+                        std::memory_order_relaxed);
     c->local_ = &w;
     absorb(c);
     if (c->wait_ == wait_kind::start && c->stop_requested_) [[unlikely]] {
@@ -99,7 +103,8 @@ void work_stealing_scheduler::turn(context* c, worker& w) {
 /// it woke a parked worker every turn, and a producer's counter moved between the two cores
 /// every 64 messages: counting ran at half its one-worker rate.)
 void work_stealing_scheduler::yield_turn(worker& w, context* c) {
-    const bool others_wait = w.lifo != nullptr || !w.deque.empty_approx() ||
+    const bool others_wait = w.lifo.load(std::memory_order_relaxed) != nullptr ||
+                             !w.deque.empty_approx() ||
                              global_count_.load(std::memory_order_relaxed) > 0;
     if (others_wait || !w.deque.push(c)) inject_ready(c);
 }
@@ -113,6 +118,32 @@ context* work_stealing_scheduler::steal(worker& w) {
             if (&victim == &w) continue;
             if (context* c = victim.deque.steal()) return c;
         }
+    }
+    return take_from_long_turn(w);
+}
+
+/// The LIFO slot is not stolen like the deque: the actor there runs next on its worker, which
+/// keeps two actors that talk to each other on one core. But an actor that sends and then
+/// computes for a long time without a co_await would keep the one it sent to waiting for the
+/// whole computation. A worker that sees another's turns_begun unchanged for a watch interval
+/// knows that worker is inside one long turn, and takes the actor from its slot. (Parked workers
+/// look every watch interval while another works: park's `watch`.)
+context* work_stealing_scheduler::take_from_long_turn(worker& w) {
+    const auto now = std::chrono::steady_clock::now();
+    for (std::size_t i = 0; i < workers_.size(); ++i) {
+        worker& other = *workers_[i];
+        if (&other == &w) continue;
+        worker::watch_note& note = w.notes[i];
+        const std::uint64_t begun = other.turns_begun.load(std::memory_order_relaxed);
+        if (begun != note.turns) {
+            note = {begun, now};
+            continue;
+        }
+        if (now - note.since < watch_interval) continue;
+        if (other.lifo.load(std::memory_order_relaxed) == nullptr) continue;
+        // Acquire: pairs with the release of the put (schedule), so this worker sees what the
+        // turn that made the actor ready wrote.
+        if (context* c = other.lifo.exchange(nullptr, std::memory_order_acquire)) return c;
     }
     return nullptr;
 }
@@ -128,25 +159,33 @@ COACT_HOT context* work_stealing_scheduler::next_local(worker& w) {
         if (context* c = take_injected(w)) return c;
         if (context* c = w.deque.steal()) return c;  // the oldest in its own deque
     }
-    if (w.lifo != nullptr) {
+    if (w.lifo.load(std::memory_order_relaxed) != nullptr) {
+        // Exchanges: another worker may take the slot's actor (take_from_long_turn); then the
+        // exchange finds null and this worker goes on to its deque.
         if (w.lifo_streak < lifo_limit) {
-            ++w.lifo_streak;
-            return std::exchange(w.lifo, nullptr);
+            if (context* c = w.lifo.exchange(nullptr, std::memory_order_relaxed)) {
+                ++w.lifo_streak;
+                return c;
+            }
+        } else {
+            // Two actors messaging each other could keep the slot forever. If others wait in
+            // this worker's deque, the oldest of them runs now and the slot's actor goes to the
+            // deque (all local: no shared queue touched); if others wait only in the global
+            // queue, it goes behind them there; if none waits, it simply goes on.
+            w.lifo_streak = 0;
+            if (context* oldest = w.deque.steal()) {
+                if (context* evicted = w.lifo.exchange(nullptr, std::memory_order_relaxed)) {
+                    if (!w.deque.push(evicted)) inject_ready(evicted);
+                }
+                return oldest;
+            }
+            context* c = w.lifo.exchange(nullptr, std::memory_order_relaxed);
+            if (global_count_.load(std::memory_order_relaxed) <= 0) {
+                if (c != nullptr) return c;
+            } else if (c != nullptr) {
+                inject_ready(c);
+            }
         }
-        // Two actors messaging each other could keep the slot forever. If others wait in this
-        // worker's deque, the oldest of them runs now and the slot's actor goes to the deque
-        // (all local: no shared queue touched); if others wait only in the global queue, it
-        // goes behind them there; if none waits, it simply goes on.
-        w.lifo_streak = 0;
-        if (context* oldest = w.deque.steal()) {
-            context* evicted = std::exchange(w.lifo, nullptr);
-            if (!w.deque.push(evicted)) inject_ready(evicted);
-            return oldest;
-        }
-        if (global_count_.load(std::memory_order_relaxed) <= 0) {
-            return std::exchange(w.lifo, nullptr);
-        }
-        inject_ready(std::exchange(w.lifo, nullptr));
     }
     w.lifo_streak = 0;
     if (context* c = w.deque.pop()) return c;
@@ -173,6 +212,8 @@ void work_stealing_scheduler::run_worker(worker& w) {
             spin_until([&] { return global_count_.load(std::memory_order_acquire) > 0; })) {
             continue;
         }
+        // About to park: what the last period's bursts took and no longer need goes back.
+        static_cast<void>(w.pool.idle(std::chrono::steady_clock::now()));
         std::optional<clock::time_point> deadline;
         bool hold = false;
         {
@@ -195,7 +236,9 @@ void work_stealing_scheduler::run_worker(worker& w) {
         };
         // An offload in flight will deliver from a pool thread (inject_ready wakes a worker):
         // until its actor takes the result, the run is not over.
-        const park_result r = idle_.park(w.index, has_work, deadline, hold, &k_.offloads_pending);
+        // While another worker works, wake every watch interval to look for a long turn.
+        const park_result r =
+            idle_.park(w.index, has_work, deadline, hold, &k_.offloads_pending, watch_interval);
         if (r == park_result::quiescent || r == park_result::stopped) break;
         if (r == park_result::last) {  // virtual time: everyone idles, so the clock jumps
             const std::lock_guard lock(timers_mutex_);
