@@ -432,6 +432,8 @@ def main() -> int:
         md += [f"## {t} thread{plural}", "",
                f"![throughput with {t} thread{plural}]({stem}-threads-{t}.svg)", ""]
         columns = ["workload"] + systems + [f"coact/{p}" for p in peers]
+        if t > 1 and "coact" in systems:
+            columns.append(f"coact {t} workers / coact 1 thread")
         md += ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
         for w in names:
             cells = []
@@ -444,10 +446,13 @@ def main() -> int:
                     cells.append(f"{fmt_rate(entry['median'])}<br><sub>{fmt_rate(entry['min'])}"
                                  f"–{fmt_rate(entry['max'])}</sub>")
             ratios = [fmt_ratio(median(w, "coact", t), median(w, p, t)) for p in peers]
+            if t > 1 and "coact" in systems:
+                ratios.append(fmt_ratio(median(w, "coact", t), median(w, "coact", 1)))
             md.append("| " + " | ".join([w] + cells + ratios) + " |")
         md.append("")
     md += ["## Scaling from 1 thread to 2", "", f"![scaling]({stem}-scaling.svg)", "",
-           "| workload | " + " | ".join(systems) + " |", "|" + " --- |" * (1 + len(systems))]
+           "| workload | " + " | ".join(f"{s} 2 threads / {s} 1 thread" for s in systems) + " |",
+           "|" + " --- |" * (1 + len(systems))]
     for w in names:
         md.append(f"| {w} | " + " | ".join(
             fmt_ratio(median(w, s, 2), median(w, s, 1)) for s in systems) + " |")

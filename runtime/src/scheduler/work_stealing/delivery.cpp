@@ -82,16 +82,7 @@ context* work_stealing_scheduler::take_injected(worker& w) {
 void work_stealing_scheduler::schedule(context* c) {
     worker* w = current_worker();
     if (w != nullptr && w->owner == this) [[likely]] {
-        // An empty slot (the common case: the sender itself came from it) takes a plain store:
-        // another worker's exchange then finds null or `c`, and either way only one runs it. An
-        // occupied one takes an exchange, so that an actor another worker took meanwhile is not
-        // also pushed below.
-        context* previous = w->lifo.load(std::memory_order_relaxed);
-        if (previous == nullptr) {
-            w->lifo.store(c, std::memory_order_release);
-            return;
-        }
-        previous = w->lifo.exchange(c, std::memory_order_release);
+        context* previous = w->lifo.put(c);
         if (previous == nullptr) return;
         // The displaced actor becomes stealable: tell a parked worker, if nobody searches. A hint
         // only (the push is a release store, not the seq_cst publication parking pairs with):

@@ -13,7 +13,7 @@ std::size_t work_stealing_scheduler::shutdown() {
     std::size_t queued = 0;
     const auto drop_queues = [&] {
         for (auto& w : workers_) {
-            w->lifo.store(nullptr, std::memory_order_relaxed);
+            w->lifo.clear();
             while (w->deque.pop() != nullptr) {
             }
         }

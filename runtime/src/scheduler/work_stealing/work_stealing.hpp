@@ -36,6 +36,7 @@
 #include "coact/detail/scheduler/timer_queue.hpp"
 #include "coact/runtime.hpp"
 #include "scheduler/work_stealing/idle.hpp"
+#include "scheduler/work_stealing/lifo_slot.hpp"
 #include "scheduler/work_stealing/work_deque.hpp"
 
 namespace coact::detail {
@@ -61,11 +62,8 @@ struct alignas(64) worker : worker_local {
     const unsigned index;
     work_deque<context*> deque;
     // The actor made ready last by this worker: it runs next. Another worker takes it only when
-    // this one has stayed in one turn for a watch interval (take_from_long_turn). Every change
-    // is an exchange, so that exactly one of them gets it: release when this worker puts an
-    // actor in (the taker reads what the turn that made it ready wrote), acquire when the other
-    // takes it out; this worker's own take needs no order (it put the actor there itself).
-    std::atomic<context*> lifo{nullptr};
+    // this one has stayed in one turn for a watch interval (take_from_long_turn).
+    lifo_slot lifo;
     unsigned lifo_streak = 0;
     // Turns begun, written by this worker only (relaxed: a count others compare over time).
     std::atomic<std::uint64_t> turns_begun{0};

@@ -35,6 +35,7 @@ void set_current_worker(worker* w) noexcept { tls_worker = w; }
 
 work_stealing_scheduler::work_stealing_scheduler(core& k, unsigned n)
     : k_(k), throughput_(k.options.throughput), idle_(n) {
+    asymmetric_fence::prepare();  // before any worker starts: lifo_slot's fences
     workers_.reserve(n);
     for (unsigned i = 0; i < n; ++i) {
         workers_.push_back(std::make_unique<worker>(this, i));
@@ -103,8 +104,7 @@ void work_stealing_scheduler::turn(context* c, worker& w) {
 /// it woke a parked worker every turn, and a producer's counter moved between the two cores
 /// every 64 messages: counting ran at half its one-worker rate.)
 void work_stealing_scheduler::yield_turn(worker& w, context* c) {
-    const bool others_wait = w.lifo.load(std::memory_order_relaxed) != nullptr ||
-                             !w.deque.empty_approx() ||
+    const bool others_wait = w.lifo.occupied() || !w.deque.empty_approx() ||
                              global_count_.load(std::memory_order_relaxed) > 0;
     if (others_wait || !w.deque.push(c)) inject_ready(c);
 }
@@ -140,10 +140,7 @@ context* work_stealing_scheduler::take_from_long_turn(worker& w) {
             continue;
         }
         if (now - note.since < watch_interval) continue;
-        if (other.lifo.load(std::memory_order_relaxed) == nullptr) continue;
-        // Acquire: pairs with the release of the put (schedule), so this worker sees what the
-        // turn that made the actor ready wrote.
-        if (context* c = other.lifo.exchange(nullptr, std::memory_order_acquire)) return c;
+        if (context* c = other.lifo.steal()) return c;
     }
     return nullptr;
 }
@@ -159,11 +156,11 @@ COACT_HOT context* work_stealing_scheduler::next_local(worker& w) {
         if (context* c = take_injected(w)) return c;
         if (context* c = w.deque.steal()) return c;  // the oldest in its own deque
     }
-    if (w.lifo.load(std::memory_order_relaxed) != nullptr) {
-        // Exchanges: another worker may take the slot's actor (take_from_long_turn); then the
-        // exchange finds null and this worker goes on to its deque.
+    if (w.lifo.occupied()) {
+        // Another worker may have taken the slot's actor (take_from_long_turn): take() then
+        // finds none and this worker goes on to its deque.
         if (w.lifo_streak < lifo_limit) {
-            if (context* c = w.lifo.exchange(nullptr, std::memory_order_relaxed)) {
+            if (context* c = w.lifo.take()) {
                 ++w.lifo_streak;
                 return c;
             }
@@ -174,12 +171,12 @@ COACT_HOT context* work_stealing_scheduler::next_local(worker& w) {
             // queue, it goes behind them there; if none waits, it simply goes on.
             w.lifo_streak = 0;
             if (context* oldest = w.deque.steal()) {
-                if (context* evicted = w.lifo.exchange(nullptr, std::memory_order_relaxed)) {
+                if (context* evicted = w.lifo.take()) {
                     if (!w.deque.push(evicted)) inject_ready(evicted);
                 }
                 return oldest;
             }
-            context* c = w.lifo.exchange(nullptr, std::memory_order_relaxed);
+            context* c = w.lifo.take();
             if (global_count_.load(std::memory_order_relaxed) <= 0) {
                 if (c != nullptr) return c;
             } else if (c != nullptr) {

@@ -158,6 +158,12 @@ class envelope_pool {
                 slots_[size_++] = e;
                 return;
             }
+        } else if (depot_ == nullptr && idle(std::chrono::steady_clock::now()) != 0) {
+            // Full, and a period left envelopes unused: a thread that only frees (envelopes
+            // sent from outside come from the heap) would otherwise grow the pool for as long
+            // as the scheduler never finds itself idle. Bounded by what one period frees.
+            slots_[size_++] = e;
+            return;
         } else if (grow()) {
             slots_[size_++] = e;
             return;
