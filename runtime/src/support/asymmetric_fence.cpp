@@ -31,14 +31,12 @@ void prepare() noexcept {
 
 bool heavy() noexcept {
 #if defined(__linux__) && defined(__NR_membarrier)
-    if (registered.load(std::memory_order_relaxed)) {
-        // Registered, it fails only when the kernel cannot allocate its CPU mask (ENOMEM): the
-        // fast side used a compiler barrier only, so a fence here would not pair with it.
-        return ::syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0;
-    }
+    // Registered, it fails only when the kernel cannot allocate its CPU mask (ENOMEM).
+    return registered.load(std::memory_order_relaxed) &&
+           ::syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0;
+#else
+    return false;
 #endif
-    std::atomic_thread_fence(std::memory_order_seq_cst);  // light() is a full fence too
-    return true;
 }
 
 }  // namespace coact::detail::asymmetric_fence

@@ -10,8 +10,9 @@
 // side's load after heavy() returns, or the load after light() sees the heavy side's store
 // (the pairing of folly's asymmetricThreadFence* and of userspace RCU).
 //
-// Without membarrier (an old kernel, a seccomp filter), light() is a real seq_cst fence and
-// heavy() one too: slower on the fast side, still correct.
+// Without membarrier (an old kernel, a seccomp filter) there is no cheap fast side: heavy()
+// then reports failure, and the caller must do without the pattern (the LIFO slot is then
+// simply not stolen from). light() stays a compiler barrier either way.
 //
 //   fast thread:  x.store(1, relaxed); asymmetric_fence::light(); r1 = y.load(relaxed);
 //   rare thread:  y.store(1, relaxed); asymmetric_fence::heavy(); r2 = x.load(relaxed);
@@ -23,26 +24,20 @@
 namespace coact::detail::asymmetric_fence {
 
 /// Set by prepare(): membarrier's private expedited command is registered for this process.
+/// (Only heavy() reads it; tests may clear it to see the fallback.)
 inline std::atomic<bool> registered{false};
 
 /// Registers membarrier if it can (once per process; any thread, any number of times). Call it
 /// before the threads that use light() and heavy() start: they then see its result.
 void prepare() noexcept;
 
-/// The fast side, between its store and its load.
-inline void light() noexcept {
-    // Relaxed: prepare() happens before any use (the scheduler calls it in its constructor, and
-    // every thread that uses the scheduler got it through a synchronising handoff).
-    if (registered.load(std::memory_order_relaxed)) [[likely]] {
-        std::atomic_signal_fence(std::memory_order_seq_cst);  // the compiler may not reorder
-    } else {
-        std::atomic_thread_fence(std::memory_order_seq_cst);
-    }
-}
+/// The fast side, between its store and its load: the compiler may not reorder them; the CPU
+/// is made to by heavy().
+inline void light() noexcept { std::atomic_signal_fence(std::memory_order_seq_cst); }
 
 /// The rare side, between its store and its load: every thread of the process passes a full
-/// barrier before it returns. False if it could not (membarrier can fail with ENOMEM): the
-/// caller must then not rely on the pairing, and back out.
+/// barrier before it returns. False if it could not (no membarrier, or it failed with ENOMEM):
+/// the caller must then not rely on the pairing, and back out.
 [[nodiscard]] bool heavy() noexcept;
 
 }  // namespace coact::detail::asymmetric_fence

@@ -3,8 +3,8 @@
 // turn.
 //
 // The owner puts and takes on every message that wakes an actor, so its side must cost what a
-// plain pointer did: a load, a store, a load of a flag on the same cache line (and of the
-// process-wide `registered`), no locked instruction. Another worker (the thief) takes the actor
+// plain pointer did: a load, a store, a load of a flag on the same cache line, no locked
+// instruction. Another worker (the thief) takes the actor
 // rarely: only after seeing the owner inside one turn for a watch interval
 // (work_stealing_scheduler::take_from_long_turn). The two meet in an asymmetric Dekker pattern
 // (support/asymmetric_fence.hpp):
@@ -101,11 +101,10 @@ class basic_lifo_slot {
         if (slot_.load(std::memory_order_relaxed) == nullptr) return nullptr;
         std::uint32_t expected = idle;
         // The thief's half of the pattern: its store (this CAS), the heavy fence, its load.
-        // Relaxed suffices around the fence; seq_cst costs nothing on this rare side.
         if (!thief_.compare_exchange_strong(expected, stealing, std::memory_order_seq_cst)) {
             return nullptr;
         }
-        if (!asymmetric_fence::heavy()) {  // no pairing: back out before touching the slot
+        if (!asymmetric_fence::heavy()) {  // no membarrier: back out before touching the slot
             thief_.store(idle, std::memory_order_release);
             return nullptr;
         }

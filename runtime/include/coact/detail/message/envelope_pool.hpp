@@ -25,32 +25,26 @@ namespace coact::detail {
 #endif
 #endif
 
-/// Recycled envelopes of one scheduler (not thread-safe: the scheduler thread only). Envelopes
-/// made on other threads come from ::operator new and join the pool when freed here. It grows
-/// with demand (a million messages queued take a million envelopes once, then reuse them) and
-/// gives back what a whole period did not use (idle()); bypassed under AddressSanitizer so that
-/// a use after free is still caught.
-///
-/// The free envelopes are kept in an array of pointers, not in a list threaded through the
-/// envelopes: taking one then needs no load from the envelope itself. With a list, each
-/// allocation waits for the previous free envelope's `next` to come from memory, and a fan-out
-/// allocating a thousand envelopes in a row spent most of its time on that chain of cache misses.
 /// Work-stealing mode: where the workers' pools send their surplus and take from when empty.
 /// Envelopes made on one worker are often freed on another (a publisher's subscribers run
 /// elsewhere); without it one pool only grows and the other only calls the system allocator,
 /// which measured at half of a fan-out's time. Batches move under a mutex, one lock per batch.
-/// Bounded: beyond `limit` envelopes, a spilling pool gives its surplus back to the heap (a worker
-/// that only frees, as one taking messages sent from outside does, would otherwise grow it for
-/// ever).
+/// It holds what demand needs, as a pool does: up to `limit` envelopes without looking further;
+/// beyond it, a spill first releases what a whole period (envelope_release::period) left unused
+/// above `limit` (a worker that only frees, as one taking messages sent from outside does, would
+/// otherwise grow it for ever, and a fixed bound made every message of a deeper burst a malloc).
 struct envelope_depot {
     static constexpr std::size_t default_limit = std::size_t{1} << 18U;
 
     std::mutex mutex;
     std::vector<envelope*> free;  // guarded by mutex
-    const std::size_t limit;      // most envelopes `free` holds
-    // free.size(), stored under the mutex and read without it: a full depot costs a spilling pool
-    // one load, not a lock per envelope freed.
+    const std::size_t limit;      // held without a look at the clock
+    // free.size(), stored under the mutex and read without it: an empty depot costs a refilling
+    // pool one load, not a lock.
     std::atomic<std::size_t> held{0};
+    // Guarded by mutex: the low-water mark of `free` since the period began, and when it began.
+    std::size_t low = 0;
+    std::chrono::steady_clock::time_point period_start{};
 
     explicit envelope_depot(std::size_t most = default_limit) : limit(most) {}
     envelope_depot(const envelope_depot&) = delete;
@@ -68,6 +62,16 @@ struct envelope_release {
     static constexpr std::chrono::steady_clock::duration period = std::chrono::milliseconds(100);
 };
 
+/// Recycled envelopes of one scheduler (not thread-safe: the scheduler thread only). Envelopes
+/// made on other threads come from ::operator new and join the pool when freed here. It grows
+/// with demand (a million messages queued take a million envelopes once, then reuse them) and
+/// gives back what a whole period did not use (idle()); bypassed under AddressSanitizer so that
+/// a use after free is still caught.
+///
+/// The free envelopes are kept in an array of pointers, not in a list threaded through the
+/// envelopes: taking one then needs no load from the envelope itself. With a list, each
+/// allocation waits for the previous free envelope's `next` to come from memory, and a fan-out
+/// allocating a thousand envelopes in a row spent most of its time on that chain of cache misses.
 class envelope_pool {
   public:
     using time_point = std::chrono::steady_clock::time_point;
@@ -181,19 +185,19 @@ class envelope_pool {
         const std::size_t n = std::min(free.size(), limit_ / 2);
         for (std::size_t i = 0; i < n; ++i) slots_[size_++] = free[free.size() - 1 - i];
         free.resize(free.size() - n);
+        depot_->low = std::min(depot_->low, free.size());
         depot_->held.store(free.size(), std::memory_order_relaxed);
         return n != 0;
     }
 
-    // Gives up to half of this pool to the depot, as many as it has room for; false if it took
-    // none (full, or out of memory).
+    // Gives half of this pool to the depot; false if it took none (out of memory).
     bool spill() noexcept {
-        if (depot_->held.load(std::memory_order_relaxed) >= depot_->limit) return false;
-        std::size_t n = size_ / 2;
+        const std::size_t n = size_ / 2;
+        std::vector<envelope*> unused;  // what the depot releases, freed after the lock
         try {
             std::lock_guard lock(depot_->mutex);
             std::vector<envelope*>& free = depot_->free;
-            n = std::min(n, depot_->limit - std::min(depot_->limit, free.size()));
+            if (free.size() >= depot_->limit) release_unused(unused);
             free.insert(free.end(), slots_ + size_ - n, slots_ + size_);
             depot_->held.store(free.size(), std::memory_order_relaxed);
         } catch (...) {
@@ -201,7 +205,25 @@ class envelope_pool {
         }
         size_ -= n;
         mark_ = std::min(mark_, size_);
+        for (envelope* e : unused) ::operator delete(e);
+        if (unused.size() * sizeof(envelope) >= trim_threshold) give_pages_back();
         return n != 0;
+    }
+
+    // Under the depot's mutex, with the depot at its limit: once a period has passed, moves what
+    // it left unused above the limit into `out`, and starts a new period.
+    void release_unused(std::vector<envelope*>& out) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - depot_->period_start < envelope_release::period) return;
+        std::vector<envelope*>& free = depot_->free;
+        const std::size_t low = std::min(depot_->low, free.size());
+        if (low > depot_->limit) {
+            const std::size_t n = low - depot_->limit;
+            out.assign(free.end() - static_cast<std::ptrdiff_t>(n), free.end());
+            free.resize(free.size() - n);
+        }
+        depot_->period_start = now;
+        depot_->low = free.size();
     }
 
     bool grow_to(std::size_t wanted) noexcept {
