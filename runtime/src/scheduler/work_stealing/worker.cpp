@@ -6,9 +6,10 @@
 //      taken in) the oldest work first: due timers, the global queue, its deque's oldest; else
 //      the LIFO slot (at most 32 turns in a row), its deque, the global queue.
 //   2. Nothing: due timers; still nothing: become a searcher (at most half the workers search)
-//      and steal from a random victim's deque.
-//   3. Still nothing: let the envelope pool give back what a burst took (envelope_pool::idle),
-//      then park (idle.hpp), with the next timer's deadline. The last worker to park
+//      and steal from a random victim's deque; failing that, the actor in the LIFO slot of a
+//      worker that has stayed in one turn for a watch interval (take_from_long_turn).
+//   3. Still nothing: park (idle.hpp), with the next timer's deadline (and, while another
+//      worker works, for at most a watch interval: take_from_long_turn). The last worker to park
 //      with nothing queued and no timer live ends run(); serve() ends at request_stop().
 #include <algorithm>
 #include <exception>
@@ -209,8 +210,6 @@ void work_stealing_scheduler::run_worker(worker& w) {
             spin_until([&] { return global_count_.load(std::memory_order_acquire) > 0; })) {
             continue;
         }
-        // About to park: what the last period's bursts took and no longer need goes back.
-        static_cast<void>(w.pool.idle(std::chrono::steady_clock::now()));
         std::optional<clock::time_point> deadline;
         bool hold = false;
         {
