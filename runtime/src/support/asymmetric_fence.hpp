@@ -16,7 +16,7 @@
 //
 //   fast thread:  x.store(1, relaxed); asymmetric_fence::light(); r1 = y.load(relaxed);
 //   rare thread:  y.store(1, relaxed); asymmetric_fence::heavy(); r2 = x.load(relaxed);
-//   // never r1 == 0 && r2 == 0
+//   // if heavy() returned true: never r1 == 0 && r2 == 0
 #pragma once
 
 #include <atomic>
@@ -28,7 +28,7 @@ namespace coact::detail::asymmetric_fence {
 inline std::atomic<bool> registered{false};
 
 /// Registers membarrier if it can (once per process; any thread, any number of times). Call it
-/// before the threads that use light() and heavy() start: they then see its result.
+/// before the threads that call heavy() start: they then see its result.
 void prepare() noexcept;
 
 /// The fast side, between its store and its load: the compiler may not reorder them; the CPU

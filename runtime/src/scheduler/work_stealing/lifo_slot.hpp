@@ -4,10 +4,9 @@
 //
 // The owner puts and takes on every message that wakes an actor, so its side must cost what a
 // plain pointer did: a load, a store, a load of a flag on the same cache line, no locked
-// instruction. Another worker (the thief) takes the actor
-// rarely: only after seeing the owner inside one turn for a watch interval
-// (work_stealing_scheduler::take_from_long_turn). The two meet in an asymmetric Dekker pattern
-// (support/asymmetric_fence.hpp):
+// instruction. Another worker (the thief) takes the actor rarely: only after seeing the owner
+// inside one turn for a watch interval (work_stealing_scheduler::take_from_long_turn). The two
+// meet in an asymmetric Dekker pattern (support/asymmetric_fence.hpp):
 //
 //   owner (put or take):                       thief (steal):
 //     held = slot_ (the actor put or taken)      thief_: 0 -> 1 (CAS: one thief at a time, and
@@ -16,19 +15,21 @@
 //     if thief_ != 0: settle(held)               c = slot_; CAS slot_: c -> null
 //                                                taken_ = c, thief_ = 2 (or thief_ = 0: none)
 //
-// Invariant: an actor leaves the slot to exactly one runner. If the owner's look at thief_ saw
-// a value older than this thief's CAS on it, the fences guarantee that the thief's load of slot_
-// saw the store S (or a later value), so the thief cannot take the actor the owner holds. If it saw
-// 1 or 2, the owner waits until the thief has finished (thief_ is 0 or 2) and, if the thief reports
-// `taken_` equal to what the owner holds, drops it: the thief runs it. The owner acknowledges a
-// report by setting thief_ back to 0 (only then may another thief start), so a report is never
-// overwritten before the owner has read it; and an actor the thief took cannot be held by the owner
-// again before that acknowledgement, because getting it back into the slot is a put, which
-// acknowledges first. The CAS on the thief's side fails if the owner stored in between: the first
-// owner store after the thief's load is followed by a look that sees the thief, and the owner
-// stores nothing more until the verdict, so at most one store comes between; and one store always
-// changes the value (the owner never stores the value already there: an actor is scheduled once). A
-// take then a put of the same actor (ABA) would need two.
+// Invariant: an actor leaves the slot to exactly one runner.
+// - If the owner's look at thief_ saw a value older than this thief's CAS on it, the fences
+//   guarantee that the thief's load of slot_ saw the store S (or a later value), so the thief
+//   cannot take the actor the owner holds.
+// - If it saw 1 or 2, the owner waits until the thief has finished (thief_ is 0 or 2) and, if
+//   the thief reports `taken_` equal to what the owner holds, drops it: the thief runs it.
+// - The owner acknowledges a report by setting thief_ back to 0 (only then may another thief
+//   start), so a report is never overwritten before the owner has read it; and an actor the
+//   thief took cannot be held by the owner again before that acknowledgement, because getting
+//   it back into the slot is a put, which acknowledges first.
+// - The thief's CAS fails if the owner stored in between: the first owner store after the
+//   thief's load is followed by a look that sees the thief, and the owner stores nothing more
+//   until the verdict, so at most one store comes between; and one store always changes the
+//   value (the owner never stores the value already there: an actor is scheduled once). A take
+//   then a put of the same actor (ABA) would need two.
 //
 // Memory orders: the owner's put stores with release and the thief's CAS acquires, so the thief
 // sees what the turn that made the actor ready wrote. The thief's report (taken_, relaxed) is

@@ -116,10 +116,10 @@ class envelope_pool {
         deallocate_slow(e);
     }
 
-    /// Called where the thread has nothing to run (run() returns, the scheduler waits, a worker
-    /// parks). Once a period has passed since the last release, gives the heap the envelopes
-    /// that no allocation reached during it (beyond envelope_release::floor) and starts a new
-    /// period. Returns how many it gave back.
+    /// Called where the scheduler has nothing to run (run() returns, it waits), and by a full
+    /// pool before it grows. Once a period has passed since the last release, gives the heap the
+    /// envelopes that no allocation reached during it (beyond envelope_release::floor) and starts
+    /// a new period. Returns how many it gave back.
     std::size_t idle(time_point now) noexcept {
         if (now - period_start_ < envelope_release::period) return 0;
         std::size_t n = 0;
@@ -256,8 +256,8 @@ class envelope_pool {
         return true;
     }
 
-    static void
-    give_pages_back() noexcept;  // src/message/envelope_pool.cpp (malloc_trim where glibc has it)
+    // src/message/envelope_pool.cpp: malloc_trim, where glibc has it.
+    static void give_pages_back() noexcept;
 
     envelope** slots_ = nullptr;
     std::size_t size_ = 0;
