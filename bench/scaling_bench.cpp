@@ -9,6 +9,9 @@
 //   fjthrput           4,096 messages from outside (rt.send) to each of 60 actors
 //   fanout/small/1000  1 publisher, 1,000 subscribers, 16 int64 publications per iteration
 //   spawn              spawn 100,000 actors that wait in receive, run() so all start, shutdown()
+//   fairness/long_turn an actor sends, then computes 20 ms without a co_await (50 rounds; with
+//                      1 worker the message always waits the whole turn): counters
+//                      wait_median_ms, wait_max_ms, rounds_waiting_whole_turn
 //   idle/serve         serve() with nothing to do; counter cpu_s_per_s
 //   idle/timer         run() while the only actor sleeps 1 s on a timer; counter cpu_s_per_s
 // Every benchmark takes the worker count as its argument (workers:1, workers:2, and workers:0 for
@@ -25,6 +28,7 @@
 // design.md's targets (work-stealing mode, on 2 cores): pingpong/100_pairs with 2 workers >= 1.7x
 // one worker; no workload more than 2x slower with 2 workers than with 1; an idle 2-worker runtime
 // under 0.05 CPU-seconds per second.
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstddef>
@@ -202,6 +206,42 @@ void idle_timer(benchmark::State& state) {
     totals.report(state);
 }
 
+/// One round per iteration: an actor sends a message to another, then computes for
+/// `long_turn_work` without a co_await. Counters: how long the message waited before the other
+/// actor took it (median and worst over the iterations, in ms), and in how many rounds it waited
+/// for the whole computation. Issue 18's target, with 2 workers: under 5 ms, every time.
+void fairness_long_turn(benchmark::State& state) {
+    using clock_type = std::chrono::steady_clock;
+    constexpr auto long_turn_work = 20ms;
+    coact::runtime rt{options(state)};
+    std::vector<double> waits;
+    long whole_turn = 0;
+    for (auto _ : state) {
+        clock_type::time_point sent;
+        clock_type::time_point handled;
+        const coact::address other = rt.spawn([&](coact::context& self) -> coact::actor {
+            co_await self.receive<int>();
+            handled = clock_type::now();
+        });
+        const coact::address busy = rt.spawn([&, other](coact::context& self) -> coact::actor {
+            co_await self.receive<int>();
+            sent = clock_type::now();
+            self.send(other, 1);
+            while (clock_type::now() - sent < long_turn_work) {
+            }
+        });
+        rt.send(busy, 1);
+        rt.run();  // both ended: what they wrote is seen here
+        const std::chrono::duration<double, std::milli> wait = handled - sent;
+        waits.push_back(wait.count());
+        if (handled - sent >= long_turn_work) ++whole_turn;
+    }
+    std::sort(waits.begin(), waits.end());
+    state.counters["wait_median_ms"] = waits.empty() ? 0 : waits[waits.size() / 2];
+    state.counters["wait_max_ms"] = waits.empty() ? 0 : waits.back();
+    state.counters["rounds_waiting_whole_turn"] = static_cast<double>(whole_turn);
+}
+
 }  // namespace
 
 BENCHMARK(pingpong)->Name("pingpong")->Apply(scaling);
@@ -211,6 +251,14 @@ BENCHMARK(counting)->Name("counting")->Apply(scaling);
 BENCHMARK(fjthrput)->Name("fjthrput")->Apply(scaling);
 BENCHMARK(fanout_small)->Name("fanout/small/1000")->Apply(scaling);
 BENCHMARK(spawn)->Name("spawn")->Apply(scaling)->Unit(benchmark::kMillisecond);
+BENCHMARK(fairness_long_turn)
+    ->Name("fairness/long_turn")
+    ->ArgName("workers")
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(50)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(idle_serve)
     ->Name("idle/serve")
     ->Apply(worker_counts)

@@ -40,7 +40,7 @@ coact::actor player(coact::context& self, std::string other, rally& r) {
     }
 }
 
-// Sends 1..n to `sink` in one turn (all of them queued at once), then tells `done`.
+// Sends 1..n to `sink` in one turn: all of them are queued at once.
 coact::actor flooder(coact::context& self, coact::address sink) {
     for (;;) {
         const int n = co_await self.receive<int>();
@@ -88,7 +88,9 @@ TEST_CASE("a queue deeper than any fixed bound allocates nothing per message onc
     SUCCEED("skipped under AddressSanitizer: the envelope pool is bypassed on purpose");
 #else
     // 300,000 messages queued at once: deeper than the 65,536 envelopes a pool used to keep (a
-    // malloc per message beyond it), and than the work-stealing depot's 262,144.
+    // malloc per message beyond it). This executable runs in the single-threaded mode only: with
+    // two workers the producer and the consumer run side by side, and how far the producer gets
+    // ahead, so how many envelopes a round needs, changes from round to round.
     constexpr int deep = 300'000;
     long long sum = 0;
     coact::runtime rt(test_options());

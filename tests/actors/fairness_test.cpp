@@ -3,7 +3,7 @@
 // actor: the other worker takes it while the long turn still runs. The long turn here lasts
 // until the other actor has run, or 2 s: a test that fails waited the whole 2 s, so the check
 // does not depend on how fast the machine (or a sanitizer) is. How long the wait is, the figure
-// issue 18 asks for (5 ms), is measured by bench_scaling's fairness benchmark.
+// issue 18 asks for (5 ms), is measured by bench_scaling's fairness/long_turn.
 #include <atomic>
 #include <chrono>
 #include <string>
