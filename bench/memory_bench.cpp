@@ -13,17 +13,15 @@
 //                              rss_burst_mib (right after the burst), rss_after_mib (after the
 //                              idle period) and after_over_before (the target: <= 1.5)
 // Items are deliveries (messages). Rates are per second of wall-clock time.
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <thread>
 
 #include <benchmark/benchmark.h>
 
 #include <coact/coact.hpp>
 
+#include "../tests/actors/support/resident_memory.hpp"
 #include "actor_workloads.hpp"
 
 using namespace std::chrono_literals;
@@ -33,18 +31,8 @@ namespace {
 constexpr std::uint64_t subscribers = 1000;
 constexpr int deep = 1 << 20;
 
-/// The resident set of this process, in MiB (/proc/self/statm); 0 if it cannot be read.
-double rss_mib() {
-    std::FILE* f = std::fopen("/proc/self/statm", "r");
-    if (f == nullptr) return 0;
-    long size = 0;
-    long resident = 0;
-    const int read = std::fscanf(f, "%ld %ld", &size, &resident);
-    std::fclose(f);
-    if (read != 2) return 0;
-    return static_cast<double>(resident) * static_cast<double>(::sysconf(_SC_PAGESIZE)) /
-           (1024.0 * 1024.0);
-}
+/// The resident set of this process, in MiB (the tests' reader of /proc/self/status).
+double rss_mib() { return static_cast<double>(coact_test::resident_bytes()) / (1024.0 * 1024.0); }
 
 coact::runtime_options options(const benchmark::State& state) {
     return {.workers = static_cast<unsigned>(state.range(1))};
