@@ -185,3 +185,20 @@ TEST_CASE("a pool that only frees, and is never idle, keeps about one period's e
     if (pooled) CHECK(pool.free_count() < 4 * batch);
     CHECK(pool.free_count() <= 6 * batch);
 }
+
+TEST_CASE("a burst whose envelopes come back a period after they were taken is released whole",
+          "[envelope_pool]") {
+    // A burst queued for longer than a period: the pool fills while it drains. It must not start
+    // a new period in the middle (it would then count only the envelopes back before that as
+    // unused, and freeing a scattered half gives the system few whole pages).
+    envelope_pool pool;
+    constexpr std::size_t deep = 50'000;
+    std::vector<envelope*> taken;
+    for (std::size_t i = 0; i < deep; ++i) taken.push_back(static_cast<envelope*>(pool.allocate()));
+    std::this_thread::sleep_for(envelope_release::period + std::chrono::milliseconds(10));
+    for (envelope* e : taken) pool.deallocate(e);
+    const auto now = std::chrono::steady_clock::now();
+    pool.idle(now);                             // the burst's own period: all were taken
+    pool.idle(now + envelope_release::period);  // a quiet one after it
+    if (pooled) CHECK(pool.free_count() == envelope_release::floor);
+}

@@ -133,6 +133,7 @@ class envelope_pool {
         }
         period_start_ = now;
         mark_ = size_;
+        taken_ = false;
         if (n * sizeof(envelope) >= trim_threshold) give_pages_back();
         return n;
     }
@@ -145,6 +146,7 @@ class envelope_pool {
 
     [[gnu::noinline]] void* allocate_slow() {
 #ifndef COACT_DETAIL_NO_ENVELOPE_POOL
+        taken_ = true;
         if (size_ != 0) {  // below the period's mark: lower it a step
             mark_ = size_ > mark_step ? size_ - mark_step : 0;
             return slots_[--size_];
@@ -162,10 +164,7 @@ class envelope_pool {
                 slots_[size_++] = e;
                 return;
             }
-        } else if (depot_ == nullptr && idle(std::chrono::steady_clock::now()) != 0) {
-            // Full, and a period left envelopes unused: a thread that only frees (envelopes
-            // sent from outside come from the heap) would otherwise grow the pool for as long
-            // as the scheduler never finds itself idle. Bounded by what one period frees.
+        } else if (depot_ == nullptr && release_when_full()) {
             slots_[size_++] = e;
             return;
         } else if (grow()) {
@@ -174,6 +173,24 @@ class envelope_pool {
         }
 #endif
         ::operator delete(e);
+    }
+
+    // Full, and no depot: a thread that only frees (envelopes sent from outside come from the
+    // heap) would grow the pool for as long as the scheduler never finds itself idle. Once a
+    // period has passed, what it left unused goes (idle); a period in which nothing was taken
+    // starts a new one, so that the next can. A period in which allocations reached below the
+    // mark is a burst under way: its envelopes come back now and the idle point after it
+    // judges them (restarting here, in the middle, would count only half of them as unused).
+    // True if something was released (the array has room).
+    bool release_when_full() noexcept {
+        const time_point now = std::chrono::steady_clock::now();
+        if (now - period_start_ < envelope_release::period) return false;
+        if (mark_ > envelope_release::floor) return idle(now) != 0;
+        if (!taken_) {
+            period_start_ = now;
+            mark_ = size_;
+        }
+        return false;
     }
 
     // Takes up to half the limit from the depot; false if it had none.
@@ -262,6 +279,7 @@ class envelope_pool {
     envelope** slots_ = nullptr;
     std::size_t size_ = 0;
     std::size_t mark_ = 0;  // the period's low-water mark (see allocate)
+    bool taken_ = false;    // the period reached allocate_slow: allocations went below the mark
     std::size_t capacity_ = 0;
     envelope_depot* depot_ = nullptr;
     std::size_t limit_ = 0;  // with a depot: the most kept here
