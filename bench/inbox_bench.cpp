@@ -7,10 +7,16 @@
 //                    benchmark's thread) takes until it has all 2B, yielding when it finds
 //                    nothing, then starts the next round. Senders yield while they wait for it.
 //                    Items per wall-clock second (UseRealTime): three threads are busy.
-// Q is inbox (coact::detail::inbox: push, then take_all and walk the chain) or moodycamel
+// Q is inbox (coact::detail::inbox: push, then take_all and walk the chain), moodycamel
 // (a producer token per sender, a consumer token for the reader, try_dequeue_bulk into a buffer
-// of 256 until it returns 0; preallocated for 4096). Both readers load a field of each envelope,
-// as a real reader would; an item is one envelope pushed and taken.
+// of 256 until it returns 0; preallocated for 4096), boost_lockfree (boost::lockfree::queue, a
+// fixed capacity of 4096, pop one at a time) or boost_spsc (one boost::lockfree::spsc_queue of
+// 4096 per sender: the per-pair ring of issue 18's ownership design; the reader drains each ring
+// into a buffer of 256). Each sender writes a field of the envelope before pushing it, as making
+// a message does, and each reader loads it, as a real reader would; an item is one envelope
+// pushed and taken. Across cores, the inbox's reader follows a chain of envelopes written on
+// another core, one cache miss after the other; a ring's reader loads the pointers from an
+// array and can have several envelopes' misses in flight.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +24,8 @@
 #include <vector>
 
 #include <benchmark/benchmark.h>
+#include <boost/lockfree/queue.hpp>
+#include <boost/lockfree/spsc_queue.hpp>
 #include <concurrentqueue/concurrentqueue.h>
 
 #include <coact/detail/message/envelope.hpp>
@@ -86,6 +94,60 @@ struct moodycamel_queue {
     reader_end reader() { return reader_end(*this); }
 };
 
+struct boost_queue {
+    boost::lockfree::queue<envelope*, boost::lockfree::capacity<4096>> queue;
+
+    struct sender_end {
+        boost_queue& q;
+        void push(envelope* e) { benchmark::DoNotOptimize(q.queue.bounded_push(e)); }
+    };
+    struct reader_end {
+        boost_queue& q;
+        std::size_t take_all(std::uint64_t& sum) {
+            std::size_t n = 0;
+            envelope* e = nullptr;
+            while (q.queue.pop(e)) {
+                sum += e->request;
+                ++n;
+            }
+            return n;
+        }
+    };
+    sender_end sender() { return {*this}; }
+    reader_end reader() { return {*this}; }
+};
+
+/// One ring per sender, as many rings as senders asked for (at most max_senders).
+struct boost_spsc {
+    static constexpr std::size_t max_senders = 2;
+    using ring = boost::lockfree::spsc_queue<envelope*, boost::lockfree::capacity<4096>>;
+    ring rings[max_senders];
+    std::atomic<std::size_t> senders{0};
+
+    struct sender_end {
+        ring& r;
+        void push(envelope* e) { benchmark::DoNotOptimize(r.push(e)); }
+    };
+    struct reader_end {
+        boost_spsc& q;
+        envelope* buffer[256] = {};
+        std::size_t take_all(std::uint64_t& sum) {
+            std::size_t n = 0;
+            for (ring& r : q.rings) {
+                for (;;) {
+                    const std::size_t got = r.pop(buffer, 256);
+                    if (got == 0) break;
+                    for (std::size_t i = 0; i < got; ++i) sum += buffer[i]->request;
+                    n += got;
+                }
+            }
+            return n;
+        }
+    };
+    sender_end sender() { return {rings[senders.fetch_add(1) % max_senders]}; }
+    reader_end reader() { return {*this}; }
+};
+
 template <class Queue>
 void round_trip(benchmark::State& state) {
     const auto batch = static_cast<std::size_t>(state.range(0));
@@ -94,8 +156,13 @@ void round_trip(benchmark::State& state) {
     auto sender = q.sender();
     auto reader = q.reader();
     std::uint64_t sum = 0;
+    std::uint32_t stamp = 0;
     for (auto _ : state) {
-        for (envelope& e : envelopes) sender.push(&e);
+        ++stamp;
+        for (envelope& e : envelopes) {
+            e.request = stamp;  // the sender writes its message
+            sender.push(&e);
+        }
         if (reader.take_all(sum) != batch) state.SkipWithError("lost envelopes");
     }
     benchmark::DoNotOptimize(sum);
@@ -122,7 +189,10 @@ void mpsc(benchmark::State& state) {
                     std::this_thread::yield();
                 }
                 ++done;
-                for (envelope& e : envelopes) sender.push(&e);
+                for (envelope& e : envelopes) {
+                    e.request = static_cast<std::uint32_t>(done);  // the sender writes its message
+                    sender.push(&e);
+                }
             }
         });
     }
@@ -146,7 +216,11 @@ void mpsc(benchmark::State& state) {
 
 BENCHMARK(round_trip<coact_inbox>)->Name("round_trip/inbox")->Arg(1)->Arg(256);
 BENCHMARK(round_trip<moodycamel_queue>)->Name("round_trip/moodycamel")->Arg(1)->Arg(256);
+BENCHMARK(round_trip<boost_queue>)->Name("round_trip/boost_lockfree")->Arg(1)->Arg(256);
+BENCHMARK(round_trip<boost_spsc>)->Name("round_trip/boost_spsc")->Arg(1)->Arg(256);
 BENCHMARK(mpsc<coact_inbox>)->Name("mpsc/inbox")->Arg(1024)->UseRealTime();
 BENCHMARK(mpsc<moodycamel_queue>)->Name("mpsc/moodycamel")->Arg(1024)->UseRealTime();
+BENCHMARK(mpsc<boost_queue>)->Name("mpsc/boost_lockfree")->Arg(1024)->UseRealTime();
+BENCHMARK(mpsc<boost_spsc>)->Name("mpsc/boost_spsc")->Arg(1024)->UseRealTime();
 
 BENCHMARK_MAIN();
