@@ -20,6 +20,8 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <thread>
 #include <vector>
 
@@ -94,12 +96,21 @@ struct moodycamel_queue {
     reader_end reader() { return reader_end(*this); }
 };
 
+// The fixed-capacity queues hold 4,096: more than a benchmark ever has in flight. A push that
+// fails would lose an envelope and leave the reader waiting: stop with a message instead.
+[[noreturn]] void full() {
+    std::fputs("bench_inbox: a fixed-capacity queue was full\n", stderr);
+    std::abort();
+}
+
 struct boost_queue {
     boost::lockfree::queue<envelope*, boost::lockfree::capacity<4096>> queue;
 
     struct sender_end {
         boost_queue& q;
-        void push(envelope* e) { benchmark::DoNotOptimize(q.queue.bounded_push(e)); }
+        void push(envelope* e) {
+            if (!q.queue.bounded_push(e)) full();
+        }
     };
     struct reader_end {
         boost_queue& q;
@@ -126,7 +137,9 @@ struct boost_spsc {
 
     struct sender_end {
         ring& r;
-        void push(envelope* e) { benchmark::DoNotOptimize(r.push(e)); }
+        void push(envelope* e) {
+            if (!r.push(e)) full();
+        }
     };
     struct reader_end {
         boost_spsc& q;
