@@ -30,11 +30,17 @@ namespace coact::detail {
 /// elsewhere); without it one pool only grows and the other only calls the system allocator,
 /// which measured at half of a fan-out's time. Batches move under a mutex, one lock per batch.
 /// It holds what demand needs, as a pool does: up to `limit` envelopes without looking further;
-/// beyond it, a spill first releases what a whole period (envelope_release::period) left unused
-/// above `limit` (a worker that only frees, as one taking messages sent from outside does, would
-/// otherwise grow it for ever, and a fixed bound made every message of a deeper burst a malloc).
+/// beyond it, a spill first releases what a whole depot period (`period`, 1 s by default) left
+/// unused above `limit` (a worker that only frees, as one taking messages sent from outside
+/// does, would otherwise grow it for ever, and a fixed bound made every message of a deeper
+/// burst a malloc). The depot looks while workers are busy, not at an idle point as a pool does,
+/// so its period is ten times a pool's: with 100 ms, the depot gave the heap, in the middle of a
+/// run, what the consumers of a 5-million-envelope fan-out freed while the publisher was not
+/// taking, and the next round made it all again (bench_memory fanout/queued/5000/workers:2 spent
+/// 28 % of its time in free() and malloc_trim()).
 struct envelope_depot {
     static constexpr std::size_t default_limit = std::size_t{1} << 18U;
+    static constexpr std::chrono::steady_clock::duration default_period = std::chrono::seconds(1);
 
     std::mutex mutex;
     std::vector<envelope*> free;  // guarded by mutex
@@ -42,11 +48,14 @@ struct envelope_depot {
     // free.size(), stored under the mutex and read without it: an empty depot costs a refilling
     // pool one load, not a lock.
     std::atomic<std::size_t> held{0};
+    const std::chrono::steady_clock::duration period;  // how long unused before released
     // Guarded by mutex: the low-water mark of `free` since the period began, and when it began.
     std::size_t low = 0;
     std::chrono::steady_clock::time_point period_start{};
 
-    explicit envelope_depot(std::size_t most = default_limit) : limit(most) {}
+    explicit envelope_depot(std::size_t most = default_limit,
+                            std::chrono::steady_clock::duration every = default_period)
+        : limit(most), period(every) {}
     envelope_depot(const envelope_depot&) = delete;
     envelope_depot& operator=(const envelope_depot&) = delete;
     ~envelope_depot() {
@@ -231,7 +240,7 @@ class envelope_pool {
     // it left unused above the limit into `out`, and starts a new period.
     void release_unused(std::vector<envelope*>& out) {
         const auto now = std::chrono::steady_clock::now();
-        if (now - depot_->period_start < envelope_release::period) return;
+        if (now - depot_->period_start < depot_->period) return;
         std::vector<envelope*>& free = depot_->free;
         const std::size_t low = std::min(depot_->low, free.size());
         if (low > depot_->limit) {
