@@ -78,30 +78,52 @@ TEST_CASE("a pool that only frees fills the depot with one period's envelopes, n
     CHECK(depot_size(depot) <= 6 * batch);
 }
 
+namespace {
+
+// A producer's pool and its consumer's pool on two workers, sharing a depot with a small limit.
+struct producer_and_consumer {
+    envelope_depot depot{1024};
+    envelope_pool making;
+    envelope_pool freeing;
+
+    producer_and_consumer() {
+        making.use_depot(&depot, 256);
+        freeing.use_depot(&depot, 256);
+    }
+
+    std::vector<envelope*> burst(std::size_t n) {
+        std::vector<envelope*> made;
+        made.reserve(n);
+        for (std::size_t i = 0; i < n; ++i)
+            made.push_back(static_cast<envelope*>(making.allocate()));
+        return made;
+    }
+
+    // How many envelopes of `second` are envelopes of `first` (reused, not made again).
+    static std::size_t reused(std::vector<envelope*> first, const std::vector<envelope*>& second) {
+        std::sort(first.begin(), first.end());
+        std::size_t n = 0;
+        for (envelope* e : second) n += std::binary_search(first.begin(), first.end(), e) ? 1 : 0;
+        return n;
+    }
+};
+
+constexpr std::size_t deep_burst = 20'000;  // deeper than the depot's limit and both pools'
+
+}  // namespace
+
 TEST_CASE("a burst deeper than the depot's limit goes through it without the heap",
           "[envelope_pool]") {
     // One worker makes every envelope, another frees them (a producer and its consumer on two
     // workers): with a fixed bound on the depot, each envelope beyond it was a malloc.
-    envelope_depot depot(1024);
-    envelope_pool making;
-    envelope_pool freeing;
-    making.use_depot(&depot, 256);
-    freeing.use_depot(&depot, 256);
-    constexpr std::size_t deep = 20'000;
-    std::vector<envelope*> first;
-    for (std::size_t i = 0; i < deep; ++i)
-        first.push_back(static_cast<envelope*>(making.allocate()));
-    for (envelope* e : first) freeing.deallocate(e);
+    producer_and_consumer pc;
+    const std::vector<envelope*> first = pc.burst(deep_burst);
+    for (envelope* e : first) pc.freeing.deallocate(e);
     // The same burst again: every envelope comes back out of the depot or the pools.
-    std::vector<envelope*> second;
-    for (std::size_t i = 0; i < deep; ++i) {
-        second.push_back(static_cast<envelope*>(making.allocate()));
-    }
-    std::size_t reused = 0;
-    std::sort(first.begin(), first.end());
-    for (envelope* e : second) reused += std::binary_search(first.begin(), first.end(), e) ? 1 : 0;
-    if (pooled) CHECK(reused >= deep - 256);  // at most the freeing pool's own keep is missing
-    for (envelope* e : second) freeing.deallocate(e);
+    const std::vector<envelope*> second = pc.burst(deep_burst);
+    // At most the freeing pool's own keep is missing.
+    if (pooled) CHECK(producer_and_consumer::reused(first, second) >= deep_burst - 256);
+    for (envelope* e : second) pc.freeing.deallocate(e);
 }
 
 TEST_CASE("a burst whose consumers free it for longer than a pool's period keeps it for the next",
@@ -110,29 +132,17 @@ TEST_CASE("a burst whose consumers free it for longer than a pool's period keeps
     // longer than a pool's 100 ms period while the producer takes none: with that period the
     // depot gave them to the heap in the middle of the run, and the next burst made them all
     // again. Its own period (1 s) spans such a phase.
-    envelope_depot depot(1024);
-    envelope_pool making;
-    envelope_pool freeing;
-    making.use_depot(&depot, 256);
-    freeing.use_depot(&depot, 256);
-    constexpr std::size_t deep = 20'000;
+    producer_and_consumer pc;
+    const std::vector<envelope*> first = pc.burst(deep_burst);
     constexpr std::size_t chunks = 5;
-    std::vector<envelope*> first;
-    for (std::size_t i = 0; i < deep; ++i)
-        first.push_back(static_cast<envelope*>(making.allocate()));
     for (std::size_t c = 0; c < chunks; ++c) {  // 300 ms of freeing, nothing taken
-        for (std::size_t i = c * deep / chunks; i < (c + 1) * deep / chunks; ++i)
-            freeing.deallocate(first[i]);
+        for (std::size_t i = c * deep_burst / chunks; i < (c + 1) * deep_burst / chunks; ++i)
+            pc.freeing.deallocate(first[i]);
         std::this_thread::sleep_for(envelope_release::period * 6 / 10);
     }
-    std::vector<envelope*> second;
-    for (std::size_t i = 0; i < deep; ++i)
-        second.push_back(static_cast<envelope*>(making.allocate()));
-    std::size_t reused = 0;
-    std::sort(first.begin(), first.end());
-    for (envelope* e : second) reused += std::binary_search(first.begin(), first.end(), e) ? 1 : 0;
-    if (pooled) CHECK(reused >= deep - 256);  // at most the freeing pool's own keep is missing
-    for (envelope* e : second) freeing.deallocate(e);
+    const std::vector<envelope*> second = pc.burst(deep_burst);
+    if (pooled) CHECK(producer_and_consumer::reused(first, second) >= deep_burst - 256);
+    for (envelope* e : second) pc.freeing.deallocate(e);
 }
 
 namespace {
