@@ -559,3 +559,86 @@ TEST_CASE("wake_timed wakes a worker sleeping to a deadline but not one without"
     untimed.join();
     CHECK(untimed_result.load() == static_cast<int>(coact::detail::park_result::stopped));
 }
+
+// ---- work for one worker (the ownership scheduler's notices) --------------------------------
+
+TEST_CASE("notify_worker wakes that parked worker, not another, and it does not search",
+          "[parking][notify_worker]") {
+    idle_workers idle(4);  // worker 3 is busy
+    coact_test::watchdog dog(20s, [&] { idle.unpark_all(); });
+    crew sleepers(idle, 3);
+    REQUIRE(eventually([&] { return idle.parked_approx() == 3; }));
+
+    idle.notify_worker(1);
+    REQUIRE(eventually([&] { return sleepers.returned() == 1; }));
+    std::this_thread::sleep_for(50ms);  // time for a wrong second wake to show
+    CHECK(sleepers.returned() == 1);
+    CHECK(idle.searching_approx() == 0);
+    CHECK(idle.parked_approx() == 2);
+    idle.notify_worker(3);  // not parked: nothing happens
+    std::this_thread::sleep_for(20ms);
+    CHECK(sleepers.returned() == 1);
+
+    sleepers.join();
+    dog.cancel();
+    REQUIRE_FALSE(dog.fired());
+    CHECK(sleepers.count(park_result::addressed) == 1);
+    CHECK(sleepers.count(park_result::stopped) == 2);
+}
+
+TEST_CASE("work published for one worker just before it parks is seen or wakes it",
+          "[parking][notify_worker][stress]") {
+    // The notice count and notify_worker against park's re-check: 2,000 rounds, each racing one
+    // publication with one park. The worker must never sleep on its work.
+    idle_workers idle(2);  // worker 1 is this thread, never parked
+    std::atomic<std::int64_t> work{0};
+    coact_test::watchdog dog(60s, [&] { idle.unpark_all(); });
+    std::atomic<int> rounds_done{0};
+    std::thread worker([&] {
+        for (int round = 0; round < 2000; ++round) {
+            const auto has_work = [&]() noexcept { return work.load() > 0; };
+            while (!take(work)) {
+                const park_result r = idle.park(0, has_work, clock_type::now() + 10s);
+                if (r == park_result::stopped) return;
+                // A wake that took more than the deadline would have failed the round:
+                CHECK(r != park_result::timed_out);
+            }
+            rounds_done.fetch_add(1);
+        }
+    });
+    for (int round = 0; round < 2000; ++round) {
+        work.fetch_add(1, std::memory_order_seq_cst);  // publish
+        idle.notify_worker(0);
+        REQUIRE(eventually([&] { return rounds_done.load() == round + 1; }, 10s));
+    }
+    worker.join();
+    dog.cancel();
+    REQUIRE_FALSE(dog.fired());
+}
+
+TEST_CASE("the last worker to park while work for another is expected sleeps instead of ending",
+          "[parking][quiescence][notify_worker]") {
+    idle_workers idle(2);
+    coact_test::watchdog dog(20s, [&] { idle.unpark_all(); });
+    std::atomic<bool> expected{true};
+    const auto expect_more = [&]() noexcept { return expected.load(); };
+    crew sleepers(idle, 1);  // worker 0 parks first, with no work of its own
+    REQUIRE(eventually([&] { return idle.parked_approx() == 1; }));
+    std::atomic<int> last{-1};
+    std::thread second([&] {
+        last.store(static_cast<int>(idle.park(1, no_work, std::nullopt, false, expect_more)));
+    });
+    REQUIRE(eventually([&] { return idle.parked_approx() == 2; }));
+    std::this_thread::sleep_for(50ms);
+    CHECK(last.load() == -1);  // asleep: the run is not over
+    // The awaited work arrives for worker 0, which looks and parks again: quiescence now.
+    expected.store(false);
+    idle.notify_worker(0);
+    REQUIRE(eventually([&] { return sleepers.returned() == 1; }));
+    CHECK(idle.park(0, no_work, std::nullopt, false, expect_more) == park_result::quiescent);
+    second.join();
+    CHECK(last.load() == static_cast<int>(park_result::quiescent));
+    sleepers.join();
+    dog.cancel();
+    REQUIRE_FALSE(dog.fired());
+}

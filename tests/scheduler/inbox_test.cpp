@@ -25,6 +25,7 @@ using namespace std::chrono_literals;
 using coact::detail::envelope;
 using coact::detail::inbox;
 using coact::detail::mailbox;
+using coact::detail::post_result;
 using coact::detail::push_result;
 using coact_test::xorshift;
 
@@ -203,6 +204,69 @@ TEST_CASE("the first push onto a blocked inbox reports woke and later ones only 
         CHECK(box.push(&es[1]) == push_result::woke);
         CHECK(box.take_all().empty());
     }
+}
+
+TEST_CASE("post reports first for the push that makes the inbox non-empty, and only for it",
+          "[inbox]") {
+    envelope es[4]{};
+    inbox box;
+    CHECK(box.post(&es[0]) == post_result::first);
+    CHECK(box.post(&es[1]) == post_result::queued);
+    CHECK(box.post(&es[2]) == post_result::queued);
+    CHECK_FALSE(box.empty_approx());
+    CHECK(to_vector(box.take_all()) == std::vector<envelope*>{&es[0], &es[1], &es[2]});
+    // Taken: the next push is the first again (its sender tells the owner).
+    CHECK(box.post(&es[3]) == post_result::first);
+    CHECK(box.take_all_newest_first() == &es[3]);
+    CHECK(box.post(&es[0]) == post_result::first);
+
+    SECTION("a closed inbox refuses, and leaves the envelope to the caller") {
+        CHECK(to_vector(box.close()) == std::vector<envelope*>{&es[0]});
+        es[1].next = &es[2];
+        CHECK(box.post(&es[1]) == post_result::closed);
+        CHECK(es[1].next == &es[2]);
+        box.reopen();
+        CHECK(box.post(&es[1]) == post_result::first);
+    }
+}
+
+TEST_CASE("of senders posting at once, exactly one per emptying of the inbox is told first",
+          "[inbox][stress]") {
+    // Two senders post 20,000 envelopes each while the reader takes everything now and then:
+    // the number of `first` reports must equal the number of takes that found something, plus
+    // one if something is left at the end (each take empties the inbox; each first refills it).
+    constexpr int per_sender = 20000;
+    std::vector<envelope> es(2 * per_sender);
+    inbox box;
+    std::atomic<int> firsts{0};
+    std::atomic<int> running{2};
+    const auto sender = [&](int from) {
+        int mine = 0;
+        for (int i = 0; i < per_sender; ++i) {
+            if (box.post(&es[static_cast<std::size_t>(from * per_sender + i)]) ==
+                post_result::first) {
+                ++mine;
+            }
+        }
+        firsts.fetch_add(mine);
+        running.fetch_sub(1);
+    };
+    std::thread a(sender, 0);
+    std::thread b(sender, 1);
+    int takes = 0;
+    std::size_t taken = 0;
+    const auto take = [&] {
+        const mailbox run = box.take_all();
+        if (run.empty()) return;
+        ++takes;
+        taken += to_vector(run).size();
+    };
+    while (running.load() != 0) take();
+    a.join();
+    b.join();
+    take();
+    CHECK(taken == es.size());
+    CHECK(firsts.load() == takes);
 }
 
 TEST_CASE("try_block fails when something was pushed and leaves it to take", "[inbox]") {

@@ -68,7 +68,21 @@ struct worker_local;
 class local_scheduler;
 class deterministic_scheduler;
 class work_stealing_scheduler;
+struct ownership;
 enum class run_state : std::uint8_t { free, scheduled, running, idle, held };
+/// Work-stealing mode: whether an actor waits idle for its owner to wake it (busy: it runs, is
+/// queued to run, is held by its supervisor, or has ended;
+/// src/scheduler/work_stealing/ownership.hpp).
+enum class owner_state : std::uint8_t { busy, idle };
+/// Work-stealing mode: which worker owns an idle actor, and whether it is idle. One word, read
+/// and written whole through std::atomic_ref (src/scheduler/work_stealing/ownership.hpp), so
+/// that it can share its place with a field of the single-threaded mode.
+struct alignas(4) cell_owner {
+    std::uint16_t id;  // the owner's index among the scheduler's threads
+    owner_state state;
+    std::uint8_t unused;  // always 0: a compare-and-swap compares the whole word
+    bool operator==(const cell_owner&) const = default;
+};
 enum class wait_kind : std::uint8_t {
     start,
     message,
@@ -235,6 +249,7 @@ class context {
     friend class detail::local_scheduler;
     friend class detail::deterministic_scheduler;
     friend class detail::work_stealing_scheduler;
+    friend struct detail::ownership;
     template <class T>
     friend struct detail::receive_awaiter;
     template <class... H>
@@ -306,7 +321,12 @@ class context {
         detail::envelope* unreversed_;
     };
     std::uint32_t next_request_ = 0;
-    std::uint32_t name_cache_generation_ = 0;
+    union {
+        // Single-threaded mode: the generation name_cache_ had when it was filled.
+        std::uint32_t name_cache_generation_ = 0;
+        // Work-stealing mode: the worker that owns the actor while it idles, and its state.
+        detail::cell_owner owner_;
+    };
     // A bound or a supervisor (cell_policy.hpp): allocated once per cell that needs it, kept with
     // it. Next to generation_, which every delivery reads too.
     std::atomic<detail::cell_policy*> policy_{nullptr};

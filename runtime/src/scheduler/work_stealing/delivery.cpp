@@ -1,19 +1,20 @@
 // scheduler/work_stealing/delivery.cpp — how an envelope reaches an actor with work stealing,
 // and how the actor takes it in.
 //
-//   deliver        stamps the target generation and pushes on the actor's inbox (any thread);
-//                  the push that replaced BLOCKED hands the envelope over with the actor
-//                  (handoff_) and schedules it: the pushing worker's LIFO slot, or the global
-//                  queue from any other thread
-//   absorb_some    the actor's own thread, at the start of and during its turn: moves what came
-//                  into its private state, a bounded batch at a time, each sender's order kept
-//   accept         one envelope into that state: a message to the mailbox, a reply to reply_,
-//                  a stop or restart to stop_requested_, a timer expiry to timed_out_
+//   deliver         stamps the target generation; on the worker that owns the idle receiver, a
+//                   local send (try_local_send: plain memory into its mailbox, the actor onto
+//                   the LIFO slot); otherwise a push on the actor's inbox (any thread), and the
+//                   push that made the inbox non-empty tells the owner (ownership.cpp)
+//   absorb_some     the actor's own thread, at the start of and during its turn: moves what came
+//                   into its private state, a bounded batch at a time, each sender's order kept
+//   accept          one envelope into that state: a message to the mailbox, a reply to reply_,
+//                   a stop or restart to stop_requested_, a timer expiry to timed_out_
 #include <exception>
 #include <new>
 #include <utility>
 
 #include "coact/runtime.hpp"
+#include "scheduler/work_stealing/ownership.hpp"
 #include "scheduler/work_stealing/work_stealing.hpp"
 
 namespace coact::detail {
@@ -82,16 +83,7 @@ context* work_stealing_scheduler::take_injected(worker& w) {
 void work_stealing_scheduler::schedule(context* c) {
     worker* w = current_worker();
     if (w != nullptr && w->owner == this) [[likely]] {
-        context* previous = w->lifo.put(c);
-        if (previous == nullptr) return;
-        // The displaced actor becomes stealable: tell a parked worker, if nobody searches. A hint
-        // only (the push is a release store, not the seq_cst publication parking pairs with):
-        // if it is missed, this worker runs the actor itself.
-        if (w->deque.push(previous)) {
-            idle_.notify_work();
-        } else {
-            inject_ready(previous);
-        }
+        schedule_on(*w, c);
         return;
     }
     inject_ready(c);
@@ -104,6 +96,48 @@ void work_stealing_scheduler::start(context* c) {
 
 // --- delivery ---
 
+/// Inlined into deliver: the path of every message between two actors of one worker.
+COACT_HOT bool work_stealing_scheduler::try_local_send(worker& w, context* to, envelope* e) {
+    // Acquire: an idle word was stored (release) by the turn that left the actor waiting, on
+    // whichever worker: this shows that turn's writes, and the actor's generation.
+    cell_owner now = ownership::load(to, std::memory_order_acquire);
+    if (now.state != owner_state::idle) return false;
+    // A cell reused since the sender looked (its new actor idles): the inbox path makes the
+    // envelope a dead letter (accept). An idle actor's generation does not change.
+    if (to->generation() != e->target_generation) [[unlikely]]
+        return false;
+    const auto me = static_cast<std::uint16_t>(w.index);
+    const cell_owner mine = ownership::make(me, owner_state::busy);
+    if (now.id == me) [[likely]] {
+        // Under the guard: a thief that took the actor over while this worker was stuck has
+        // changed the word, and the guard's acquire shows it (rule 2).
+        w.guard.enter();
+        if (ownership::load(to, std::memory_order_relaxed) != now) [[unlikely]] {
+            w.guard.leave();
+            return false;
+        }
+        ownership::store(to, mine, std::memory_order_relaxed);
+        w.guard.leave();  // busy now: no thief takes it
+    } else if (now.id != no_owner || !ownership::cas(to, now, mine, std::memory_order_relaxed)) {
+        // Another worker's (the inbox path tells it), or claimed by another just now. An actor
+        // left idle by its first turn belongs to the first worker to send to it.
+        return false;
+    }
+    // Envelopes pushed before (by other threads, or by this sender before it moved here) come
+    // first. The relaxed look sees every push this sender made earlier, which happened before
+    // this send (J3).
+    if (to->inbox_.empty_approx() && e->kind <= envelope_kind::ask) [[likely]] {
+        to->box_.push(e);  // what accept() does with a message: the actor is this worker's
+    } else {
+        e->next = nullptr;
+        to->handoff_ = e;  // idle: handoff_ and unreversed_ are empty
+        // absorb walks unreversed_ into the front of handoff_: the inbox's envelopes first.
+        static_cast<void>(ownership::take_inbox(to));
+    }
+    schedule_on(w, to);
+    return true;
+}
+
 bool work_stealing_scheduler::deliver(context* to, std::uint32_t generation, envelope* e) {
     // A stale address (the actor ended; its cell may hold another actor now): the sender's dead
     // letter, not work for the cell's next actor. The load is a hint (relaxed: the actor may end
@@ -113,15 +147,19 @@ bool work_stealing_scheduler::deliver(context* to, std::uint32_t generation, env
         return false;
     }
     e->target_generation = generation;
-    switch (to->inbox_.push(e)) {
-        case push_result::pushed:
+    worker* w = current_worker();
+    if (w != nullptr && w->owner == this) [[likely]] {
+        if (try_local_send(*w, to, e)) return true;  // this worker owns the idle receiver
+    } else {
+        w = nullptr;  // outside (or another runtime's worker)
+    }
+    switch (to->inbox_.post(e)) {
+        case post_result::queued:  // whoever made the inbox non-empty told the owner
             return true;
-        case push_result::woke:  // the inbox stays empty: e goes with the actor, to its reader
-            e->next = nullptr;   // a list of one (absorb): a failed CAS attempt may have set it
-            to->handoff_ = e;
-            schedule(to);
+        case post_result::first:
+            tell_owner(w, to);
             return true;
-        case push_result::closed:
+        case post_result::closed:
             break;
     }
     discard(e);
@@ -241,10 +279,13 @@ void work_stealing_scheduler::absorb_some(context* c) noexcept {
 // --- a cell's inbox from spawn to the actor's end ---
 
 void work_stealing_scheduler::cell_opened(context* c) noexcept {
+    ownership::open(c);  // busy and fresh until its first turn
     c->inbox_.reopen();  // closed when its last actor ended (new cells: empty)
 }
 
 void work_stealing_scheduler::cell_closed(context* c) noexcept {
+    // An ended actor is busy: a late notice for its cell changes nothing.
+    ownership::store(c, ownership::make(fresh_owner, owner_state::busy), std::memory_order_relaxed);
     discard_all(std::exchange(c->handoff_, nullptr));  // left by a turn (absorb): older
     discard_all(std::exchange(c->unreversed_, nullptr));
     mailbox rest = c->inbox_.close();

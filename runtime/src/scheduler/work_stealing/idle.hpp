@@ -82,6 +82,12 @@ enum class park_result {
     stopped,    // unpark_all() was called
     last,       // park(..., hold = true): every other worker is parked with nothing to do and
                 // this one did not sleep (a run on virtual time jumps the clock here)
+    addressed,  // notify_worker(w): work for this worker only; it does not count as searching
+};
+
+/// park()'s `expect_more` when nothing is expected from elsewhere.
+struct nothing_expected {
+    bool operator()() const noexcept { return false; }
 };
 
 class idle_workers {
@@ -105,6 +111,22 @@ class idle_workers {
         const std::uint64_t s = state_.load(std::memory_order_seq_cst);
         if (searching_of(s) != 0 || parked_of(s) == 0) return;
         wake_one();
+    }
+
+    /// Any thread, after publishing work that only worker `w` may take (its notices) with a
+    /// seq_cst store or RMW: wakes `w` if it is parked, with `addressed`. Otherwise one load.
+    /// The Dekker pattern of step 2, on w's own flag: park() stores it (seq_cst) before its
+    /// re-check, and this loads it (seq_cst) after the publication.
+    void notify_worker(std::size_t w) {
+        worker_state& s = per_worker_[w];
+        if (!s.asleep.load(std::memory_order_seq_cst)) return;
+        {
+            std::lock_guard lock(mutex_);
+            if (!s.sleeping) return;  // woken or withdrawn meanwhile: it looks before it sleeps
+            withdraw(w);
+            s.reason = park_result::addressed;
+        }
+        s.spot.unpark();
     }
 
     /// Worker `w`. Counts w as searching, unless half the workers already search (more would
@@ -140,19 +162,20 @@ class idle_workers {
     /// is woken.
     /// `hold`: the run must not end here (timers on virtual time are pending): if this worker
     /// would be the last to park, it withdraws and gets `last` instead.
-    /// `in_flight`, if given, counts work that another thread will deliver (offloads): while it
-    /// is not 0, the last worker to park sleeps until notify_work() instead of ending the run or
-    /// getting `last`. It is read under the lock, after every other worker's park: a worker that
-    /// lowers it and then parks is seen lowering it by whoever parks last.
+    /// `expect_more`, a noexcept callable returning bool, says whether work is on its way from
+    /// another thread (offloads in flight, notices for another worker): while it is true, the
+    /// last worker to park sleeps until notified instead of ending the run or getting `last`.
+    /// It is called under the lock, after every other worker's park: a worker that lowers what
+    /// it reads and then parks is seen lowering it by whoever parks last.
     /// `watch`, if given: when some other worker is not parked as this one parks (decided under
     /// the lock, so that a worker woken at the same moment either is seen awake here or, having
     /// found work, sees this one parked and wakes it: step 5), sleep at most `watch`, then
     /// return `timed_out`. A watch holds off neither quiescence nor `last`, and wake_timed()
     /// leaves it asleep: it only lets the worker look at the others now and then.
-    template <class HasWork>
+    template <class HasWork, class ExpectMore = nothing_expected>
     park_result park(std::size_t w, HasWork&& has_work,
                      std::optional<clock::time_point> deadline = std::nullopt, bool hold = false,
-                     const std::atomic<std::size_t>* in_flight = nullptr,
+                     ExpectMore&& expect_more = {},
                      std::optional<clock::duration> watch = std::nullopt) {
         static_assert(std::is_nothrow_invocable_r_v<bool, HasWork&>,
                       "has_work must be a noexcept callable returning bool");
@@ -171,6 +194,8 @@ class idle_workers {
                 parked_one - (was_searching ? searching_one : 0), std::memory_order_seq_cst);
             sleepers_.push_back(w);
             me.sleeping = true;
+            // seq_cst: the store half of notify_worker's pattern, before the re-check.
+            me.asleep.store(true, std::memory_order_seq_cst);
             if (has_work()) {
                 withdraw(w);
                 // The last searcher found work: as in transition_from_searching (step 5).
@@ -180,9 +205,7 @@ class idle_workers {
                 if (next) per_worker_[*next].spot.unpark();
                 return park_result::work;
             }
-            // Relaxed: the lock orders it after the decrement of a worker that parked since.
-            const bool expect_outside =
-                in_flight != nullptr && in_flight->load(std::memory_order_relaxed) != 0;
+            const bool expect_outside = expect_more();
             if (sleepers_.size() == workers_ && !deadline && timed_sleepers_ == 0 && hold &&
                 !expect_outside) {
                 withdraw(w);
@@ -288,7 +311,10 @@ class idle_workers {
     // One per worker, on its own cache line.
     struct alignas(cache_line) worker_state {
         parker spot;
-        bool sleeping = false;                       // guarded by mutex_: on sleepers_
+        bool sleeping = false;  // guarded by mutex_: on sleepers_
+        // `sleeping`, for notify_worker's look without the lock: set (seq_cst) before the
+        // re-check, cleared (relaxed) with it; a stale true costs a look under the lock.
+        std::atomic<bool> asleep{false};
         bool timed = false;                          // guarded by mutex_: sleeps to a deadline
         park_result reason = park_result::notified;  // guarded by mutex_: why it was popped
         bool searching = false;                      // the worker's own thread only
@@ -313,6 +339,7 @@ class idle_workers {
         sleepers_.pop_back();
         worker_state& woken = per_worker_[w];
         woken.sleeping = false;
+        woken.asleep.store(false, std::memory_order_relaxed);
         woken.reason = park_result::notified;
         untime(woken);
         // Relaxed: under mutex_, which the woken worker takes before it looks (step 4); a
@@ -333,6 +360,7 @@ class idle_workers {
         }
         worker_state& me = per_worker_[w];
         me.sleeping = false;
+        me.asleep.store(false, std::memory_order_relaxed);
         untime(me);
         // Relaxed: the worker is awake and announces again (step 2) before it next sleeps.
         state_.fetch_sub(parked_one, std::memory_order_relaxed);
@@ -347,6 +375,7 @@ class idle_workers {
         for (std::size_t w : woken) {
             worker_state& s = per_worker_[w];
             s.sleeping = false;
+            s.asleep.store(false, std::memory_order_relaxed);
             s.reason = result;
             untime(s);
         }

@@ -14,6 +14,7 @@ std::size_t work_stealing_scheduler::shutdown() {
     const auto drop_queues = [&] {
         for (auto& w : workers_) {
             w->lifo.clear();
+            w->notices.clear();
             while (w->deque.pop() != nullptr) {
             }
         }

@@ -3,16 +3,20 @@
 //
 // The same actors, awaiters and termination as the single-threaded scheduler, with three
 // differences (docs/design/work-stealing.md has the whole design):
-//   1. Delivery (delivery.cpp). Every event for an actor is an envelope pushed on its inbox
-//      (detail/scheduler/inbox.hpp), from any thread: messages, replies, timer expiries and
-//      stop requests. Only the thread running the actor takes them (absorb), so its private
-//      state (box_, reply_, timed_out_, stop_requested_) is never shared. The envelope carries
-//      the generation of the actor it is for; a stale one becomes a dead letter when taken.
-//   2. Scheduling exactly once (delivery.cpp). An actor with nothing to do marks its inbox
-//      BLOCKED; the push that replaces the mark, and only that one, schedules it: in the pushing
-//      worker's LIFO slot (the previous occupant moves to the worker's Chase-Lev deque,
-//      work_deque.hpp), or, from a thread that is not a worker, on the global queue
-//      (moodycamel). So an actor is on at most one queue, and runs on one thread at a time.
+//   1. Delivery (delivery.cpp). Every event for an actor that does not come from the worker
+//      owning it idle is an envelope pushed on its inbox (detail/scheduler/inbox.hpp), from any
+//      thread: messages, replies, timer expiries and stop requests. Only the thread running the
+//      actor takes them (absorb), so its private state (box_, reply_, timed_out_,
+//      stop_requested_) is never shared. The envelope carries the generation of the actor it is
+//      for; a stale one becomes a dead letter when taken.
+//   2. Owners (ownership.hpp, ownership.cpp). An idle actor belongs to one worker, the only one
+//      that schedules it again: its own sends to it are plain memory (no locked instruction),
+//      and the push that makes the inbox of an idle actor non-empty sends the owner a notice
+//      (its notice_queue). A woken actor runs on the worker whose send woke it, so two actors
+//      that talk stay on one worker (its LIFO slot runs it next). An actor on a queue (the LIFO
+//      slot, the Chase-Lev deque of work_deque.hpp, the global queue) may be taken by any worker,
+//      which owns it from then on. So an actor is on at most one queue, and runs on one thread
+//      at a time.
 //   3. Workers (worker.cpp). N threads (the one calling run() is worker 0) each loop: LIFO
 //      slot, own deque, global queue, due timers (timers.cpp), then stealing from the others,
 //      then parking (idle.hpp). run() returns when every worker is parked with nothing to do
@@ -37,6 +41,8 @@
 #include "coact/runtime.hpp"
 #include "scheduler/work_stealing/idle.hpp"
 #include "scheduler/work_stealing/lifo_slot.hpp"
+#include "scheduler/work_stealing/notice_queue.hpp"
+#include "scheduler/work_stealing/owner_guard.hpp"
 #include "scheduler/work_stealing/work_deque.hpp"
 
 namespace coact::detail {
@@ -65,6 +71,11 @@ struct alignas(64) worker : worker_local {
     // this one has stayed in one turn for a watch interval (take_from_long_turn).
     lifo_slot lifo;
     unsigned lifo_streak = 0;
+    // Around this worker's accesses to the idle actors it owns (ownership.hpp): a worker that
+    // sees this one stuck in a long turn takes those its notices are about under the guard.
+    owner_guard guard;
+    // Actors this worker owns (or may) whose inbox another thread made non-empty.
+    notice_queue notices;
     // Turns begun, written by this worker only (relaxed: a count others compare over time).
     std::atomic<std::uint64_t> turns_begun{0};
     // This worker's notes on the others, for take_from_long_turn: the turns_begun it saw last,
@@ -74,7 +85,7 @@ struct alignas(64) worker : worker_local {
         std::chrono::steady_clock::time_point since{};
     };
     std::vector<watch_note> notes;
-    unsigned ticks = 0;
+    unsigned until_fairness = fairness_every;  // turns until the next look at the oldest work
     std::uint32_t rng;
     std::vector<timer_entry> due;  // scratch for fire_timers
 
@@ -115,7 +126,7 @@ class work_stealing_scheduler final : public scheduler {
     void start(context* c) override;
     bool stop(context* c, std::uint32_t generation) override;
     void restart(context* c, std::uint32_t generation, std::uint32_t incarnation) override;
-    void hold(context*) noexcept override {}  // its inbox stays open, not BLOCKED: no wake-up
+    void hold(context*) noexcept override {}  // it stays busy: no owner wakes it (ownership.hpp)
     void cell_opened(context* c) noexcept override;
     void cell_closed(context* c) noexcept override;
     std::size_t cell_dropped(context* c) noexcept override;
@@ -130,6 +141,8 @@ class work_stealing_scheduler final : public scheduler {
     /// False if the actor had ended (the envelope was then dead-lettered or freed).
     bool deliver(context* to, std::uint32_t generation, envelope* e);
     void schedule(context* c);
+    /// Makes `c` ready on worker `w` (the calling thread): its LIFO slot.
+    void schedule_on(worker& w, context* c);
     /// The calling worker's envelope pool, or null on a thread that is not one of these workers.
     [[nodiscard]] envelope_pool* worker_pool() noexcept;
     [[nodiscard]] bool on_own_worker() const noexcept;
@@ -139,10 +152,13 @@ class work_stealing_scheduler final : public scheduler {
     /// Takes what the inbox holds into the actor's private state, at most a batch at a time;
     /// what is left waits in handoff_ and unreversed_ for the next call.
     void absorb(context* c) noexcept {
-        // The usual case after a resume, inline: nothing came (the inbox cannot be BLOCKED or
-        // CLOSED while its actor runs, so "no envelope" means empty).
-        if (c->handoff_ == nullptr && c->unreversed_ == nullptr && c->inbox_.empty_approx()) return;
-        absorb_some(c);
+        if (has_pending(c)) absorb_some(c);
+    }
+    /// Whether envelopes wait for `c` in its lists or its inbox. The usual case after a resume,
+    /// inline: nothing came (the inbox cannot be CLOSED while its actor runs, so "no envelope"
+    /// means empty).
+    static bool has_pending(const context* c) noexcept {
+        return c->handoff_ != nullptr || c->unreversed_ != nullptr || !c->inbox_.empty_approx();
     }
     void absorb_some(context* c) noexcept;
     void accept(context* c, std::uint32_t generation, envelope* e) noexcept;
@@ -151,6 +167,22 @@ class work_stealing_scheduler final : public scheduler {
     void discard_all(envelope* list) noexcept {
         while (list != nullptr) discard(std::exchange(list, list->next));
     }
+    // --- owners (ownership.cpp; ownership.hpp has the protocol) ---
+    /// On worker `w`: delivers `e` to `to` as plain memory if `w` owns `to` and `to` is idle
+    /// (claiming it if nobody does). False if the envelope must go through the inbox.
+    bool try_local_send(worker& w, context* to, envelope* e);
+    /// The push of a thread (`here`: its worker, or null outside) made `c`'s inbox non-empty:
+    /// tells the owner, or acts as the owner.
+    void tell_owner(worker* here, context* c);
+    /// On owner `w`, under its guard: a notice for `c`. Returns `c` if it must be scheduled on
+    /// `w` (it was idle and has envelopes: now busy), else null (passed on, or nothing to do).
+    context* take_notice(worker& w, notice n);
+    void send_notice(std::uint16_t owner, notice n);
+    /// At a turn boundary of `w`: takes its notices and schedules the actors they wake.
+    void drain_notices(worker& w);
+    /// `thief` saw `stuck` in one long turn: takes over the idle actors its notices are about.
+    /// Returns one to run (the rest go to thief's deque), or null.
+    context* take_stuck_notices(worker& thief, worker& stuck);
     /// Puts a ready actor on the global queue and wakes a worker for it.
     void inject_ready(context* c);
     context* take_injected(worker& w);
@@ -179,6 +211,7 @@ class work_stealing_scheduler final : public scheduler {
     std::vector<std::unique_ptr<worker>> workers_;
     idle_workers idle_;
     moodycamel::ConcurrentQueue<context*> global_;  // ready actors from outside, or overflow
+    std::atomic<std::uint32_t> next_claimer_{0};    // round robin: outside sends' claims
     alignas(64) std::atomic<std::int64_t> global_count_{0};
     std::atomic<bool> stopping_{false};  // serve(): request_stop() was called; workers leave
     std::atomic<bool> serving_{false};
@@ -199,5 +232,18 @@ class work_stealing_scheduler final : public scheduler {
     bool exiting_ = false;                   // guarded by epoch_mutex_
     std::vector<std::thread> threads_;       // workers 1..N-1
 };
+
+inline void work_stealing_scheduler::schedule_on(worker& w, context* c) {
+    context* previous = w.lifo.put(c);
+    if (previous == nullptr) return;
+    // The displaced actor becomes stealable: tell a parked worker, if nobody searches. A hint
+    // only (the push is a release store, not the seq_cst publication parking pairs with): if it
+    // is missed, this worker runs the actor itself.
+    if (w.deque.push(previous)) {
+        idle_.notify_work();
+    } else {
+        inject_ready(previous);
+    }
+}
 
 }  // namespace coact::detail

@@ -14,11 +14,13 @@
 #include <algorithm>
 #include <exception>
 #include <optional>
+#include <string>
 #include <system_error>
 #include <thread>
 #include <utility>
 
 #include "coact/runtime.hpp"
+#include "scheduler/work_stealing/ownership.hpp"
 #include "scheduler/work_stealing/work_stealing.hpp"
 #include "support/spin.hpp"
 
@@ -36,6 +38,10 @@ void set_current_worker(worker* w) noexcept { tls_worker = w; }
 
 work_stealing_scheduler::work_stealing_scheduler(core& k, unsigned n)
     : k_(k), throughput_(k.options.throughput), idle_(n) {
+    if (n > max_owned_workers) {
+        throw error("coact::runtime: at most " + std::to_string(max_owned_workers) +
+                    " workers (runtime_options::workers is " + std::to_string(n) + ")");
+    }
     asymmetric_fence::prepare();  // before any worker starts: lifo_slot's fences
     workers_.reserve(n);
     for (unsigned i = 0; i < n; ++i) {
@@ -58,21 +64,36 @@ void work_stealing_scheduler::check_shutdown() const {
     if (on_own_worker()) throw error("coact::runtime::shutdown: called from inside an actor");
 }
 
-void work_stealing_scheduler::turn(context* c, worker& w) {
+COACT_HOT void work_stealing_scheduler::turn(context* c, worker& w) {
     w.turns_begun.store(w.turns_begun.load(std::memory_order_relaxed) + 1,
                         std::memory_order_relaxed);
     c->local_ = &w;
+    ownership::adopt(c, static_cast<std::uint16_t>(w.index));
     absorb(c);
-    if (c->wait_ == wait_kind::start && c->stop_requested_) [[unlikely]] {
+    const bool first = c->wait_ == wait_kind::start;
+    if (first && c->stop_requested_) [[unlikely]] {
         k_.close_unstarted(c);
         return;
     }
     c->budget_ = throughput_;
     unsigned idle_rounds = 0;
+    // Whether envelopes may wait in its lists or its inbox: after absorb() took some, or after
+    // a resume that found some. (A push after the look tells the owner: ownership.hpp.)
+    bool pending = true;
     for (unsigned rounds = 0;; ++rounds) {
         if (!core::runnable(c)) {
-            // Idle, unless envelopes wait in its lists (absorb): the next push schedules it again.
-            if (c->handoff_ == nullptr && c->unreversed_ == nullptr && c->inbox_.try_block()) {
+            // Idle, unless envelopes wait. No locked instruction: a push that finds the inbox
+            // empty from here on tells the owner, this worker, which looks at its notices only
+            // after this turn (ownership.hpp).
+            if (!pending || !has_pending(c)) {
+                // Release: whoever reads idle sees this turn's writes (rule 1). An actor its
+                // first turn left waiting belongs to the first worker that sends to it (a
+                // claim), so that two actors that talk end up on one worker.
+                ownership::store(
+                    c,
+                    ownership::make(first ? no_owner : static_cast<std::uint16_t>(w.index),
+                                    owner_state::idle),
+                    std::memory_order_release);
                 return;
             }
             // Senders keep pushing what it does not wait for (messages while it sleeps, stale
@@ -82,7 +103,7 @@ void work_stealing_scheduler::turn(context* c, worker& w) {
                 yield_turn(w, c);
                 return;
             }
-            absorb(c);
+            absorb_some(c);
             continue;
         }
         if (c->budget_ == 0 || rounds == throughput_) {  // its share is spent: yield
@@ -94,7 +115,8 @@ void work_stealing_scheduler::turn(context* c, worker& w) {
             k_.after_last_turn(c);
             return;
         }
-        absorb(c);
+        pending = has_pending(c);
+        if (pending) absorb_some(c);
     }
 }
 
@@ -142,6 +164,7 @@ context* work_stealing_scheduler::take_from_long_turn(worker& w) {
         }
         if (now - note.since < watch_interval) continue;
         if (context* c = other.lifo.steal()) return c;
+        if (context* c = take_stuck_notices(w, other)) return c;
     }
     return nullptr;
 }
@@ -150,8 +173,12 @@ context* work_stealing_scheduler::take_from_long_turn(worker& w) {
 /// free function it was before the scheduler seam (out of line: 3% more instructions in
 /// two-worker ping-pong, callgrind).
 COACT_HOT context* work_stealing_scheduler::next_local(worker& w) {
+    // Idle actors of this worker that other threads sent to (a relaxed load, usually false).
+    if (w.notices.pending_approx()) [[unlikely]]
+        drain_notices(w);
     // Now and then (every 61 turns, or sooner if they took in a flood), the oldest work first.
-    if (++w.ticks % fairness_every == 0 || w.absorbed >= absorbed_fairness) {
+    if (--w.until_fairness == 0 || w.absorbed >= absorbed_fairness) {
+        w.until_fairness = fairness_every;
         w.absorbed = 0;
         fire_timers(w.due);
         if (context* c = take_injected(w)) return c;
@@ -205,9 +232,14 @@ void work_stealing_scheduler::run_worker(worker& w) {
         }
         // An offload's result usually comes back within microseconds; parking and being woken
         // for it costs tens (bench_task: offload/workers:2). One worker, the first, waits for
-        // it spinning; the others park, leaving the cores to the pool.
+        // it spinning; the others park, leaving the cores to the pool. The result arrives as a
+        // notice to the actor's owner (or, for an actor not run yet, with the actor on the
+        // global queue); an owner that is parked is woken for it.
         if (w.index == 0 && k_.offloads_pending.load(std::memory_order_relaxed) != 0 &&
-            spin_until([&] { return global_count_.load(std::memory_order_acquire) > 0; })) {
+            spin_until([&] {
+                return global_count_.load(std::memory_order_acquire) > 0 ||
+                       w.notices.pending_approx();
+            })) {
             continue;
         }
         std::optional<clock::time_point> deadline;
@@ -225,16 +257,25 @@ void work_stealing_scheduler::run_worker(worker& w) {
         const auto has_work = [&]() noexcept {
             if (stopping_.load(std::memory_order_seq_cst)) return true;
             if (global_count_.load(std::memory_order_seq_cst) > 0) return true;
+            if (w.notices.pending()) return true;  // seq_cst: its half of notify_worker's pattern
             for (const auto& other : workers_) {
                 if (!other->deque.empty_approx()) return true;
             }
             return false;
         };
-        // An offload in flight will deliver from a pool thread (inject_ready wakes a worker):
-        // until its actor takes the result, the run is not over.
+        // An offload in flight will deliver from a pool thread (its notice wakes the owner):
+        // until its actor takes the result, the run is not over. Nor while another worker has
+        // notices to look at: it has been woken for them (notify_worker), and parks after.
+        const auto expect_more = [&]() noexcept {
+            if (k_.offloads_pending.load(std::memory_order_relaxed) != 0) return true;
+            for (const auto& other : workers_) {
+                if (other->notices.pending()) return true;
+            }
+            return false;
+        };
         // While another worker works, wake every watch interval to look for a long turn.
         const park_result r =
-            idle_.park(w.index, has_work, deadline, hold, &k_.offloads_pending, watch_interval);
+            idle_.park(w.index, has_work, deadline, hold, expect_more, watch_interval);
         if (r == park_result::quiescent || r == park_result::stopped) break;
         if (r == park_result::last) {  // virtual time: everyone idles, so the clock jumps
             const std::lock_guard lock(timers_mutex_);

@@ -70,6 +70,13 @@ enum class push_result : std::uint8_t {
              ///< untouched but for its `next`, which a failed CAS attempt may have written
 };
 
+/// What post() found (the ownership protocol, which never marks an inbox BLOCKED).
+enum class post_result : std::uint8_t {
+    queued,  ///< taken; the inbox held envelopes already: whoever made it non-empty told its owner
+    first,   ///< taken; the inbox was empty: this sender must tell the actor's owner
+    closed,  ///< refused, as push()'s closed
+};
+
 class inbox {
   public:
     inbox() = default;
@@ -103,6 +110,23 @@ class inbox {
             if (head_.compare_exchange_weak(head, e, std::memory_order_release,
                                             std::memory_order_acquire)) {
                 return push_result::pushed;
+            }
+        }
+    }
+
+    /// Any thread, for an inbox that is never BLOCKED (try_block() unused: the ownership protocol
+    /// of the work-stealing scheduler). Offers `e`, which the caller owns; reports whether this
+    /// push made the inbox non-empty (points 1 and 3).
+    [[nodiscard]] post_result post(envelope* e) noexcept {
+        // Acquire, as in push().
+        envelope* head = head_.load(std::memory_order_acquire);
+        for (;;) {
+            if (head == closed_tag()) return post_result::closed;
+            e->next = head;
+            // Release, as in push(). Acquire on failure: the value read may be CLOSED.
+            if (head_.compare_exchange_weak(head, e, std::memory_order_release,
+                                            std::memory_order_acquire)) {
+                return head == nullptr ? post_result::first : post_result::queued;
             }
         }
     }
