@@ -39,9 +39,19 @@ struct notice {
 
 class notice_queue {
   public:
+    /// A producer's own lane into one queue (a worker keeps one per other worker's queue): an
+    /// enqueue through it skips moodycamel's per-thread lookup of the implicit producer.
+    using lane = moodycamel::ProducerToken;
+    [[nodiscard]] lane make_lane() { return lane(queue_); }
+
     /// Any thread. Throws std::bad_alloc if the queue cannot grow.
     void push(notice n) {
         if (!queue_.enqueue(n)) throw std::bad_alloc();
+        count_.fetch_add(1, std::memory_order_seq_cst);
+    }
+    /// The thread that owns `through`, made by this queue's make_lane().
+    void push(lane& through, notice n) {
+        if (!queue_.enqueue(through, n)) throw std::bad_alloc();
         count_.fetch_add(1, std::memory_order_seq_cst);
     }
 

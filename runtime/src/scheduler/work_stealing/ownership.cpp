@@ -53,7 +53,7 @@ void work_stealing_scheduler::tell_owner(worker* here, context* c) {
             if (ready != nullptr) schedule_on(*here, ready);
             return;
         }
-        send_notice(now.id, {c, from, false});
+        send_notice(here, now.id, {c, from, false});
         return;
     }
 }
@@ -73,7 +73,7 @@ context* work_stealing_scheduler::take_notice(worker& w, notice n) {
             continue;
         }
         if (now.id != me) {
-            send_notice(now.id, n);  // it moved: pass the notice on
+            send_notice(&w, now.id, n);  // it moved: pass the notice on
             return nullptr;
         }
         if (now.state == owner_state::idle) {
@@ -85,7 +85,7 @@ context* work_stealing_scheduler::take_notice(worker& w, notice n) {
             // waking sender's LIFO slot ran it before owners (two actors that talk stay on one
             // worker, and a pair split by a steal comes together again).
             if (n.from != from_outside && n.from != me) {
-                send_notice(n.from, {c, me, true});
+                send_notice(&w, n.from, {c, me, true});
                 return nullptr;
             }
             return c;
@@ -96,9 +96,14 @@ context* work_stealing_scheduler::take_notice(worker& w, notice n) {
     }
 }
 
-void work_stealing_scheduler::send_notice(std::uint16_t owner, notice n) {
+void work_stealing_scheduler::send_notice(worker* here, std::uint16_t owner, notice n) {
     worker& o = *workers_[owner];
-    o.notices.push(n);  // seq_cst: the publication half of parking's pattern
+    // seq_cst: the publication half of parking's pattern.
+    if (here != nullptr) {
+        o.notices.push(here->lanes[owner], n);
+    } else {
+        o.notices.push(n);
+    }
     idle_.notify_worker(o.index);
 }
 
@@ -157,7 +162,7 @@ context* work_stealing_scheduler::take_stuck_notices(worker& thief, worker& stuc
         // push). Another owner's: passed on, as the owner would.
         const cell_owner now = ownership::load(batch[i].cell, std::memory_order_relaxed);
         const bool elsewhere = now.id < workers_.size() && now.id != from;
-        send_notice(elsewhere ? now.id : from, batch[i]);
+        send_notice(&thief, elsewhere ? now.id : from, batch[i]);
     }
     if (k == 0) return nullptr;
     for (std::size_t i = 1; i < k; ++i) {

@@ -76,6 +76,8 @@ struct alignas(64) worker : worker_local {
     owner_guard guard;
     // Actors this worker owns (or may) whose inbox another thread made non-empty.
     notice_queue notices;
+    // This worker's lanes into every worker's notice queue (its own included), by index.
+    std::vector<notice_queue::lane> lanes;
     // Turns begun, written by this worker only (relaxed: a count others compare over time).
     std::atomic<std::uint64_t> turns_begun{0};
     // This worker's notes on the others, for take_from_long_turn: the turns_begun it saw last,
@@ -177,7 +179,8 @@ class work_stealing_scheduler final : public scheduler {
     /// On owner `w`, under its guard: a notice for `c`. Returns `c` if it must be scheduled on
     /// `w` (it was idle and has envelopes: now busy), else null (passed on, or nothing to do).
     context* take_notice(worker& w, notice n);
-    void send_notice(std::uint16_t owner, notice n);
+    /// From worker `here` (null: another thread) to worker `owner`, which it wakes if parked.
+    void send_notice(worker* here, std::uint16_t owner, notice n);
     /// At a turn boundary of `w`: takes its notices and schedules the actors they wake.
     void drain_notices(worker& w);
     /// `thief` saw `stuck` in one long turn: takes over the idle actors its notices are about.

@@ -49,6 +49,10 @@ work_stealing_scheduler::work_stealing_scheduler(core& k, unsigned n)
         workers_.back()->pool.use_depot(&depot_, envelope_limit);
         workers_.back()->notes.resize(n);
     }
+    for (auto& w : workers_) {
+        w->lanes.reserve(n);
+        for (auto& into : workers_) w->lanes.push_back(into->notices.make_lane());
+    }
 }
 
 work_stealing_scheduler::~work_stealing_scheduler() {
