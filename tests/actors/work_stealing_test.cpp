@@ -30,6 +30,18 @@ TEST_CASE("work_stealing runs the work-stealing scheduler with one worker", "[ac
     CHECK_THROWS_WITH(sim.step(), Catch::Contains("step() needs a single-threaded runtime"));
 }
 
+TEST_CASE("more workers than an actor's owner word can name are refused with the limit",
+          "[actor][stealing]") {
+    // ownership.hpp: a worker index is 16 bits, with three values kept for special owners.
+    try {
+        coact::runtime rt({.workers = 70000});
+        FAIL("a runtime with 70,000 workers was made");
+    } catch (const coact::error& e) {
+        CHECK_THAT(e.what(), Catch::Contains("at most 65532 workers") &&
+                                 Catch::Contains("runtime_options::workers is 70000"));
+    }
+}
+
 TEST_CASE("the step-by-step fixture refuses a runtime with several workers", "[actor][stealing]") {
     coact::testing::deterministic sim({.workers = 2, .virtual_time = true});
     CHECK_THROWS_AS(sim.step(), coact::error);

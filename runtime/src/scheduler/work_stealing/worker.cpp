@@ -237,8 +237,8 @@ void work_stealing_scheduler::run_worker(worker& w) {
         // An offload's result usually comes back within microseconds; parking and being woken
         // for it costs tens (bench_task: offload/workers:2). One worker, the first, waits for
         // it spinning; the others park, leaving the cores to the pool. The result arrives as a
-        // notice to the actor's owner (or, for an actor not run yet, with the actor on the
-        // global queue); an owner that is parked is woken for it.
+        // notice to the actor's owner, woken for it if parked (an actor that has not run yet
+        // takes it in its first turn).
         if (w.index == 0 && k_.offloads_pending.load(std::memory_order_relaxed) != 0 &&
             spin_until([&] {
                 return global_count_.load(std::memory_order_acquire) > 0 ||
