@@ -18,6 +18,8 @@ packages=(
     libssl-dev libsqlite3-dev   # used by demos
     clang-format clang-tidy     # make format / make tidy
     python3                     # scripts/, bench/peers/compare.py
+    libnats-dev nats-server     # coact::cluster (cluster/): the NATS C client, the server for tests
+    libmsgpack-cxx-dev          # coact::cluster's wire format
 )
 for group in "$@"; do
     case "$group" in

@@ -1,0 +1,49 @@
+// coact/cluster/subjects.hpp — the NATS subjects of one coact cluster (cluster.md, "Subjects").
+//
+//   coact.<cluster>.n.<node>.<incarnation>    a node's inbox: messages to addresses, control
+//   coact.<cluster>.r.<node>.<incarnation>.>  one wildcard subscription for all ask replies
+//   coact.<cluster>.name.<name>               a cluster-scoped or pooled name
+//   coact.<cluster>.t.<topic>                 a shared topic; coact's "prices.*" is "prices.>"
+//   coact.<cluster>.hb.<node>                 heartbeats
+//   coact.<cluster>.ping.<node>.<incarnation> the liveness probe
+//
+// Cluster and node names are one segment of [A-Za-z0-9_-]; actor names and topics are such
+// segments joined by dots (topic patterns end in a `*` segment, as local ones do). Anything else
+// throws coact::cluster_error naming the offending text, before it reaches NATS, where `*`, `>`,
+// spaces and empty segments mean something else.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "coact/cluster/errors.hpp"
+
+namespace coact {
+
+class cluster_subjects {
+  public:
+    /// Throws cluster_error if `cluster` is not one segment.
+    explicit cluster_subjects(std::string_view cluster);
+
+    [[nodiscard]] std::string node_inbox(std::string_view node, std::uint64_t incarnation) const;
+    [[nodiscard]] std::string replies(std::string_view node, std::uint64_t incarnation) const;
+    [[nodiscard]] std::string name(std::string_view actor_name) const;
+    /// A topic, or a pattern ending in `*`, which becomes NATS's `>`.
+    [[nodiscard]] std::string topic(std::string_view topic) const;
+    [[nodiscard]] std::string heartbeat(std::string_view node) const;
+    [[nodiscard]] std::string probe(std::string_view node, std::uint64_t incarnation) const;
+
+    /// The topic a subject of topic() names back (for a message that arrived on it).
+    [[nodiscard]] std::string topic_of(std::string_view subject) const;
+
+  private:
+    std::string prefix_;  // "coact.<cluster>."
+};
+
+/// Throws cluster_error unless `text` is one segment of [A-Za-z0-9_-]; `what` names it.
+void check_segment(std::string_view what, std::string_view text);
+/// Throws cluster_error unless `text` is such segments joined by dots.
+void check_dotted(std::string_view what, std::string_view text);
+
+}  // namespace coact

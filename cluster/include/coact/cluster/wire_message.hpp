@@ -1,0 +1,67 @@
+// coact/cluster/wire_message.hpp — one remote message on the wire (cluster.md, "Wire format").
+//
+// A NATS message to a coact node or name carries one msgpack array:
+//
+//   [1, type, from, seq, body]
+//    |   |     |     |    '- the value, as remote<T> writes it
+//    |   |     |     '- the sequence number in its (sender node, destination) stream, or 0
+//    |   |     '- the sending actor: [node, incarnation, actor], or nil (from outside an actor)
+//    |   '- the body's wire name ("int32", "chat.line")
+//    '- the format version
+//
+// decode_message() checks all of it and throws coact::wire_error naming what was wrong: bytes
+// that are not msgpack, another version, an unknown wire name, a body of another shape. The
+// unpacking is bounded by the input's size (no length field can make it allocate more), and
+// nothing after the array is accepted.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "coact/cluster/wire_registry.hpp"
+
+namespace coact {
+
+/// The wire format version this build writes and reads.
+inline constexpr std::uint8_t wire_version = 1;
+
+/// An actor anywhere in a cluster: its node, the node's incarnation (a new one at each join),
+/// and the actor's number on that node.
+struct wire_address {
+    std::string node;
+    std::uint64_t incarnation = 0;
+    std::uint64_t actor = 0;
+    friend bool operator==(const wire_address&, const wire_address&) = default;
+};
+
+/// A decoded message.
+struct wire_message {
+    std::string type;                  // the body's wire name
+    std::optional<wire_address> from;  // nil on the wire: sent from outside an actor
+    std::uint64_t seq = 0;
+    std::unique_ptr<remote_value> body;
+};
+
+namespace detail {
+void encode_header(wire_packer& p, std::string_view type, const std::optional<wire_address>& from,
+                   std::uint64_t seq);
+}  // namespace detail
+
+/// Appends one message to `out`.
+template <remote_type T>
+void encode_message(msgpack::sbuffer& out, const T& body,
+                    const std::optional<wire_address>& from = std::nullopt, std::uint64_t seq = 0) {
+    wire_packer p(out);
+    static const std::string name = remote<T>::name();
+    detail::encode_header(p, name, from, seq);
+    remote<T>::encode(p, body);
+}
+
+/// Decodes one message with the types of `registry`. Throws coact::wire_error.
+wire_message decode_message(std::string_view bytes,
+                            const wire_registry& registry = wire_registry::global());
+
+}  // namespace coact

@@ -1,0 +1,101 @@
+// cluster/src/wire_message.cpp — encoding a message's header, decoding a whole message.
+#include "coact/cluster/wire_message.hpp"
+
+#include <exception>
+#include <string>
+
+namespace coact {
+
+namespace detail {
+
+void encode_header(wire_packer& p, std::string_view type, const std::optional<wire_address>& from,
+                   std::uint64_t seq) {
+    p.pack_array(5);
+    p.pack(wire_version);
+    p.pack(type);
+    if (from) {
+        p.pack_array(3);
+        p.pack(from->node);
+        p.pack(from->incarnation);
+        p.pack(from->actor);
+    } else {
+        p.pack_nil();
+    }
+    p.pack(seq);
+}
+
+}  // namespace detail
+
+namespace {
+
+constexpr std::string_view where = "coact wire message";
+
+std::string to_string(const msgpack::object& s) { return {s.via.str.ptr, s.via.str.size}; }
+
+std::uint64_t unsigned_field(const msgpack::object& o, std::string_view name) {
+    if (o.type != msgpack::type::POSITIVE_INTEGER) {
+        detail::wire_mismatch("an unsigned integer for " + std::string(name), o, where);
+    }
+    return o.via.u64;
+}
+
+}  // namespace
+
+wire_message decode_message(std::string_view bytes, const wire_registry& registry) {
+    // Every msgpack value takes at least one byte, so no count in the input may exceed its size:
+    // a forged length cannot make the unpacker reserve more than the message could hold.
+    const std::size_t n = bytes.size();
+    const msgpack::unpack_limit limit(n, n, n, n, n, /*depth=*/64);
+    msgpack::object_handle handle;
+    std::size_t offset = 0;
+    try {
+        handle = msgpack::unpack(bytes.data(), bytes.size(), offset, nullptr, nullptr, limit);
+    } catch (const msgpack::insufficient_bytes&) {
+        throw wire_error("coact wire message: cut short (" + std::to_string(n) + " bytes)");
+    } catch (const msgpack::depth_size_overflow&) {
+        throw wire_error("coact wire message: nested more than 64 deep");
+    } catch (const msgpack::size_overflow&) {
+        throw wire_error("coact wire message: a length larger than the whole message (" +
+                         std::to_string(n) + " bytes)");
+    } catch (const std::bad_alloc&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw wire_error(std::string("coact wire message: not msgpack (") + e.what() + ")");
+    }
+    if (offset != n) {
+        throw wire_error("coact wire message: " + std::to_string(n - offset) +
+                         " bytes after the message");
+    }
+    const msgpack::object& o = handle.get();
+    if (o.type != msgpack::type::ARRAY || o.via.array.size != 5) {
+        detail::wire_mismatch("an array of 5 ([version, type, from, seq, body])", o, where);
+    }
+    const msgpack::object* f = o.via.array.ptr;
+    const std::uint64_t version = unsigned_field(f[0], "the version");
+    if (version != wire_version) {
+        throw wire_error("coact wire message: format version " + std::to_string(version) +
+                         " (this node reads version " + std::to_string(wire_version) + ")");
+    }
+    if (f[1].type != msgpack::type::STR) detail::wire_mismatch("a type name", f[1], where);
+    wire_message m;
+    m.type = to_string(f[1]);
+    if (f[2].type != msgpack::type::NIL) {
+        if (f[2].type != msgpack::type::ARRAY || f[2].via.array.size != 3 ||
+            f[2].via.array.ptr[0].type != msgpack::type::STR) {
+            detail::wire_mismatch("nil or [node, incarnation, actor] for the sender", f[2], where);
+        }
+        const msgpack::object* a = f[2].via.array.ptr;
+        m.from = wire_address{to_string(a[0]), unsigned_field(a[1], "the sender's incarnation"),
+                              unsigned_field(a[2], "the sender's actor")};
+    }
+    m.seq = unsigned_field(f[3], "the sequence number");
+    const wire_registry::decoder decode = registry.find(m.type);
+    if (decode == nullptr) {
+        throw wire_error("coact wire message: unknown type '" + m.type +
+                         "' (not a built-in, and no COACT_REMOTE on this node)");
+    }
+    m.body = decode(f[4]);
+    return m;
+}
+
+}  // namespace coact
