@@ -12,6 +12,8 @@
 #include <coact/cluster.hpp>
 #include <coact/coact.hpp>
 
+#include "actors/support/child_process.hpp"
+
 namespace message_test {
 struct quote {
     std::string symbol;
@@ -128,18 +130,25 @@ TEST_CASE("a forged length cannot make the decoder allocate beyond the input's s
     CHECK(error_of(deep) == "coact wire message: nested more than 64 deep");
 }
 
-TEST_CASE("a second C++ type under a taken wire name is a conflict; the first keeps the name",
+TEST_CASE("a second C++ type under a taken wire name is a conflict, and the first keeps the name",
           "[cluster][wire]") {
-    coact::wire_registry& r = coact::wire_registry::global();
-    r.add("test.quote", typeid(message_test::other_quote), r.find("test.quote"));
-    const std::vector<std::string> conflicts = r.conflicts();
-    REQUIRE(conflicts.size() == 1);
-    CHECK(conflicts[0].starts_with("wire name 'test.quote' is both "));
-    r.add<message_test::quote>();  // the same type again: no conflict
-    CHECK(r.conflicts().size() == 1);
-    msgpack::sbuffer out;
-    coact::encode_message(out, message_test::quote{"X", 1.0});
-    CHECK(coact::decode_message(view(out)).body->type() == typeid(message_test::quote));
+    // In a child process: the conflict stays in the process's registry (a node would refuse to
+    // join with it).
+    const coact_test::child_result r = coact_test::run_in_child([] {
+        coact::wire_registry& reg = coact::wire_registry::global();
+        reg.add("test.quote", typeid(message_test::other_quote), reg.find("test.quote"));
+        const std::vector<std::string> conflicts = reg.conflicts();
+        bool ok =
+            conflicts.size() == 1 && conflicts[0].starts_with("wire name 'test.quote' is both ");
+        reg.add<message_test::quote>();  // the same type again: no conflict
+        ok = ok && reg.conflicts().size() == 1;
+        msgpack::sbuffer out;
+        coact::encode_message(out, message_test::quote{"X", 1.0});
+        return ok && coact::decode_message(view(out)).body->type() == typeid(message_test::quote);
+    });
+    CHECK(r.passed());
+    INFO(r.describe());
+    CHECK(coact::wire_registry::global().conflicts().empty());  // this process: none
 }
 
 TEST_CASE("a decoded body reaches a local actor as the type it was sent as", "[cluster][wire]") {

@@ -100,6 +100,21 @@ TEST_CASE("lists, optionals and maps of built-ins come back equal", "[cluster][w
     CHECK(round_trip(nested) == nested);
 }
 
+TEST_CASE("floats stay floats on the wire, whole numbers and 2^64 too", "[cluster][wire]") {
+    // msgpack-c alone packs 2.0 as the integer 2 (another language reads an integer), and
+    // converts 2^64 to an integer out of range (undefined behaviour, found by fuzz_wire).
+    const msgpack::sbuffer two = pack(2.0);
+    REQUIRE(two.size() == 9);
+    CHECK(static_cast<unsigned char>(two.data()[0]) == 0xcb);
+    CHECK(round_trip(18446744073709551616.0) == 18446744073709551616.0);
+    const msgpack::sbuffer f = pack(-3.0F);
+    REQUIRE(f.size() == 5);
+    CHECK(static_cast<unsigned char>(f.data()[0]) == 0xca);
+    CHECK(round_trip(-3.0F) == -3.0F);
+    const msgpack::object_handle h = msgpack::unpack(two.data(), two.size());
+    CHECK(h.get().type == msgpack::type::FLOAT64);
+}
+
 TEST_CASE("a whole number sent as an integer reads as a float (JavaScript packs 2.0 as 2)",
           "[cluster][wire]") {
     msgpack::sbuffer bytes;

@@ -23,6 +23,7 @@
 // Decoding checks every type and size, and says in a coact::wire_error what did not match.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -53,8 +54,30 @@ struct remote {
 template <class T>
 concept remote_type = remote<T>::known;
 
-/// The msgpack writer coact encodes with.
-using wire_packer = msgpack::packer<msgpack::sbuffer>;
+/// The msgpack writer coact encodes with: msgpack-c's packer, plus floats that stay floats.
+/// (msgpack-c 4.1 packs a whole-number double as an integer, so 2.0 reached another language as
+/// the integer 2, and for 2^64 exactly it converts out of range, which is undefined behaviour:
+/// the wire fuzzer's first finding, docs/design/fuzzing.md.)
+class wire_packer : public msgpack::packer<msgpack::sbuffer> {
+  public:
+    explicit wire_packer(msgpack::sbuffer& out) : packer(out), out_(out) {}
+    /// msgpack float 32 (0xca), whatever the value.
+    void pack_float32(float v) { put(0xca, std::bit_cast<std::uint32_t>(v)); }
+    /// msgpack float 64 (0xcb), whatever the value.
+    void pack_float64(double v) { put(0xcb, std::bit_cast<std::uint64_t>(v)); }
+
+  private:
+    template <class Bits>
+    void put(unsigned char tag, Bits bits) {
+        char b[1 + sizeof(Bits)];
+        b[0] = static_cast<char>(tag);
+        for (std::size_t i = 0; i < sizeof(Bits); ++i) {  // big-endian, as msgpack wants
+            b[1 + i] = static_cast<char>((bits >> (8U * (sizeof(Bits) - 1 - i))) & 0xffU);
+        }
+        out_.write(b, sizeof b);
+    }
+    msgpack::sbuffer& out_;
+};
 
 namespace detail {
 
@@ -91,7 +114,13 @@ template <class Float>
 struct remote_float {
     static constexpr bool known = true;
     static std::string name() { return sizeof(Float) == 4 ? "float32" : "float64"; }
-    static void encode(wire_packer& p, const Float& v) { p.pack(v); }
+    static void encode(wire_packer& p, const Float& v) {
+        if constexpr (sizeof(Float) == 4) {
+            p.pack_float32(v);
+        } else {
+            p.pack_float64(v);
+        }
+    }
     static void decode(const msgpack::object& o, Float& out, std::string_view where) {
         switch (o.type) {
             case msgpack::type::FLOAT32:

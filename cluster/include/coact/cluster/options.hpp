@@ -1,0 +1,59 @@
+// coact/cluster/options.hpp — how a process joins a coact cluster (contract §6).
+//
+//   coact::cluster net{rt, coact::cluster_options{.servers = {"nats://127.0.0.1:4222"},
+//                                                 .cluster = "demo", .node = "a"}};
+//
+// coact adds no security of its own: the credentials and TLS settings go to NATS as they are.
+//
+// Every member has a default (`{}` at least), so that designated initialisers may leave any out
+// without -Wmissing-field-initializers.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace coact {
+
+/// NATS credentials, passed through (set at most one way of authenticating).
+struct cluster_credentials {
+    std::string creds_file{};      ///< a .creds file (user JWT and NKey seed): NATS accounts
+    std::string nkey_seed_file{};  ///< with `nkey_public`: an NKey user
+    std::string nkey_public{};
+    std::string user{};  ///< with `password`
+    std::string password{};
+    std::string token{};
+};
+
+/// TLS towards the servers (used when `ca_file` or `cert_file` is set, or a URL is tls://).
+struct cluster_tls {
+    std::string ca_file{};    ///< the CA that signed the servers' certificates
+    std::string cert_file{};  ///< this node's certificate, when the servers verify clients
+    std::string key_file{};
+};
+
+struct cluster_options {
+    /// NATS server URLs; the node connects to one and fails over to the others.
+    std::vector<std::string> servers{"nats://127.0.0.1:4222"};
+    /// The cluster's name: nodes of one cluster see each other's names and topics. One segment
+    /// of letters, digits, '_' and '-'.
+    std::string cluster = "coact";
+    /// This node's name, unique in the cluster; empty: "<host name>-<process id>" (characters
+    /// other than letters, digits, '_' and '-' become '-').
+    std::string node{};
+    /// How long joining may take before it fails with cluster_error.
+    std::chrono::milliseconds connect_timeout{2000};
+    cluster_credentials credentials{};
+    cluster_tls tls{};
+};
+
+/// What a node has seen so far (net.stats()). The message counters of contract §6
+/// (remote_sent, remote_received, remote_lost, remote_dropped, remote_rejected) come with the
+/// message path; docs/design/cluster.md, "What comes next".
+struct cluster_stats {
+    std::uint64_t disconnects = 0;  ///< times the connection to the servers was lost
+    std::uint64_t reconnects = 0;   ///< times it came back (cnats resubscribes and resends)
+};
+
+}  // namespace coact

@@ -1,0 +1,209 @@
+// cluster/src/node.cpp — joining and leaving: the NATS connection of a coact node.
+//
+// The connection is made with the settings cluster.md measured: SendAsap (cnats' flusher would
+// otherwise wait up to 1 ms to batch writes: a 1 ms floor under every round trip), and global
+// message delivery on a pool of one thread (a thread per subscription reorders interleaved
+// streams). Reconnecting is cnats' own: it resubscribes and resends its buffer; the node counts
+// the losses and the returns.
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <mutex>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "coact/cluster/wire_registry.hpp"
+#include "node_state.hpp"
+
+namespace coact {
+
+namespace {
+
+/// What cnats says about the last failure on this thread, or the status's text. cnats prefixes
+/// its details with "(file.c:line): ", which tells a user nothing: dropped.
+std::string nats_reason(natsStatus s) {
+    natsStatus ignored = NATS_OK;
+    const char* last = nats_GetLastError(&ignored);
+    std::string detail = last != nullptr ? last : "";
+    if (!detail.empty() && detail.front() == '(') {
+        if (const std::size_t end = detail.find("): "); end != std::string::npos) {
+            detail.erase(0, end + 3);
+        }
+    }
+    std::string reason = natsStatus_GetText(s);
+    if (!detail.empty() && detail != reason) reason += " (" + detail + ")";
+    return reason;
+}
+
+std::string joined(const std::vector<std::string>& servers) {
+    std::string all;
+    for (const std::string& s : servers) {
+        if (!all.empty()) all += ", ";
+        all += s;
+    }
+    return all;
+}
+
+/// "<host name>-<process id>", with what NATS would misread replaced by '-'.
+std::string default_node_name() {
+    std::array<char, 256> host{};
+    if (gethostname(host.data(), host.size() - 1) != 0) host = {'h', 'o', 's', 't'};
+    std::string name = std::string(host.data()) + "-" + std::to_string(getpid());
+    for (char& c : name) {
+        const bool fine = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '_' || c == '-';
+        if (!fine) c = '-';
+    }
+    return name;
+}
+
+/// Random, never 0, below 2^53 (a JavaScript number holds it exactly).
+std::uint64_t new_incarnation() {
+    std::random_device entropy;
+    std::uint64_t n = 0;
+    while (n == 0) {
+        n = ((static_cast<std::uint64_t>(entropy()) << 32U) | entropy()) & ((1ULL << 53U) - 1);
+    }
+    return n;
+}
+
+void open_library() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (const natsStatus s = nats_Open(-1); s != NATS_OK) {
+            throw cluster_error("coact::cluster: cannot start the NATS client library: " +
+                                nats_reason(s));
+        }
+        // Global delivery on one thread: the messages of every subscription in arrival order.
+        static_cast<void>(nats_SetMessageDeliveryPoolSize(1));
+    });
+}
+
+struct options_guard {
+    natsOptions* opts = nullptr;
+    ~options_guard() { natsOptions_Destroy(opts); }
+};
+
+void check(natsStatus s, const std::string& what) {
+    if (s != NATS_OK) throw cluster_error("coact::cluster: " + what + ": " + nats_reason(s));
+}
+
+void on_disconnected(natsConnection* /*nc*/, void* closure) {
+    static_cast<cluster::node_state*>(closure)->disconnects.fetch_add(1, std::memory_order_relaxed);
+}
+
+void on_reconnected(natsConnection* /*nc*/, void* closure) {
+    static_cast<cluster::node_state*>(closure)->reconnects.fetch_add(1, std::memory_order_relaxed);
+}
+
+void on_closed(natsConnection* /*nc*/, void* closure) {
+    auto* state = static_cast<cluster::node_state*>(closure);
+    const std::lock_guard lock(state->closing);
+    state->closed = true;
+    state->closed_cv.notify_all();
+}
+
+}  // namespace
+
+cluster::node_state::node_state(runtime& r, cluster_options o)
+    : rt(r),
+      options(std::move(o)),
+      subjects(options.cluster),
+      node(options.node.empty() ? default_node_name() : options.node),
+      incarnation(new_incarnation()) {
+    check_segment("node name", node);
+    if (options.servers.empty()) throw cluster_error("coact::cluster: no server to join");
+    if (const std::vector<std::string> conflicts = wire_registry::global().conflicts();
+        !conflicts.empty()) {
+        throw cluster_error("coact::cluster: two types under one wire name: " + conflicts.front());
+    }
+    open_library();
+
+    options_guard g;
+    check(natsOptions_Create(&g.opts), "cannot make the connection's options");
+    std::vector<const char*> urls;
+    urls.reserve(options.servers.size());
+    for (const std::string& s : options.servers) urls.push_back(s.c_str());
+    check(natsOptions_SetServers(g.opts, urls.data(), static_cast<int>(urls.size())),
+          "bad server list '" + joined(options.servers) + "'");
+    check(natsOptions_SetName(g.opts, node.c_str()), "bad node name");
+    check(natsOptions_SetTimeout(g.opts, options.connect_timeout.count()), "bad connect timeout");
+    check(natsOptions_SetSendAsap(g.opts, true), "cannot set SendAsap");
+    check(natsOptions_UseGlobalMessageDelivery(g.opts, true), "cannot use global delivery");
+    check(natsOptions_SetDisconnectedCB(g.opts, on_disconnected, this), "callbacks");
+    check(natsOptions_SetReconnectedCB(g.opts, on_reconnected, this), "callbacks");
+    check(natsOptions_SetClosedCB(g.opts, on_closed, this), "callbacks");
+    // Keep trying while the servers come back (a restart), until the node leaves.
+    check(natsOptions_SetMaxReconnect(g.opts, -1), "reconnects");
+    check(natsOptions_SetReconnectWait(g.opts, 100), "reconnect wait");
+
+    const cluster_credentials& c = options.credentials;
+    if (!c.creds_file.empty()) {
+        check(natsOptions_SetUserCredentialsFromFiles(g.opts, c.creds_file.c_str(), nullptr),
+              "credentials file '" + c.creds_file + "'");
+    }
+    if (!c.nkey_seed_file.empty()) {
+        check(natsOptions_SetNKeyFromSeed(g.opts, c.nkey_public.c_str(), c.nkey_seed_file.c_str()),
+              "NKey seed file '" + c.nkey_seed_file + "'");
+    }
+    if (!c.user.empty()) {
+        check(natsOptions_SetUserInfo(g.opts, c.user.c_str(), c.password.c_str()), "user");
+    }
+    if (!c.token.empty()) check(natsOptions_SetToken(g.opts, c.token.c_str()), "token");
+    const cluster_tls& t = options.tls;
+    if (!t.ca_file.empty() || !t.cert_file.empty()) {
+        check(natsOptions_SetSecure(g.opts, true), "TLS");
+    }
+    if (!t.ca_file.empty()) {
+        check(natsOptions_LoadCATrustedCertificates(g.opts, t.ca_file.c_str()),
+              "TLS CA file '" + t.ca_file + "'");
+    }
+    if (!t.cert_file.empty()) {
+        check(natsOptions_LoadCertificatesChain(g.opts, t.cert_file.c_str(), t.key_file.c_str()),
+              "TLS certificate '" + t.cert_file + "' or key '" + t.key_file + "'");
+    }
+
+    if (const natsStatus s = natsConnection_Connect(&connection, g.opts); s != NATS_OK) {
+        connection = nullptr;
+        throw cluster_error("coact::cluster: cannot join cluster '" + options.cluster + "' at " +
+                            joined(options.servers) + ": " + nats_reason(s));
+    }
+}
+
+cluster::node_state::~node_state() {
+    if (connection == nullptr) return;
+    natsConnection_Close(connection);
+    {
+        // The callbacks hold `this`: wait for the last one (bounded: cnats runs it promptly).
+        std::unique_lock lock(closing);
+        closed_cv.wait_for(lock, std::chrono::seconds(5), [&] { return closed; });
+    }
+    natsConnection_Destroy(connection);
+}
+
+cluster::cluster(runtime& rt, cluster_options options)
+    : state_(std::make_unique<node_state>(rt, std::move(options))) {}
+
+cluster::~cluster() = default;
+
+const std::string& cluster::node() const noexcept { return state_->node; }
+
+std::uint64_t cluster::incarnation() const noexcept { return state_->incarnation; }
+
+std::string cluster::server() const {
+    std::array<char, 512> url{};
+    if (natsConnection_GetConnectedUrl(state_->connection, url.data(), url.size()) != NATS_OK) {
+        return {};
+    }
+    return url.data();
+}
+
+cluster_stats cluster::stats() const noexcept {
+    return {state_->disconnects.load(std::memory_order_relaxed),
+            state_->reconnects.load(std::memory_order_relaxed)};
+}
+
+}  // namespace coact

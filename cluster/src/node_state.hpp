@@ -1,0 +1,41 @@
+// cluster/src/node_state.hpp — the state behind coact::cluster: the NATS connection and what the
+// node counts. One NATS connection per node; cnats' callbacks (disconnected, reconnected) run on
+// its own threads, so the counters are atomics.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+#include <nats/nats.h>
+
+#include "coact/cluster/node.hpp"
+#include "coact/cluster/subjects.hpp"
+
+namespace coact {
+
+class cluster::node_state {
+  public:
+    node_state(runtime& rt, cluster_options options);
+    ~node_state();
+    node_state(const node_state&) = delete;
+    node_state& operator=(const node_state&) = delete;
+
+    runtime& rt;
+    const cluster_options options;
+    const cluster_subjects subjects;
+    const std::string node;
+    const std::uint64_t incarnation;
+    natsConnection* connection = nullptr;
+    std::atomic<std::uint64_t> disconnects{0};
+    std::atomic<std::uint64_t> reconnects{0};
+    // cnats calls the connection's callbacks on a thread of its own, also after Close(): the
+    // closed callback is its last, and the state lives until it has run.
+    std::mutex closing;
+    std::condition_variable closed_cv;
+    bool closed = false;
+};
+
+}  // namespace coact
