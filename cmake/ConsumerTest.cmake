@@ -23,7 +23,8 @@ string(APPEND _coact_params
   "set(COACT_BUILD_DIR [==[${PROJECT_BINARY_DIR}]==])\n"
   "set(COACT_CONSUMER_SOURCE [==[${PROJECT_SOURCE_DIR}/tests/consumer]==])\n"
   "set(COACT_WORK_DIR [==[${COACT_CONSUMER_WORK_DIR}]==])\n"
-  "set(COACT_PKG_CONFIG [==[${COACT_PKG_CONFIG}]==])\n")
+  "set(COACT_PKG_CONFIG [==[${COACT_PKG_CONFIG}]==])\n"
+  "set(COACT_HAS_CLUSTER [==[${COACT_HAS_CLUSTER}]==])\n")
 file(WRITE ${COACT_CONSUMER_WORK_DIR}/params.cmake "${_coact_params}")
 unset(_coact_params)
 

@@ -20,6 +20,7 @@ packages=(
     python3                     # scripts/, bench/peers/compare.py
     libnats-dev nats-server     # coact::cluster (cluster/): the NATS C client, the server for tests
     libmsgpack-cxx-dev          # coact::cluster's wire format
+    openssl                     # the cluster tests make a certificate authority for TLS
 )
 for group in "$@"; do
     case "$group" in

@@ -13,6 +13,7 @@
 
 #include "actors/support/child_process.hpp"
 #include "cluster/support/nats_server.hpp"
+#include "cluster/support/test_ca.hpp"
 
 using namespace std::chrono_literals;
 
@@ -152,4 +153,30 @@ TEST_CASE("two C++ types under one wire name: the node refuses to join, naming t
     });
     CHECK(r.passed());
     INFO(r.describe());
+}
+
+TEST_CASE(
+    "TLS with a CA made for the test: the node that trusts it joins, one that does not is "
+    "refused",
+    "[cluster][node]") {
+    const coact_test::test_ca ca;
+    coact_test::nats_server server(ca.server_block());
+    coact::runtime rt;
+    coact::cluster_options o{.servers = {server.url()}, .cluster = "t", .node = "a"};
+    o.tls.ca_file = ca.ca_file();
+    {
+        const coact::cluster net(rt, o);
+        CHECK(net.server() == server.url());
+    }
+    // Without the CA: the server's certificate cannot be verified.
+    coact::cluster_options untrusting{.servers = {server.url()}, .cluster = "t", .node = "b"};
+    untrusting.tls.cert_file = "";
+    untrusting.tls.ca_file = "";
+    const std::string plain = join_error(rt, untrusting);
+    CHECK(plain.starts_with("coact::cluster: cannot join cluster 't' at " + server.url() + ": "));
+    INFO(plain);
+    // A CA file that does not exist is named.
+    coact::cluster_options missing = o;
+    missing.tls.ca_file = "/nonexistent/ca.pem";
+    CHECK(join_error(rt, missing).find("TLS CA file '/nonexistent/ca.pem'") != std::string::npos);
 }
