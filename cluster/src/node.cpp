@@ -16,27 +16,13 @@
 #include <vector>
 
 #include "coact/cluster/wire_registry.hpp"
+#include "coact/runtime.hpp"
+#include "nats_status.hpp"
 #include "node_state.hpp"
 
 namespace coact {
 
 namespace {
-
-/// What cnats says about the last failure on this thread, or the status's text. cnats prefixes
-/// its details with "(file.c:line): ", which tells a user nothing: dropped.
-std::string nats_reason(natsStatus s) {
-    natsStatus ignored = NATS_OK;
-    const char* last = nats_GetLastError(&ignored);
-    std::string detail = last != nullptr ? last : "";
-    if (!detail.empty() && detail.front() == '(') {
-        if (const std::size_t end = detail.find("): "); end != std::string::npos) {
-            detail.erase(0, end + 3);
-        }
-    }
-    std::string reason = natsStatus_GetText(s);
-    if (!detail.empty() && detail != reason) reason += " (" + detail + ")";
-    return reason;
-}
 
 std::string joined(const std::vector<std::string>& servers) {
     std::string all;
@@ -171,9 +157,30 @@ cluster::node_state::node_state(runtime& r, cluster_options o)
         throw cluster_error("coact::cluster: cannot join cluster '" + options.cluster + "' at " +
                             joined(options.servers) + ": " + nats_reason(s));
     }
+    try {
+        names = std::make_unique<cluster_names>(connection, options.cluster, node, incarnation);
+        detail::name_claims* none = nullptr;
+        if (!detail_access::core_of(rt).claims.compare_exchange_strong(none, names.get())) {
+            throw cluster_error(
+                "coact::cluster: this runtime has joined a cluster already (one "
+                "coact::cluster per runtime)");
+        }
+    } catch (...) {
+        names.reset();
+        close();
+        throw;
+    }
 }
 
 cluster::node_state::~node_state() {
+    // The runtime asks for names no more; then the node's names are given back.
+    detail::name_claims* mine = names.get();
+    detail_access::core_of(rt).claims.compare_exchange_strong(mine, nullptr);
+    names.reset();
+    close();
+}
+
+void cluster::node_state::close() noexcept {
     if (connection == nullptr) return;
     natsConnection_Close(connection);
     {
@@ -181,7 +188,7 @@ cluster::node_state::~node_state() {
         std::unique_lock lock(closing);
         closed_cv.wait_for(lock, std::chrono::seconds(5), [&] { return closed; });
     }
-    natsConnection_Destroy(connection);
+    natsConnection_Destroy(std::exchange(connection, nullptr));
 }
 
 cluster::cluster(runtime& rt, cluster_options options)

@@ -6,11 +6,13 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 
 #include <nats/nats.h>
 
+#include "cluster_names.hpp"
 #include "coact/cluster/node.hpp"
 #include "coact/cluster/subjects.hpp"
 
@@ -29,6 +31,8 @@ class cluster::node_state {
     const std::string node;
     const std::uint64_t incarnation;
     natsConnection* connection = nullptr;
+    // Cluster-scoped names, installed on the runtime's core while the node is joined.
+    std::unique_ptr<cluster_names> names;
     std::atomic<std::uint64_t> disconnects{0};
     std::atomic<std::uint64_t> reconnects{0};
     // cnats calls the connection's callbacks on a thread of its own, also after Close(): the
@@ -36,6 +40,9 @@ class cluster::node_state {
     std::mutex closing;
     std::condition_variable closed_cv;
     bool closed = false;
+
+  private:
+    void close() noexcept;  // the connection, after the last callback
 };
 
 }  // namespace coact

@@ -77,6 +77,10 @@ ask_timeout::ask_timeout(std::string_view actor, address target, std::chrono::na
 name_taken::name_taken(std::string_view name)
     : error("coact::name_taken: an actor named '" + std::string(name) + "' is already running") {}
 
+name_taken::name_taken(std::string_view name, std::string_view holder)
+    : error("coact::name_taken: the name '" + std::string(name) + "' is held by " +
+            std::string(holder)) {}
+
 no_such_actor::no_such_actor(std::string_view name)
     : error("coact::no_such_actor: no actor named '" + std::string(name) + "' is running") {}
 

@@ -45,8 +45,9 @@ TEST_CASE("a node joins with its name, a fresh incarnation and the server's URL"
           "[cluster][node]") {
     coact_test::nats_server server;
     coact::runtime rt;
+    coact::runtime other;
     const coact::cluster a(rt, {.servers = {server.url()}, .cluster = "t", .node = "a"});
-    const coact::cluster b(rt, {.servers = {server.url()}, .cluster = "t"});
+    const coact::cluster b(other, {.servers = {server.url()}, .cluster = "t"});
     CHECK(a.node() == "a");
     CHECK(a.server() == server.url());
     CHECK(a.incarnation() != 0);
@@ -179,4 +180,20 @@ TEST_CASE(
     coact::cluster_options missing = o;
     missing.tls.ca_file = "/nonexistent/ca.pem";
     CHECK(join_error(rt, missing).find("TLS CA file '/nonexistent/ca.pem'") != std::string::npos);
+}
+
+TEST_CASE("one cluster per runtime: a second join of the same runtime is refused",
+          "[cluster][node]") {
+    coact_test::nats_server server;
+    coact::runtime rt;
+    const coact::cluster a(rt, {.servers = {server.url()}, .cluster = "t", .node = "a"});
+    CHECK(join_error(rt, {.servers = {server.url()}, .cluster = "t", .node = "b"}) ==
+          "coact::cluster: this runtime has joined a cluster already (one coact::cluster per "
+          "runtime)");
+    // The first node is still joined: its names work.
+    CHECK(rt.spawn(coact::spawn_options{.name = "x", .scope = coact::scope::cluster},
+                   [](coact::context& self) -> coact::actor {
+                       static_cast<void>(co_await self.receive<int>());
+                   }));
+    rt.shutdown();
 }

@@ -58,6 +58,8 @@ class name_taken : public error {
   public:
     /// `name` is the name asked for; what() quotes it.
     explicit name_taken(std::string_view name);
+    /// A name held elsewhere (a cluster-scoped name): what() quotes it and says who holds it.
+    name_taken(std::string_view name, std::string_view holder);
 };
 
 /// A send to a bounded mailbox that is full (spawn_options::capacity, overflow::reject or

@@ -1,5 +1,5 @@
-// coact/spawn_options.hpp — how an actor is spawned: its name, a bound on its mailbox, and the
-// supervisor that decides what happens when it fails.
+// coact/spawn_options.hpp — how an actor is spawned: its name and where it is known, a bound on
+// its mailbox, and the supervisor that decides what happens when it fails.
 //
 //   rt.spawn(coact::spawn_options{.name = "parser", .capacity = 100,
 //                                 .overflow = coact::overflow::drop_newest},
@@ -24,11 +24,22 @@ enum class overflow : std::uint8_t {
     wait,         ///< `co_await self.put(...)` waits for room; a plain send throws mailbox_full
 };
 
+/// Where an actor's name is known.
+enum class scope : std::uint8_t {
+    local,    ///< in its runtime only (the default)
+    cluster,  ///< in every node of the cluster its runtime joined: unique in the cluster
+    pool,     ///< in every node: the members of a pool share the name, a message goes to one
+};
+
 /// How an actor is spawned: its name, a bound on its mailbox and what happens when it is full,
 /// and its supervisor. Pass it first to runtime::spawn or context::spawn.
 struct spawn_options {
     /// The actor's name; empty for an anonymous actor.
     std::string_view name{};
+    /// Where the name is known: scope::cluster and scope::pool need a name and a runtime that
+    /// has joined a cluster (coact::cluster, <coact/cluster.hpp>); a name another node holds
+    /// throws name_taken.
+    coact::scope scope = coact::scope::local;
     /// The most messages its mailbox holds (sent but not yet taken); 0 means no bound.
     std::uint32_t capacity = 0;
     /// What a send does when the bounded mailbox is full.

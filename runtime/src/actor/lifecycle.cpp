@@ -38,11 +38,33 @@ context* core::acquire_cell() {
     return c;
 }
 
+void core::claim_name(context* c, const spawn_options& options) {
+    const char* what = options.scope == scope::pool ? "scope::pool" : "scope::cluster";
+    if (options.name.empty()) {
+        throw error(std::string("coact::spawn: ") + what +
+                    " needs a name (spawn_options::name): the scope is where a name is known");
+    }
+    name_claims* h = claims.load(std::memory_order_acquire);
+    if (h == nullptr) {
+        throw error("coact::spawn: '" + std::string(options.name) + "' with " + what +
+                    " needs a runtime that has joined a cluster (coact::cluster, "
+                    "<coact/cluster.hpp>)");
+    }
+    h->claim(options.name, options.scope, detail_access::make(c, c->generation()));
+}
+
+void core::name_released(const std::string& name, context* c, std::uint32_t generation) noexcept {
+    if (name_claims* h = claims.load(std::memory_order_acquire)) [[unlikely]]
+        h->released(name, detail_access::make(c, generation));
+}
+
 void core::abandon_spawn(context* c) noexcept {
     if (c->handle_) std::exchange(c->handle_, nullptr).destroy();
     delete std::exchange(c->holder_, nullptr);
     if (c->name_ != nullptr) {
         const std::string name = *c->name_;
+        // Before the local name is free: a spawn that takes it next must not meet this claim.
+        name_released(name, c, c->generation());
         c->name_ = nullptr;
         names.erase(name, [] {});
     }
@@ -140,6 +162,8 @@ void core::retire(context* c, exit_kind_internal kind, std::exception_ptr error)
     const std::memory_order bump = end_order;
     if (c->name_ != nullptr) {
         const std::string name = *c->name_;
+        // Before the local name is free: a spawn that takes it next must not meet this claim.
+        name_released(name, c, generation);
         names.erase(name, [c, bump] {
             c->name_ = nullptr;
             c->next_generation(bump);

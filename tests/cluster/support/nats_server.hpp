@@ -1,12 +1,12 @@
 // cluster/support/nats_server.hpp — a nats-server of the test's own, on a free port of 127.0.0.1.
 //
-// The constructor writes a configuration (the listen address plus `extra`, e.g. an
-// authorization block) into a fresh directory, starts `nats-server -c` on it, and returns once
-// the port accepts connections; the destructor stops the server by its pid (SIGTERM, then
-// SIGKILL after 5 s) and removes the directory. A server that does not come up within 10 s is a
-// std::runtime_error with the end of its log. Nothing is left running when a test fails: the
-// server dies with the object, and stop()/start() restart it on the same port (a server restart
-// as the node sees it).
+// The constructor writes a configuration (the listen address, `extra`, e.g. an authorization
+// block, and JetStream unless told otherwise) into a fresh directory, starts `nats-server -c` on
+// it, and returns once the port accepts connections; the destructor stops the server by its pid
+// (SIGTERM, then SIGKILL after 5 s) and removes the directory. A server that does not come up
+// within 10 s is a std::runtime_error with the end of its log. Nothing is left running when a test
+// fails: the server dies with the object, and stop()/start() restart it on the same port (a server
+// restart as the node sees it).
 //
 //   coact_test::nats_server server;
 //   coact::cluster net{rt, {.servers = {server.url()}, .cluster = "t", .node = "a"}};
@@ -64,12 +64,16 @@ inline bool accepting(int port) {
 
 class nats_server {
   public:
-    explicit nats_server(std::string extra = "") : port_(free_port()), extra_(std::move(extra)) {
+    /// `jetstream`: with JetStream (cluster-scoped names need it), stored in the directory.
+    explicit nats_server(std::string extra = "", bool jetstream = true)
+        : port_(free_port()), extra_(std::move(extra)) {
         dir_ = std::filesystem::temp_directory_path() /
                ("coact-nats-" + std::to_string(::getpid()) + "-" + std::to_string(port_));
         std::filesystem::create_directories(dir_);
-        std::ofstream(dir_ / "server.conf") << "listen: 127.0.0.1:" << port_ << "\n"
-                                            << extra_ << "\n";
+        std::ofstream conf(dir_ / "server.conf");
+        conf << "listen: 127.0.0.1:" << port_ << "\n" << extra_ << "\n";
+        if (jetstream) conf << "jetstream { store_dir: \"" << (dir_ / "js").string() << "\" }\n";
+        conf.close();
         start();
     }
     nats_server(const nats_server&) = delete;

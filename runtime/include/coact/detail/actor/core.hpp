@@ -35,6 +35,7 @@
 #include "coact/context.hpp"
 #include "coact/detail/actor/cell_policy.hpp"
 #include "coact/detail/actor/deadline.hpp"
+#include "coact/detail/actor/name_claims.hpp"
 #include "coact/detail/actor/registry.hpp"
 #include "coact/detail/actor/topics.hpp"
 #include "coact/detail/actor/watches.hpp"
@@ -185,6 +186,10 @@ struct core {
 
     // --- cells and the end of an actor (src/actor/lifecycle.cpp) ---
     context* acquire_cell();
+    /// spawn_options::scope beyond local: asks the claims (name_claims.hpp); throws.
+    void claim_name(context* c, const spawn_options& options);
+    /// A named actor ended or its spawn was undone: tells the claims, if any.
+    void name_released(const std::string& name, context* c, std::uint32_t generation) noexcept;
     void abandon_spawn(context* c) noexcept;
     /// Whether an actor that just suspended can continue at once (what it waits for is there).
     [[nodiscard]] static bool runnable(const context* c) noexcept {
@@ -248,6 +253,9 @@ struct core {
     std::atomic<std::size_t> offloads_pending{0};
     bool virtual_time = false;
     clock::time_point virtual_now{};
+    // Names known beyond this runtime (name_claims.hpp): set by a cluster node while it is
+    // joined, null otherwise.
+    std::atomic<name_claims*> claims{nullptr};
 
     std::atomic<std::uint64_t> dead_letters{0};
     std::atomic<std::uint64_t> refused{0};  // dead letters counted by refuse(), on any thread

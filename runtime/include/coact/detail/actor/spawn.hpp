@@ -104,6 +104,8 @@ coact::address core::spawn(const spawn_options& options, Fn&& fn, Args&&... args
             c->name_ = names.insert(options.name, c);
             if (c->name_ == nullptr) throw name_taken(options.name);
         }
+        if (options.scope != scope::local) [[unlikely]]
+            claim_name(c, options);
         set_policy(c, options);
         if constexpr (std::is_pointer_v<fn_type> && sizeof...(Args) == 0) {
             if (!supervised) {

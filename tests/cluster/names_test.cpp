@@ -1,0 +1,135 @@
+// Cluster-scoped names (spawn_options::scope, cluster/src/cluster_names.hpp), with two or more
+// nodes on a nats-server with JetStream that the test starts: a name is unique in the cluster
+// (the second claimer, on another node, gets name_taken naming the holder; of claimers racing
+// on several threads exactly one wins); it is free again when its actor ends or its node leaves;
+// without JetStream, or for pools (not built), a scoped spawn says why it cannot be done.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <coact/cluster.hpp>
+#include <coact/coact.hpp>
+
+#include "cluster/support/nats_server.hpp"
+
+namespace {
+
+coact::actor waits(coact::context& self) { static_cast<void>(co_await self.receive<int>()); }
+
+coact::cluster_options on(const coact_test::nats_server& s, const char* node) {
+    return {.servers = {s.url()}, .cluster = "t", .node = node};
+}
+
+std::string spawn_error(coact::runtime& rt, const coact::spawn_options& o) {
+    try {
+        static_cast<void>(rt.spawn(o, waits));
+    } catch (const coact::error& e) {
+        return e.what();
+    }
+    return "(spawned)";
+}
+
+const coact::spawn_options pong{.name = "pong", .scope = coact::scope::cluster};
+
+}  // namespace
+
+TEST_CASE("a cluster-scoped name is unique in the cluster; the loser learns who holds it",
+          "[cluster][names]") {
+    coact_test::nats_server server;
+    coact::runtime ra;
+    coact::runtime rb;
+    const coact::cluster a(ra, on(server, "a"));
+    const coact::cluster b(rb, on(server, "b"));
+    CHECK(spawn_error(ra, pong) == "(spawned)");
+    const std::string lost = spawn_error(rb, pong);
+    CHECK(lost == "coact::name_taken: the name 'pong' is held by node 'a' (incarnation " +
+                      std::to_string(a.incarnation()) + ") of cluster 't'");
+    CHECK_FALSE(rb.lookup("pong"));  // the losing spawn was undone
+    CHECK(rb.stats().actors == 0);
+    // Another name is free; a local name of the same text on another node is still its own.
+    CHECK(spawn_error(rb, {.name = "ping", .scope = coact::scope::cluster}) == "(spawned)");
+    ra.shutdown();
+    rb.shutdown();
+}
+
+TEST_CASE("a name is free again when its actor ends, and when its node leaves",
+          "[cluster][names]") {
+    coact_test::nats_server server;
+    coact::runtime rb;
+    const coact::cluster b(rb, on(server, "b"));
+    {
+        coact::runtime ra;
+        const coact::cluster a(ra, on(server, "a"));
+        const coact::address p = ra.spawn(pong, waits);
+        CHECK(spawn_error(rb, pong).starts_with("coact::name_taken"));
+        ra.send(p, 1);  // it ends
+        ra.run();
+        CHECK(spawn_error(rb, pong) == "(spawned)");  // b has it now
+        rb.shutdown();
+        CHECK(spawn_error(ra, pong) == "(spawned)");  // its end gave it back
+        // a leaves with the name still held (its actor waits): the name is given back.
+    }
+    CHECK(spawn_error(rb, pong) == "(spawned)");
+    rb.shutdown();
+}
+
+TEST_CASE("claimers racing for one name on several nodes: exactly one wins", "[cluster][names]") {
+    coact_test::nats_server server;
+    constexpr int nodes = 4;
+    std::vector<std::unique_ptr<coact::runtime>> runtimes;
+    std::vector<std::unique_ptr<coact::cluster>> joined;
+    for (int i = 0; i < nodes; ++i) {
+        runtimes.push_back(std::make_unique<coact::runtime>());
+        const std::string name = "n" + std::to_string(i);
+        joined.push_back(std::make_unique<coact::cluster>(
+            *runtimes.back(),
+            coact::cluster_options{.servers = {server.url()}, .cluster = "t", .node = name}));
+    }
+    for (int round = 0; round < 5; ++round) {
+        const std::string name = "race" + std::to_string(round);
+        std::atomic<int> won{0};
+        std::atomic<int> lost{0};
+        std::atomic<bool> go{false};
+        std::vector<std::thread> threads;
+        for (int i = 0; i < nodes; ++i) {
+            threads.emplace_back([&, i] {
+                while (!go.load()) std::this_thread::yield();
+                try {
+                    static_cast<void>(runtimes[static_cast<std::size_t>(i)]->spawn(
+                        coact::spawn_options{.name = name, .scope = coact::scope::cluster}, waits));
+                    ++won;
+                } catch (const coact::name_taken&) {
+                    ++lost;
+                }
+            });
+        }
+        go.store(true);
+        for (std::thread& t : threads) t.join();
+        CHECK(won.load() == 1);
+        CHECK(lost.load() == nodes - 1);
+    }
+    for (auto& rt : runtimes) rt->shutdown();
+}
+
+TEST_CASE("without JetStream, or for a pool, a scoped spawn says why it cannot be done",
+          "[cluster][names]") {
+    coact_test::nats_server server("", /*jetstream=*/false);
+    coact::runtime rt;
+    const coact::cluster net(rt, on(server, "a"));  // joining needs no JetStream
+    const std::string e = spawn_error(rt, pong);
+    CHECK(
+        e.starts_with("coact::spawn: cannot claim 'pong' in cluster 't': the key-value bucket "
+                      "'coact_t_names' cannot be made ("));
+    CHECK(e.ends_with("): cluster-scoped names need JetStream on the servers"));
+    CHECK(spawn_error(rt, {.name = "workers", .scope = coact::scope::pool}) ==
+          "coact::spawn: 'workers' with scope::pool: pools are not built yet "
+          "(docs/design/cluster.md, \"What comes next\")");
+    CHECK(rt.stats().actors == 0);
+    CHECK(spawn_error(rt, {.name = "bad..name", .scope = coact::scope::cluster}) ==
+          "cluster actor name 'bad..name' has an empty segment (two dots, or one at an end)");
+    rt.shutdown();
+}
