@@ -13,6 +13,7 @@
 #include <coact/coact.hpp>
 
 #include "actors/support/modes.hpp"
+#include "support/spawn_error.hpp"
 
 namespace {
 
@@ -50,12 +51,7 @@ class test_claims final : public coact::detail::name_claims {
 coact::actor waits(coact::context& self) { static_cast<void>(co_await self.receive<int>()); }
 
 std::string spawn_error(coact::runtime& rt, const coact::spawn_options& o) {
-    try {
-        static_cast<void>(rt.spawn(o, waits));
-    } catch (const coact::error& e) {
-        return e.what();
-    }
-    return "(spawned)";
+    return coact_test::spawn_error(rt, o, waits);
 }
 
 }  // namespace

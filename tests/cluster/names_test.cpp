@@ -15,6 +15,7 @@
 #include <coact/coact.hpp>
 
 #include "cluster/support/nats_server.hpp"
+#include "support/spawn_error.hpp"
 
 namespace {
 
@@ -25,12 +26,7 @@ coact::cluster_options on(const coact_test::nats_server& s, const char* node) {
 }
 
 std::string spawn_error(coact::runtime& rt, const coact::spawn_options& o) {
-    try {
-        static_cast<void>(rt.spawn(o, waits));
-    } catch (const coact::error& e) {
-        return e.what();
-    }
-    return "(spawned)";
+    return coact_test::spawn_error(rt, o, waits);
 }
 
 const coact::spawn_options pong{.name = "pong", .scope = coact::scope::cluster};
