@@ -2,34 +2,53 @@
 #include "cluster_names.hpp"
 
 #include <string>
+#include <utility>
 
 #include <msgpack.hpp>
 
 #include "coact/cluster/errors.hpp"
 #include "coact/cluster/subjects.hpp"
 #include "coact/errors.hpp"
+#include "coact/runtime.hpp"
 #include "nats_status.hpp"
 
 namespace coact {
 
 namespace {
 
-std::string pack_holder(const std::string& node, std::uint64_t incarnation) {
+std::string pack_holder(const wire_address& w) {
     msgpack::sbuffer out;
     msgpack::packer<msgpack::sbuffer> p(out);
-    p.pack_array(2);
-    p.pack(node);
-    p.pack(incarnation);
+    p.pack_array(3);
+    p.pack(w.node);
+    p.pack(w.incarnation);
+    p.pack(w.actor);
     return {out.data(), out.size()};
+}
+
+/// [node, incarnation, actor], or nothing when the value is not one.
+std::optional<wire_address> unpack_holder(const void* data, int size) {
+    try {
+        const msgpack::object_handle h =
+            msgpack::unpack(static_cast<const char*>(data), static_cast<std::size_t>(size));
+        const msgpack::object& o = h.get();
+        if (o.type != msgpack::type::ARRAY || o.via.array.size != 3) return std::nullopt;
+        const msgpack::object* f = o.via.array.ptr;
+        if (f[0].type != msgpack::type::STR || f[1].type != msgpack::type::POSITIVE_INTEGER ||
+            f[2].type != msgpack::type::POSITIVE_INTEGER) {
+            return std::nullopt;
+        }
+        return wire_address{f[0].as<std::string>(), f[1].via.u64, f[2].via.u64};
+    } catch (...) {
+        return std::nullopt;
+    }
 }
 
 }  // namespace
 
 cluster_names::cluster_names(natsConnection* connection, const std::string& cluster,
-                             const std::string& node, std::uint64_t incarnation)
-    : cluster_(cluster),
-      bucket_("coact_" + cluster + "_names"),
-      holder_(pack_holder(node, incarnation)) {
+                             std::shared_ptr<node_link> link)
+    : cluster_(cluster), bucket_("coact_" + cluster + "_names"), link_(std::move(link)) {
     if (const natsStatus s = natsConnection_JetStream(&js_, connection, nullptr); s != NATS_OK) {
         unavailable_ = "no JetStream context: " + nats_reason(s);
         return;
@@ -43,15 +62,47 @@ cluster_names::cluster_names(natsConnection* connection, const std::string& clus
         kv_ = nullptr;
         unavailable_ = "the key-value bucket '" + bucket_ + "' cannot be made (" + nats_reason(s) +
                        "): cluster-scoped names need JetStream on the servers";
+        return;
+    }
+}
+
+void cluster_names::start_watching() {
+    if (kv_ != nullptr && kvStore_WatchAll(&watcher_, kv_, nullptr) == NATS_OK) {
+        watching_ = std::thread([this] { watch(); });
     }
 }
 
 cluster_names::~cluster_names() {
+    leaving_.store(true);
+    if (watcher_ != nullptr) static_cast<void>(kvWatcher_Stop(watcher_));
+    if (watching_.joinable()) watching_.join();
+    kvWatcher_Destroy(watcher_);
     if (kv_ != nullptr) {
         for (const auto& [name, who] : mine_) static_cast<void>(kvStore_Delete(kv_, name.c_str()));
         kvStore_Destroy(kv_);
     }
     jsCtx_Destroy(js_);
+}
+
+void cluster_names::watch() noexcept {
+    while (!leaving_.load()) {
+        kvEntry* entry = nullptr;
+        const natsStatus s = kvWatcher_Next(&entry, watcher_, 200);
+        if (s == NATS_TIMEOUT) continue;
+        if (s != NATS_OK) break;         // stopped: the node leaves
+        if (entry == nullptr) continue;  // the end of the initial values
+        try {
+            name_seen n{kvEntry_Key(entry), std::nullopt};
+            if (kvEntry_Operation(entry) == kvOp_Put) {
+                n.holder = unpack_holder(kvEntry_Value(entry), kvEntry_ValueLen(entry));
+            }
+            if (kvEntry_Operation(entry) != kvOp_Put || n.holder) {
+                link_->rt.send(link_->gateway, std::move(n));
+            }
+        } catch (...) {  // the runtime refused (shutting down): the next name may pass
+        }
+        kvEntry_Destroy(entry);
+    }
 }
 
 void cluster_names::claim(std::string_view name, scope s, address a) {
@@ -66,16 +117,21 @@ void cluster_names::claim(std::string_view name, scope s, address a) {
                             cluster_ + "': " + unavailable_);
     }
     const std::string key(name);
+    bool made = false;
+    const std::uint64_t number = link_->number_of(a, made);
+    const std::string holder = pack_holder({link_->node, link_->incarnation, number});
     uint64_t revision = 0;
-    const natsStatus st = kvStore_Create(&revision, kv_, key.c_str(), holder_.data(),
-                                         static_cast<int>(holder_.size()));
+    const natsStatus st =
+        kvStore_Create(&revision, kv_, key.c_str(), holder.data(), static_cast<int>(holder.size()));
     if (st != NATS_OK) {
+        if (made) link_->forget(a);
         const std::string reason = nats_reason(st);
-        const std::string holder = holder_of(key);
-        if (!holder.empty()) throw name_taken(name, holder);
+        const std::string who = holder_of(key);
+        if (!who.empty()) throw name_taken(name, who);
         throw cluster_error("coact::spawn: cannot claim '" + key + "' in cluster '" + cluster_ +
                             "': " + reason);
     }
+    if (made) link_->rt.send(link_->gateway, export_watch{a});  // its number goes when it ends
     const std::lock_guard lock(mutex_);
     mine_.insert_or_assign(key, a);
 }
@@ -97,23 +153,12 @@ void cluster_names::released(std::string_view name, address a) noexcept {
 std::string cluster_names::holder_of(const std::string& name) const {
     kvEntry* entry = nullptr;
     if (kvStore_Get(&entry, kv_, name.c_str()) != NATS_OK || entry == nullptr) return {};
-    std::string who;
-    try {
-        const msgpack::object_handle h =
-            msgpack::unpack(static_cast<const char*>(kvEntry_Value(entry)),
-                            static_cast<std::size_t>(kvEntry_ValueLen(entry)));
-        const msgpack::object& o = h.get();
-        if (o.type == msgpack::type::ARRAY && o.via.array.size == 2 &&
-            o.via.array.ptr[0].type == msgpack::type::STR &&
-            o.via.array.ptr[1].type == msgpack::type::POSITIVE_INTEGER) {
-            who = "node '" + o.via.array.ptr[0].as<std::string>() + "' (incarnation " +
-                  std::to_string(o.via.array.ptr[1].via.u64) + ") of cluster '" + cluster_ + "'";
-        }
-    } catch (...) {
-    }
-    if (who.empty()) who = "another node of cluster '" + cluster_ + "'";
+    const std::optional<wire_address> w =
+        unpack_holder(kvEntry_Value(entry), kvEntry_ValueLen(entry));
     kvEntry_Destroy(entry);
-    return who;
+    if (!w) return "another node of cluster '" + cluster_ + "'";
+    return "node '" + w->node + "' (incarnation " + std::to_string(w->incarnation) +
+           ") of cluster '" + cluster_ + "'";
 }
 
 }  // namespace coact

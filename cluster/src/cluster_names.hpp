@@ -4,27 +4,34 @@
 //
 // A scope::cluster spawn creates the key with the name (kvStore_Create: an atomic create, so of
 // two nodes claiming one name at once exactly one wins); the value says who holds it, msgpack
-// [node, incarnation], so that the loser's name_taken names the holder. The key is deleted when
+// [node, incarnation, actor number] (node_link's numbers), so that the loser's name_taken names
+// the holder and other nodes can address it. Every node watches the bucket on a thread of its
+// own and tells its gateway of each name that appears or goes (the gateway makes a proxy under
+// that name). The key is deleted when
 // the actor ends, and when the node leaves. JetStream is needed only for this: a node joins a
 // cluster whose servers have none, and a scoped spawn then says why it cannot claim.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 #include <nats/nats.h>
 
 #include "coact/detail/actor/name_claims.hpp"
+#include "link.hpp"
 
 namespace coact {
 
 class cluster_names final : public detail::name_claims {
   public:
-    cluster_names(natsConnection* connection, const std::string& cluster, const std::string& node,
-                  std::uint64_t incarnation);
+    cluster_names(natsConnection* connection, const std::string& cluster,
+                  std::shared_ptr<node_link> link);
     ~cluster_names() override;
     cluster_names(const cluster_names&) = delete;
     cluster_names& operator=(const cluster_names&) = delete;
@@ -32,20 +39,26 @@ class cluster_names final : public detail::name_claims {
     void claim(std::string_view name, scope s, address a) override;
     void released(std::string_view name, address a) noexcept override;
 
+    /// Starts the watcher thread (once the gateway it hands names to exists).
+    void start_watching();
     /// The bucket's name.
     [[nodiscard]] const std::string& bucket() const noexcept { return bucket_; }
 
   private:
     [[nodiscard]] std::string holder_of(const std::string& name) const;
+    void watch() noexcept;  // the watcher thread: names to the gateway
 
     const std::string cluster_;
     const std::string bucket_;
-    std::string holder_;       // this node's value: msgpack [node, incarnation]
+    std::shared_ptr<node_link> link_;
     std::string unavailable_;  // why names cannot be claimed (no JetStream), or empty
     jsCtx* js_ = nullptr;
     kvStore* kv_ = nullptr;
     std::mutex mutex_;
     std::unordered_map<std::string, address> mine_;  // names this node claimed, by whom
+    kvWatcher* watcher_ = nullptr;
+    std::atomic<bool> leaving_{false};
+    std::thread watching_;
 };
 
 }  // namespace coact

@@ -9,15 +9,18 @@
 
 #include <array>
 #include <chrono>
+#include <cstdio>
 #include <mutex>
 #include <random>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "coact/cluster/wire_registry.hpp"
 #include "coact/runtime.hpp"
 #include "nats_status.hpp"
+#include "node_actors.hpp"
 #include "node_state.hpp"
 
 namespace coact {
@@ -83,6 +86,36 @@ void on_disconnected(natsConnection* /*nc*/, void* closure) {
 
 void on_reconnected(natsConnection* /*nc*/, void* closure) {
     static_cast<cluster::node_state*>(closure)->reconnects.fetch_add(1, std::memory_order_relaxed);
+}
+
+/// cnats' delivery thread: a message on the node's inbox. Decoded here (what does not decode is
+/// counted and dropped, never handed on), then handed to the gateway with rt.send.
+void on_inbox(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsMsg* msg, void* closure) {
+    auto* state = static_cast<cluster::node_state*>(closure);
+    node_link& link = *state->link;
+    try {
+        auto m = std::make_unique<wire_message>(decode_message(std::string_view(
+            natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)))));
+        if (!m->to) throw wire_error("a message to a node's inbox names no receiver");
+        link.rt.send(link.gateway, inbound{std::move(m)});
+    } catch (const wire_error& e) {
+        if (link.rejected.fetch_add(1, std::memory_order_relaxed) == 0) {
+            std::fprintf(stderr,
+                         "coact::cluster: node '%s' rejected a message on its inbox: %s (counted "
+                         "in remote_rejected; later ones are not printed)\n",
+                         link.node.c_str(), e.what());
+        }
+    } catch (...) {  // the runtime refused it (shutting down): as lost as a dropped message
+        link.dropped.fetch_add(1, std::memory_order_relaxed);
+    }
+    natsMsg_Destroy(msg);
+}
+
+void on_inbox_done(void* closure) {
+    auto* state = static_cast<cluster::node_state*>(closure);
+    const std::lock_guard lock(state->closing);
+    state->inbox_done = true;
+    state->inbox_done_cv.notify_all();
 }
 
 void on_closed(natsConnection* /*nc*/, void* closure) {
@@ -158,26 +191,58 @@ cluster::node_state::node_state(runtime& r, cluster_options o)
                             joined(options.servers) + ": " + nats_reason(s));
     }
     try {
-        names = std::make_unique<cluster_names>(connection, options.cluster, node, incarnation);
+        link = std::make_shared<node_link>(rt, connection, subjects, node, incarnation);
+        names = std::make_unique<cluster_names>(connection, options.cluster, link);
         detail::name_claims* none = nullptr;
         if (!detail_access::core_of(rt).claims.compare_exchange_strong(none, names.get())) {
+            names.reset();  // not installed: leave() must not take another node's claims out
             throw cluster_error(
                 "coact::cluster: this runtime has joined a cluster already (one "
                 "coact::cluster per runtime)");
         }
+        link->gateway = rt.spawn(node_gateway, link);
+        names->start_watching();  // from here on, the watcher may hand names to the gateway
+        const std::string inbox_subject = subjects.node_inbox(node, incarnation);
+        check(natsConnection_Subscribe(&inbox, connection, inbox_subject.c_str(), on_inbox, this),
+              "cannot subscribe to the node's inbox '" + inbox_subject + "'");
+        check(natsSubscription_SetOnCompleteCB(inbox, on_inbox_done, this),
+              "cannot follow the node's inbox");
     } catch (...) {
-        names.reset();
+        leave();
         close();
         throw;
     }
 }
 
 cluster::node_state::~node_state() {
-    // The runtime asks for names no more; then the node's names are given back.
-    detail::name_claims* mine = names.get();
-    detail_access::core_of(rt).claims.compare_exchange_strong(mine, nullptr);
-    names.reset();
+    leave();
     close();
+}
+
+void cluster::node_state::leave() noexcept {
+    // The runtime asks for names no more.
+    if (names != nullptr) {
+        detail::name_claims* mine = names.get();
+        detail_access::core_of(rt).claims.compare_exchange_strong(mine, nullptr);
+    }
+    // No message from the inbox after this (its last callback has run).
+    if (inbox != nullptr) {
+        if (natsSubscription_Unsubscribe(inbox) == NATS_OK) {
+            std::unique_lock lock(closing);
+            inbox_done_cv.wait_for(lock, std::chrono::seconds(5), [&] { return inbox_done; });
+        }
+        natsSubscription_Destroy(std::exchange(inbox, nullptr));
+    }
+    names.reset();  // the watcher stops, the names this node holds are given back
+    if (link != nullptr) {
+        link->close();  // the proxies publish no more
+        // The node's actors end at their runtime's next turns (stop is thread-safe).
+        try {
+            for (const address p : link->proxies()) rt.stop(p);
+            if (link->gateway) rt.stop(link->gateway);
+        } catch (...) {
+        }
+    }
 }
 
 void cluster::node_state::close() noexcept {
@@ -209,8 +274,15 @@ std::string cluster::server() const {
 }
 
 cluster_stats cluster::stats() const noexcept {
-    return {state_->disconnects.load(std::memory_order_relaxed),
-            state_->reconnects.load(std::memory_order_relaxed)};
+    const node_link& l = *state_->link;
+    constexpr auto r = std::memory_order_relaxed;
+    return {
+        .remote_sent = l.sent.load(r),
+        .remote_received = l.received.load(r),
+        .remote_dropped = l.dropped.load(r) + l.unserializable.load(r) + l.unknown_receiver.load(r),
+        .remote_rejected = l.rejected.load(r),
+        .disconnects = state_->disconnects.load(r),
+        .reconnects = state_->reconnects.load(r)};
 }
 
 }  // namespace coact

@@ -1,6 +1,7 @@
-// cluster/src/node_state.hpp — the state behind coact::cluster: the NATS connection and what the
-// node counts. One NATS connection per node; cnats' callbacks (disconnected, reconnected) run on
-// its own threads, so the counters are atomics.
+// cluster/src/node_state.hpp — the state behind coact::cluster: the NATS connection, the inbox
+// subscription, the link its actors share (link.hpp), its names. One NATS connection per node;
+// cnats' callbacks (disconnected, reconnected, a message on the inbox) run on its own threads,
+// so the counters are atomics.
 #pragma once
 
 #include <atomic>
@@ -31,8 +32,13 @@ class cluster::node_state {
     const std::string node;
     const std::uint64_t incarnation;
     natsConnection* connection = nullptr;
+    // What the gateway and the proxies share with the callbacks.
+    std::shared_ptr<node_link> link;
     // Cluster-scoped names, installed on the runtime's core while the node is joined.
     std::unique_ptr<cluster_names> names;
+    natsSubscription* inbox = nullptr;
+    std::condition_variable inbox_done_cv;  // the inbox's last callback has run
+    bool inbox_done = false;
     std::atomic<std::uint64_t> disconnects{0};
     std::atomic<std::uint64_t> reconnects{0};
     // cnats calls the connection's callbacks on a thread of its own, also after Close(): the
@@ -42,6 +48,7 @@ class cluster::node_state {
     bool closed = false;
 
   private:
+    void leave() noexcept;  // everything but the connection
     void close() noexcept;  // the connection, after the last callback
 };
 

@@ -9,8 +9,8 @@ namespace coact {
 namespace detail {
 
 void encode_header(wire_packer& p, std::string_view type, const std::optional<wire_address>& from,
-                   std::uint64_t seq) {
-    p.pack_array(5);
+                   std::uint64_t seq, bool with_to) {
+    p.pack_array(with_to ? 6 : 5);
     p.pack(wire_version);
     p.pack(type);
     if (from) {
@@ -67,8 +67,9 @@ wire_message decode_message(std::string_view bytes, const wire_registry& registr
                          " bytes after the message");
     }
     const msgpack::object& o = handle.get();
-    if (o.type != msgpack::type::ARRAY || o.via.array.size != 5) {
-        detail::wire_mismatch("an array of 5 ([version, type, from, seq, body])", o, where);
+    if (o.type != msgpack::type::ARRAY || (o.via.array.size != 5 && o.via.array.size != 6)) {
+        detail::wire_mismatch("an array of 5 or 6 ([version, type, from, seq, body, to])", o,
+                              where);
     }
     const msgpack::object* f = o.via.array.ptr;
     const std::uint64_t version = unsigned_field(f[0], "the version");
@@ -94,6 +95,7 @@ wire_message decode_message(std::string_view bytes, const wire_registry& registr
         throw wire_error("coact wire message: unknown type '" + m.type +
                          "' (not a built-in, and no COACT_REMOTE on this node)");
     }
+    if (o.via.array.size == 6) m.to = unsigned_field(f[5], "the receiver");
     m.body = decode(f[4]);
     return m;
 }

@@ -89,8 +89,10 @@ wire_registry& wire_registry::global() {
     return registry;
 }
 
-void wire_registry::add(std::string name, const std::type_info& type, decoder decode) {
+void wire_registry::add(std::string name, const std::type_info& type, decoder decode,
+                        encoder encode) {
     const std::lock_guard lock(mutex_);
+    if (encode != nullptr) encoders_.try_emplace(std::type_index(type), encoding{name, encode});
     auto [it, added] = entries_.try_emplace(std::move(name), entry{&type, decode});
     if (added || *it->second.type == type) return;
     conflicts_.push_back("wire name '" + it->first + "' is both " + it->second.type->name() +
@@ -101,6 +103,12 @@ wire_registry::decoder wire_registry::find(std::string_view name) const {
     const std::lock_guard lock(mutex_);
     const auto it = entries_.find(name);
     return it == entries_.end() ? nullptr : it->second.decode;
+}
+
+const wire_registry::encoding* wire_registry::find_encoder(const std::type_info& type) const {
+    const std::lock_guard lock(mutex_);
+    const auto it = encoders_.find(std::type_index(type));
+    return it == encoders_.end() ? nullptr : &it->second;
 }
 
 std::vector<std::string> wire_registry::conflicts() const {

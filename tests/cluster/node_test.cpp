@@ -13,6 +13,7 @@
 
 #include "actors/support/child_process.hpp"
 #include "cluster/support/nats_server.hpp"
+#include "cluster/support/nodes.hpp"
 #include "cluster/support/test_ca.hpp"
 
 using namespace std::chrono_literals;
@@ -26,17 +27,6 @@ std::string join_error(coact::runtime& rt, const coact::cluster_options& o) {
         return e.what();
     }
     return "(joined)";
-}
-
-/// Waits up to `limit` for `done()`.
-template <class F>
-bool eventually(F done, std::chrono::milliseconds limit = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
 }
 
 }  // namespace
@@ -127,9 +117,9 @@ TEST_CASE("a server restart: the node reconnects by itself and counts the loss a
     coact::runtime rt;
     const coact::cluster a(rt, {.servers = {server.url()}, .cluster = "t", .node = "a"});
     server.stop();
-    REQUIRE(eventually([&] { return a.stats().disconnects == 1; }));
+    REQUIRE(coact_test::eventually([&] { return a.stats().disconnects == 1; }));
     server.start();
-    REQUIRE(eventually([&] { return a.stats().reconnects == 1; }));
+    REQUIRE(coact_test::eventually([&] { return a.stats().reconnects == 1; }));
     CHECK(a.server() == server.url());
 }
 

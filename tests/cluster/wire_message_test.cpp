@@ -70,6 +70,15 @@ TEST_CASE("a message comes back with its type, sender, sequence number and body"
     CHECK_FALSE(a.from.has_value());
     CHECK(a.seq == 0);
     CHECK(*a.body->get<std::vector<std::string>>() == std::vector<std::string>{"x"});
+    CHECK_FALSE(a.to.has_value());
+
+    // To a node's inbox: the receiver's number as a sixth element.
+    msgpack::sbuffer addressed;
+    coact::encode_message(addressed, std::int32_t{7}, from, 3, std::uint64_t{12});
+    const coact::wire_message t = coact::decode_message(view(addressed));
+    REQUIRE(t.to.has_value());
+    CHECK(*t.to == 12);
+    CHECK(*t.body->get<std::int32_t>() == 7);
 }
 
 TEST_CASE("the header is the documented array, readable by any msgpack library",
@@ -89,8 +98,8 @@ TEST_CASE("malformed messages are wire_errors that name the fault", "[cluster][w
           "coact wire message: a length larger than the whole message (2 bytes)");
     CHECK(error_of({0xc1}).starts_with("coact wire message: not msgpack"));  // a reserved byte
     CHECK(error_of({0x05}) ==
-          "coact wire message: expected an array of 5 ([version, type, from, seq, body]), got an "
-          "integer 5");
+          "coact wire message: expected an array of 5 or 6 ([version, type, from, seq, body, "
+          "to]), got an integer 5");
     // Version 2.
     CHECK(error_of({0x95, 0x02, 0xa5, 'i', 'n', 't', '3', '2', 0xc0, 0x00, 0x05}) ==
           "coact wire message: format version 2 (this node reads version 1)");
@@ -105,6 +114,9 @@ TEST_CASE("malformed messages are wire_errors that name the fault", "[cluster][w
     CHECK(error_of({0x95, 0x01, 0xa5, 'i', 'n', 't', '3', '2', 0x07, 0x00, 0x05}) ==
           "coact wire message: expected nil or [node, incarnation, actor] for the sender, got an "
           "integer 7");
+    // A receiver that is not a number.
+    CHECK(error_of({0x96, 0x01, 0xa5, 'i', 'n', 't', '3', '2', 0xc0, 0x00, 0x05, 0xc0}) ==
+          "coact wire message: expected an unsigned integer for the receiver, got nil");
     // A negative sequence number.
     CHECK(error_of({0x95, 0x01, 0xa5, 'i', 'n', 't', '3', '2', 0xc0, 0xff, 0x05}) ==
           "coact wire message: expected an unsigned integer for the sequence number, got an "

@@ -21,8 +21,9 @@ namespace {
 msgpack::sbuffer encode(const coact::wire_message& m) {
     msgpack::sbuffer out;
     coact::wire_packer p(out);
-    coact::detail::encode_header(p, m.type, m.from, m.seq);
+    coact::detail::encode_header(p, m.type, m.from, m.seq, m.to.has_value());
     m.body->encode(p);
+    if (m.to) p.pack(*m.to);
     return out;
 }
 
@@ -49,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::printf("fuzz_wire: %s\n", e.what());
         finding("a decoded message, encoded again, does not decode");
     }
-    if (again.type != m.type || again.from != m.from || again.seq != m.seq) {
+    if (again.type != m.type || again.from != m.from || again.seq != m.seq || again.to != m.to) {
         finding("the header changed on the way round");
     }
     const msgpack::sbuffer twice = encode(again);

@@ -64,6 +64,7 @@ struct offload_awaiter;
 struct sleep_awaiter;
 struct put_awaiter;
 struct envelope_guard;
+struct relay;
 struct worker_local;
 class local_scheduler;
 class deterministic_scheduler;
@@ -266,6 +267,7 @@ class context {
     friend struct detail::sleep_awaiter;
     friend struct detail::put_awaiter;
     friend struct detail::envelope_guard;
+    friend struct detail::relay;
     friend struct coact::detail_access;
 
     context() = default;

@@ -48,12 +48,18 @@ struct cluster_options {
     cluster_tls tls{};
 };
 
-/// What a node has seen so far (net.stats()). The message counters of contract §6
-/// (remote_sent, remote_received, remote_lost, remote_dropped, remote_rejected) come with the
-/// message path; docs/design/cluster.md, "What comes next".
+/// What a node has sent and received so far (net.stats()).
 struct cluster_stats {
-    std::uint64_t disconnects = 0;  ///< times the connection to the servers was lost
-    std::uint64_t reconnects = 0;   ///< times it came back (cnats resubscribes and resends)
+    std::uint64_t remote_sent = 0;      ///< messages its proxies published
+    std::uint64_t remote_received = 0;  ///< messages from other nodes handed to its actors
+    std::uint64_t remote_lost = 0;      ///< sequence gaps (not counted yet: no sequence numbers)
+    /// Messages that went nowhere: not published (the node had left, or cnats refused), of a
+    /// type with no wire name, for an actor of this node that has ended, or refused by a full
+    /// bounded mailbox.
+    std::uint64_t remote_dropped = 0;
+    std::uint64_t remote_rejected = 0;  ///< arrived but not decodable (coact::wire_error)
+    std::uint64_t disconnects = 0;      ///< times the connection to the servers was lost
+    std::uint64_t reconnects = 0;       ///< times it came back (cnats resubscribes and resends)
 };
 
 }  // namespace coact

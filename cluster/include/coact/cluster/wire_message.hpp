@@ -2,7 +2,8 @@
 //
 // A NATS message to a coact node or name carries one msgpack array:
 //
-//   [1, type, from, seq, body]
+//   [1, type, from, seq, body]  or, to a node's inbox,  [1, type, from, seq, body, to]
+//    |   |     |     |    |                              to: the receiving actor's number -'
 //    |   |     |     |    '- the value, as remote<T> writes it
 //    |   |     |     '- the sequence number in its (sender node, destination) stream, or 0
 //    |   |     '- the sending actor: [node, incarnation, actor], or nil (from outside an actor)
@@ -43,21 +44,26 @@ struct wire_message {
     std::optional<wire_address> from;  // nil on the wire: sent from outside an actor
     std::uint64_t seq = 0;
     std::unique_ptr<remote_value> body;
+    std::optional<std::uint64_t> to;  // the receiver's number, in a message to a node's inbox
 };
 
 namespace detail {
+/// The array's header and its first four elements; the caller writes the body, then `to` when
+/// `with_to`.
 void encode_header(wire_packer& p, std::string_view type, const std::optional<wire_address>& from,
-                   std::uint64_t seq);
+                   std::uint64_t seq, bool with_to = false);
 }  // namespace detail
 
-/// Appends one message to `out`.
+/// Appends one message to `out` (with `to`: one for a node's inbox).
 template <remote_type T>
 void encode_message(msgpack::sbuffer& out, const T& body,
-                    const std::optional<wire_address>& from = std::nullopt, std::uint64_t seq = 0) {
+                    const std::optional<wire_address>& from = std::nullopt, std::uint64_t seq = 0,
+                    std::optional<std::uint64_t> to = std::nullopt) {
     wire_packer p(out);
     static const std::string name = remote<T>::name();
-    detail::encode_header(p, name, from, seq);
+    detail::encode_header(p, name, from, seq, to.has_value());
     remote<T>::encode(p, body);
+    if (to) p.pack(*to);
 }
 
 /// Decodes one message with the types of `registry`. Throws coact::wire_error.

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <typeindex>
 #include <typeinfo>
 #include <unordered_map>
 #include <utility>
@@ -21,10 +22,12 @@
 
 #include "coact/address.hpp"
 #include "coact/cluster/wire_types.hpp"
+#include "coact/detail/message/envelope.hpp"
 
 namespace coact {
 
 class runtime;
+class context;
 
 /// A decoded message body of some registered type.
 class remote_value {
@@ -34,6 +37,9 @@ class remote_value {
     [[nodiscard]] virtual const std::type_info& type() const noexcept = 0;
     /// Sends the value to a local actor, as rt.send(to, value) would.
     virtual void send_to(runtime& rt, address to) && = 0;
+    /// From `self`'s turn: sends the value to `to` with `from` as its sender
+    /// (detail::relay::send_as).
+    virtual void send_as(context& self, address from, address to) && = 0;
     /// Writes the value as its type's remote<T>::encode does.
     virtual void encode(wire_packer& p) const = 0;
     /// The value, if it is a T; else null.
@@ -49,6 +55,7 @@ class remote_value_of final : public remote_value {
     T value{};
     [[nodiscard]] const std::type_info& type() const noexcept override { return typeid(T); }
     void send_to(runtime& rt, address to) && override;
+    void send_as(context& self, address from, address to) && override;
     void encode(wire_packer& p) const override { remote<T>::encode(p, value); }
 };
 
@@ -64,6 +71,12 @@ T* remote_value::get() noexcept {
 class wire_registry {
   public:
     using decoder = std::unique_ptr<remote_value> (*)(const msgpack::object&);
+    /// Writes the payload of an envelope holding the type it was registered for.
+    using encoder = void (*)(wire_packer&, const detail::envelope&);
+    struct encoding {
+        std::string name;  // the wire name
+        encoder encode;
+    };
 
     /// The process's registry (built-ins included).
     static wire_registry& global();
@@ -71,12 +84,16 @@ class wire_registry {
     /// Registers T under remote<T>::name(). Registering the same type again changes nothing.
     template <remote_type T>
     void add() {
-        add(remote<T>::name(), typeid(T), &decode_as<T>);
+        add(remote<T>::name(), typeid(T), &decode_as<T>, &encode_from<T>);
     }
-    void add(std::string name, const std::type_info& type, decoder decode);
+    void add(std::string name, const std::type_info& type, decoder decode,
+             encoder encode = nullptr);
 
     /// The decoder for a wire name, or null when the name is not registered.
     [[nodiscard]] decoder find(std::string_view name) const;
+    /// How to write a message of the C++ type `type` (a proxy's envelope), or null when the type
+    /// has no wire name here. The pointer stays valid.
+    [[nodiscard]] const encoding* find_encoder(const std::type_info& type) const;
     /// "wire name 'x' is both A and B" for each conflicting registration; empty when none.
     [[nodiscard]] std::vector<std::string> conflicts() const;
 
@@ -90,6 +107,11 @@ class wire_registry {
         return v;
     }
 
+    template <class T>
+    static void encode_from(wire_packer& p, const detail::envelope& e) {
+        remote<T>::encode(p, const_cast<detail::envelope&>(e).view<T>());
+    }
+
     struct entry {
         const std::type_info* type;
         decoder decode;
@@ -99,6 +121,7 @@ class wire_registry {
     };
     mutable std::mutex mutex_;  // registrations may come from static initialisers of any TU
     std::unordered_map<std::string, entry, hash, std::equal_to<>> entries_;
+    std::unordered_map<std::type_index, encoding> encoders_;
     std::vector<std::string> conflicts_;
 };
 
@@ -173,9 +196,15 @@ void remote_decode(const msgpack::object& o, T& out, std::string_view where, con
         __VA_OPT__(, COACT_DETAIL_FIELD_AGAIN COACT_DETAIL_PARENS(T, __VA_ARGS__))
 #define COACT_DETAIL_FIELD_AGAIN() COACT_DETAIL_FIELD
 
+#include "coact/detail/actor/relay.hpp"
 #include "coact/runtime.hpp"
 
 template <class T>
 void coact::detail::remote_value_of<T>::send_to(runtime& rt, address to) && {
     rt.send(to, std::move(value));
+}
+
+template <class T>
+void coact::detail::remote_value_of<T>::send_as(context& self, address from, address to) && {
+    relay::send_as(self, from, to, std::move(value));
 }

@@ -1,0 +1,105 @@
+// cluster/src/link.cpp — the tables and the connection a node's actors share.
+#include "link.hpp"
+
+#include <cstdio>
+#include <utility>
+#include <vector>
+
+#include "coact/detail/message/payload.hpp"
+#include "coact/errors.hpp"
+#include "coact/runtime.hpp"
+
+namespace coact {
+
+node_link::node_link(runtime& r, natsConnection* connection, cluster_subjects s, std::string n,
+                     std::uint64_t i)
+    : rt(r), subjects(std::move(s)), node(std::move(n)), incarnation(i), connection_(connection) {}
+
+std::uint64_t node_link::number_of(address a, bool& made) {
+    const std::lock_guard lock(numbers_mutex_);
+    const auto [it, added] = numbers_.try_emplace(a, next_number_);
+    made = added;
+    if (added) actors_.emplace(next_number_++, a);
+    return it->second;
+}
+
+address node_link::actor_numbered(std::uint64_t n) const {
+    const std::lock_guard lock(numbers_mutex_);
+    const auto it = actors_.find(n);
+    return it == actors_.end() ? address{} : it->second;
+}
+
+void node_link::forget(address a) {
+    const std::lock_guard lock(numbers_mutex_);
+    const auto it = numbers_.find(a);
+    if (it == numbers_.end()) return;
+    actors_.erase(it->second);
+    numbers_.erase(it);
+}
+
+std::optional<address> node_link::proxy(const wire_address& w) const {
+    const std::lock_guard lock(proxies_mutex_);
+    const auto it = proxies_.find(key_of(w));
+    if (it == proxies_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::optional<wire_address> node_link::remote_of(address a) const {
+    const std::lock_guard lock(proxies_mutex_);
+    const auto it = remotes_.find(a);
+    if (it == remotes_.end()) return std::nullopt;
+    return it->second;
+}
+
+void node_link::add_proxy(const wire_address& w, address p) {
+    const std::lock_guard lock(proxies_mutex_);
+    proxies_.try_emplace(key_of(w), p);  // the first stays: one proxy per remote actor
+    remotes_.insert_or_assign(p, w);
+}
+
+void node_link::remove_proxy(const wire_address& w, address p) noexcept {
+    const std::lock_guard lock(proxies_mutex_);
+    if (const auto it = proxies_.find(key_of(w)); it != proxies_.end() && it->second == p) {
+        proxies_.erase(it);
+    }
+    remotes_.erase(p);
+}
+
+std::vector<address> node_link::proxies() const {
+    const std::lock_guard lock(proxies_mutex_);
+    std::vector<address> all;
+    all.reserve(remotes_.size());
+    for (const auto& [p, w] : remotes_) all.push_back(p);
+    return all;
+}
+
+bool node_link::publish(const std::string& subject, const char* data, std::size_t size) {
+    const std::shared_lock lock(connection_mutex_);
+    if (connection_ == nullptr || natsConnection_Publish(connection_, subject.c_str(), data,
+                                                         static_cast<int>(size)) != NATS_OK) {
+        dropped.fetch_add(1, std::memory_order_relaxed);
+        return false;
+    }
+    sent.fetch_add(1, std::memory_order_relaxed);
+    return true;
+}
+
+void node_link::close() noexcept {
+    const std::unique_lock lock(connection_mutex_);
+    connection_ = nullptr;
+}
+
+void node_link::not_serializable(const std::type_info& type) {
+    unserializable.fetch_add(1, std::memory_order_relaxed);
+    const std::lock_guard lock(said_mutex_);
+    const char* name = detail::type_name(type);  // demangled
+    if (said_.insert(name).second) {
+        std::fprintf(stderr,
+                     "coact::cluster: a message of type %s was sent to a remote actor, and that "
+                     "type has no wire name (COACT_REMOTE): dropped, and counted in "
+                     "remote_dropped; this is said once per type\n",
+                     name);
+    }
+}
+
+}  // namespace coact

@@ -1,0 +1,111 @@
+// cluster/src/link.hpp — what a node's gateway, its proxies and its NATS callbacks share
+// (docs/design/cluster.md, "The message path"):
+//   - numbers for the local actors other nodes may address (a message's `from`, a claimed
+//     name's holder): a message to this node names its receiver by such a number, and only
+//     actors in this table can be reached from outside;
+//   - the proxies: one local actor per remote actor in use, by its wire address;
+//   - publishing on the node's NATS connection, until the node leaves;
+//   - the node's counters (net.stats()).
+// Threads: the gateway's and the proxies' turns (any worker), cnats' delivery thread, the
+// name watcher's thread. Every table is behind its mutex; the connection behind a shared mutex,
+// so that leaving (close) waits for a publish under way and every later one is refused.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <tuple>
+#include <typeinfo>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <nats/nats.h>
+
+#include "coact/address.hpp"
+#include "coact/cluster/subjects.hpp"
+#include "coact/cluster/wire_message.hpp"
+
+namespace coact {
+
+class runtime;
+
+/// Messages to the gateway, from cnats' delivery thread, the name watcher and the proxies.
+struct inbound {
+    std::unique_ptr<wire_message> message;  // decoded, addressed to an actor of this node
+};
+struct name_seen {
+    std::string name;
+    std::optional<wire_address> holder;  // none: the name was given back
+};
+struct export_watch {
+    address who;  // a local actor that was given a number: forget it when it ends
+};
+
+class node_link {
+  public:
+    node_link(runtime& rt, natsConnection* connection, cluster_subjects subjects, std::string node,
+              std::uint64_t incarnation);
+
+    runtime& rt;
+    const cluster_subjects subjects;
+    const std::string node;
+    const std::uint64_t incarnation;
+    address gateway;  // set once, before any message can arrive
+
+    // --- numbers of local actors ---
+    /// `a`'s number, made on first use (`made` tells whether it is new).
+    std::uint64_t number_of(address a, bool& made);
+    /// The actor with number `n`, or null (unknown, or forgotten when it ended).
+    [[nodiscard]] address actor_numbered(std::uint64_t n) const;
+    void forget(address a);
+
+    // --- proxies ---
+    [[nodiscard]] std::optional<address> proxy(const wire_address& w) const;
+    /// The remote actor a local proxy stands for, if `a` is one.
+    [[nodiscard]] std::optional<wire_address> remote_of(address a) const;
+    void add_proxy(const wire_address& w, address p);
+    void remove_proxy(const wire_address& w, address p) noexcept;
+    /// Every proxy, for the node's leaving.
+    [[nodiscard]] std::vector<address> proxies() const;
+
+    // --- the connection ---
+    /// False once the node has left, or when cnats refuses (counted as dropped).
+    bool publish(const std::string& subject, const char* data, std::size_t size);
+    void close() noexcept;
+
+    /// A message of a type with no wire name reached a proxy: counted, and said once per type.
+    void not_serializable(const std::type_info& type);
+
+    std::atomic<std::uint64_t> sent{0};
+    std::atomic<std::uint64_t> received{0};
+    std::atomic<std::uint64_t> rejected{0};
+    std::atomic<std::uint64_t> dropped{0};
+    std::atomic<std::uint64_t> unknown_receiver{0};  // to a number no actor has (now)
+    std::atomic<std::uint64_t> unserializable{0};
+
+  private:
+    using key = std::tuple<std::string, std::uint64_t, std::uint64_t>;
+    static key key_of(const wire_address& w) { return {w.node, w.incarnation, w.actor}; }
+
+    mutable std::mutex numbers_mutex_;
+    std::unordered_map<address, std::uint64_t> numbers_;
+    std::unordered_map<std::uint64_t, address> actors_;
+    std::uint64_t next_number_ = 1;
+
+    mutable std::mutex proxies_mutex_;
+    std::map<key, address> proxies_;
+    std::unordered_map<address, wire_address> remotes_;
+
+    std::shared_mutex connection_mutex_;
+    natsConnection* connection_;
+
+    std::mutex said_mutex_;
+    std::unordered_set<std::string> said_;
+};
+
+}  // namespace coact

@@ -1,0 +1,99 @@
+// coact/detail/actor/relay.hpp — what an actor needs to stand in for another: take any message
+// whatever its type, send one on with another actor's address as its sender, and answer an ask
+// it will not answer itself. The cluster library's proxies and gateway are such actors
+// (docs/design/cluster.md, "The message path"); nothing in the core uses this.
+//
+//   for (;;) {
+//       detail::relayed m = co_await detail::relay::receive_any(self);
+//       if (m.type() == typeid(int)) ...          // m.view<int>(), m.sender(), m.kind()
+//   }
+//   detail::relay::send_as(self, from, to, value);  // `to` sees self.sender() == from
+//
+// Threads: the actor's own turn, as every call of its context.
+#pragma once
+
+#include <coroutine>
+#include <cstdint>
+#include <typeinfo>
+#include <utility>
+
+#include "coact/actor.hpp"
+#include "coact/address.hpp"
+#include "coact/context.hpp"
+#include "coact/detail/actor/core.hpp"
+#include "coact/detail/message/envelope.hpp"
+#include "coact/detail/message/message_traits.hpp"
+#include "coact/errors.hpp"
+
+namespace coact::detail {
+
+/// A message taken whatever its type; frees its envelope when it goes.
+class relayed {
+  public:
+    relayed(envelope_pool* pool, envelope* e) noexcept : pool_(pool), e_(e) {}
+    relayed(relayed&& o) noexcept : pool_(o.pool_), e_(std::exchange(o.e_, nullptr)) {}
+    relayed& operator=(relayed&&) = delete;
+    relayed(const relayed&) = delete;
+    relayed& operator=(const relayed&) = delete;
+    ~relayed() {
+        if (e_ != nullptr) free_envelope(pool_, e_);
+    }
+
+    /// The payload's type.
+    [[nodiscard]] const std::type_info& type() const noexcept { return *e_->ops->type; }
+    /// An ask (its asker waits for a reply) or a plain message.
+    [[nodiscard]] bool is_ask() const noexcept { return e_->kind == envelope_kind::ask; }
+    /// Who sent it (null from outside the runtime).
+    [[nodiscard]] address sender() const noexcept {
+        return detail_access::make(e_->sender, e_->sender_generation);
+    }
+    /// The payload, read-only; `type()` must be typeid(T).
+    template <class T>
+    [[nodiscard]] const T& view() const noexcept {
+        return e_->view<T>();
+    }
+    /// The envelope itself, for an encoder registered by type (cluster's wire_registry).
+    [[nodiscard]] const envelope& raw() const noexcept { return *e_; }
+
+  private:
+    envelope_pool* pool_;
+    envelope* e_;
+};
+
+struct relay {
+    struct any_awaiter : actor_awaiter {
+        context* self;
+        [[nodiscard]] bool await_ready() const noexcept { return self->message_ready(); }
+        void await_suspend(std::coroutine_handle<>) const noexcept {
+            self->suspend_for(wait_kind::message);
+        }
+        relayed await_resume() {
+            return {self->pool(), self->take_message()};  // a stop: generator_exit, as anywhere
+        }
+    };
+
+    /// The next message, whatever its type. A stop request throws generator_exit, as in any
+    /// receive.
+    static any_awaiter receive_any(context& self) noexcept { return {{}, &self}; }
+
+    /// Sends `message` to `to` as if `from` had sent it: `to`'s self.sender() is `from`.
+    template <class T>
+    static void send_as(context& self, address from, address to, T&& message) {
+        context* target = detail_access::cell(to);
+        if (target == nullptr) throw error("coact::detail::relay::send_as: the target is null");
+        envelope_pool* const p = self.pool();
+        envelope* e =
+            make_envelope<message_type_t<T>>(p, std::forward<T>(message), detail_access::cell(from),
+                                             detail_access::generation(from));
+        if (!self.core_->admit(target, detail_access::generation(to), e, p)) return;
+        self.core_->deliver(target, detail_access::generation(to), e);
+    }
+
+    /// The ask being handled gets no_reply now, with `why` in its message ("actor X <why>
+    /// without replying to the ask").
+    static void refuse_ask(context& self, const char* why) noexcept {
+        self.core_->abandon_request(&self, why);
+    }
+};
+
+}  // namespace coact::detail

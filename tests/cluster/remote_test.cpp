@@ -1,0 +1,175 @@
+// Messages between nodes (cluster/src/node_actors.cpp): two runtimes in this process, each
+// joined to a nats-server the test starts and each serving on a thread of its own. A send by
+// name reaches an actor of the other node through the proxy its gateway made for the name; a
+// reply by self.sender() goes back through the proxy made for the sender; order holds per pair;
+// user types cross as themselves; what cannot be sent or decoded is counted, never delivered.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nats/nats.h>
+
+#include <coact/cluster.hpp>
+#include <coact/coact.hpp>
+
+#include "cluster/support/nodes.hpp"
+#include "cluster/support/sample_types.hpp"
+
+namespace {
+
+const coact::spawn_options pong_options{.name = "pong", .scope = coact::scope::cluster};
+
+coact::actor pong(coact::context& self) {
+    for (;;) {
+        const int n = co_await self.receive<int>();
+        self.send(self.sender(), n + 1);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("Beazley's ping-pong across two nodes: by name there, by the sender's address back",
+          "[cluster][remote]") {
+    const unsigned workers = GENERATE(1U, 2U);  // both schedulers
+    INFO("workers: " << workers);
+    coact_test::two_nodes nodes(workers);
+    coact::runtime& ra = nodes.ra;
+    coact::runtime& rb = nodes.rb;
+    ra.spawn(pong_options, pong);
+    std::atomic<int> last{-1};
+    std::atomic<bool> answers_from_proxy{true};
+    const coact::address ping = rb.spawn([&](coact::context& self) -> coact::actor {
+        int n = co_await self.receive<int>();  // the start
+        self.send("pong", n);
+        for (;;) {
+            n = co_await self.receive<int>();
+            if (self.sender() != self.runtime().lookup("pong")) answers_from_proxy = false;
+            if (n >= 100) {
+                last = n;
+                co_return;
+            }
+            self.send("pong", n + 1);
+        }
+    });
+    {
+        const coact_test::serving sa(ra);
+        const coact_test::serving sb(rb);
+        REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.lookup("pong")); }));
+        rb.send(ping, 0);
+        REQUIRE(coact_test::eventually([&] { return last.load() >= 0; }));
+    }
+    CHECK(last.load() == 101);
+    CHECK(answers_from_proxy.load());  // the answers' sender is the proxy named "pong"
+    CHECK(nodes.a.stats().remote_received == 51);
+    CHECK(nodes.a.stats().remote_sent == 51);
+    CHECK(nodes.b.stats().remote_received == 51);
+    CHECK(nodes.b.stats().remote_sent == 51);
+    CHECK(nodes.a.stats().remote_dropped == 0);
+    CHECK(nodes.a.stats().remote_rejected == 0);
+}
+
+TEST_CASE("a thousand messages to a remote actor arrive in the order they were sent",
+          "[cluster][remote]") {
+    const unsigned workers = GENERATE(1U, 2U);  // both schedulers
+    INFO("workers: " << workers);
+    coact_test::two_nodes nodes(workers);
+    coact::runtime& ra = nodes.ra;
+    coact::runtime& rb = nodes.rb;
+    constexpr int count = 1000;
+    std::atomic<int> seen{0};
+    std::atomic<int> out_of_order{0};
+    ra.spawn(coact::spawn_options{.name = "sink", .scope = coact::scope::cluster},
+             [&](coact::context& self) -> coact::actor {
+                 for (int expected = 0;; ++expected) {
+                     const int n = co_await self.receive<int>();
+                     if (n != expected) ++out_of_order;
+                     ++seen;
+                 }
+             });
+    const coact::address source = rb.spawn([&](coact::context& self) -> coact::actor {
+        static_cast<void>(co_await self.receive<int>());
+        for (int i = 0; i < count; ++i) self.send("sink", i);  // one turn: by name, one proxy
+    });
+    const coact_test::serving sa(ra);
+    const coact_test::serving sb(rb);
+    REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.lookup("sink")); }));
+    rb.send(source, 0);
+    REQUIRE(coact_test::eventually([&] { return seen.load() == count; }));
+    CHECK(out_of_order.load() == 0);
+}
+
+TEST_CASE("user types cross as themselves, positional and named", "[cluster][remote]") {
+    coact_test::two_nodes nodes;
+    coact::runtime& ra = nodes.ra;
+    coact::runtime& rb = nodes.rb;
+    std::atomic<int> right{0};
+    const samples::order sent{"EURUSD", {1, 2}, 1.5, {{"ioc", true}}, {7}};
+    ra.spawn(coact::spawn_options{.name = "desk", .scope = coact::scope::cluster},
+             [&](coact::context& self) -> coact::actor {
+                 for (;;) {
+                     co_await self.receive([&](const samples::order& o) { right += o == sent; },
+                                           [&](const samples::line& l) {
+                                               right += l.user == "ada" && l.text == "hi";
+                                           });
+                 }
+             });
+    const coact::address trader = rb.spawn([&](coact::context& self) -> coact::actor {
+        static_cast<void>(co_await self.receive<int>());
+        self.send("desk", sent);
+        self.send("desk", samples::line{"ada", "hi"});
+    });
+    const coact_test::serving sa(ra);
+    const coact_test::serving sb(rb);
+    REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.lookup("desk")); }));
+    rb.send(trader, 0);
+    REQUIRE(coact_test::eventually([&] { return right.load() == 2; }));
+}
+
+TEST_CASE("what cannot cross is counted, never delivered: no wire name, garbage, no receiver",
+          "[cluster][remote]") {
+    struct local_only {
+        int x;
+    };
+    coact_test::two_nodes nodes;
+    coact::runtime& ra = nodes.ra;
+    coact::runtime& rb = nodes.rb;
+    std::atomic<int> got{0};
+    ra.spawn(coact::spawn_options{.name = "sink", .scope = coact::scope::cluster},
+             [&](coact::context& self) -> coact::actor {
+                 for (;;) {
+                     static_cast<void>(co_await self.receive<int>());
+                     ++got;
+                 }
+             });
+    const coact::address source = rb.spawn([&](coact::context& self) -> coact::actor {
+        static_cast<void>(co_await self.receive<int>());
+        self.send("sink", local_only{1});  // no wire name: dropped by the proxy, counted
+        self.send("sink", 2);
+    });
+    const coact_test::serving sa(ra);
+    const coact_test::serving sb(rb);
+    REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.lookup("sink")); }));
+    rb.send(source, 0);
+    REQUIRE(coact_test::eventually([&] { return got.load() == 1; }));
+    CHECK(nodes.b.stats().remote_dropped == 1);
+    CHECK(nodes.b.stats().remote_sent == 1);
+
+    // Garbage, and a well-made message to a number no actor has, straight to a's inbox.
+    natsConnection* raw = nullptr;
+    REQUIRE(natsConnection_ConnectTo(&raw, nodes.server.url().c_str()) == NATS_OK);
+    const std::string inbox = coact::cluster_subjects("t").node_inbox("a", nodes.a.incarnation());
+    REQUIRE(natsConnection_PublishString(raw, inbox.c_str(), "not msgpack \xc1") == NATS_OK);
+    msgpack::sbuffer nobody;
+    coact::encode_message(nobody, 5, std::nullopt, 0, std::uint64_t{999999});
+    REQUIRE(natsConnection_Publish(raw, inbox.c_str(), nobody.data(),
+                                   static_cast<int>(nobody.size())) == NATS_OK);
+    REQUIRE(natsConnection_Flush(raw) == NATS_OK);
+    natsConnection_Destroy(raw);
+    REQUIRE(coact_test::eventually([&] { return nodes.a.stats().remote_rejected == 1; }));
+    REQUIRE(coact_test::eventually([&] { return nodes.a.stats().remote_dropped == 1; }));
+    CHECK(got.load() == 1);
+}
