@@ -27,6 +27,8 @@ namespace coact {
 
 namespace {
 
+constexpr int inbox_pending_bytes = 512 * 1024 * 1024;
+
 std::string joined(const std::vector<std::string>& servers) {
     std::string all;
     for (const std::string& s : servers) {
@@ -207,6 +209,11 @@ cluster::node_state::node_state(runtime& r, cluster_options o)
               "cannot subscribe to the node's inbox '" + inbox_subject + "'");
         check(natsSubscription_SetOnCompleteCB(inbox, on_inbox_done, this),
               "cannot follow the node's inbox");
+        // cnats drops what waits beyond a subscription's limits (65,536 messages by default): a
+        // stream faster than the delivery thread takes it would lose messages. Room for
+        // options.inbox_limit; what is dropped beyond that is counted (remote_lost).
+        check(natsSubscription_SetPendingLimits(inbox, options.inbox_limit, inbox_pending_bytes),
+              "cannot size the node's inbox");
     } catch (...) {
         leave();
         close();
@@ -276,9 +283,14 @@ std::string cluster::server() const {
 cluster_stats cluster::stats() const noexcept {
     const node_link& l = *state_->link;
     constexpr auto r = std::memory_order_relaxed;
+    int64_t lost = 0;  // dropped by cnats: more waited on the inbox than its limits allow
+    if (state_->inbox != nullptr) {
+        static_cast<void>(natsSubscription_GetDropped(state_->inbox, &lost));
+    }
     return {
         .remote_sent = l.sent.load(r),
         .remote_received = l.received.load(r),
+        .remote_lost = static_cast<std::uint64_t>(lost),
         .remote_dropped = l.dropped.load(r) + l.unserializable.load(r) + l.unknown_receiver.load(r),
         .remote_rejected = l.rejected.load(r),
         .disconnects = state_->disconnects.load(r),

@@ -23,6 +23,16 @@ namespace {
 
 const coact::spawn_options pong_options{.name = "pong", .scope = coact::scope::cluster};
 
+const coact::spawn_options sink_options{.name = "sink", .scope = coact::scope::cluster};
+
+/// Counts the ints it gets.
+coact::actor counting_sink(coact::context& self, std::atomic<int>* got) {
+    for (;;) {
+        static_cast<void>(co_await self.receive<int>());
+        ++*got;
+    }
+}
+
 coact::actor pong(coact::context& self) {
     for (;;) {
         const int n = co_await self.receive<int>();
@@ -138,13 +148,7 @@ TEST_CASE("what cannot cross is counted, never delivered: no wire name, garbage,
     coact::runtime& ra = nodes.ra;
     coact::runtime& rb = nodes.rb;
     std::atomic<int> got{0};
-    ra.spawn(coact::spawn_options{.name = "sink", .scope = coact::scope::cluster},
-             [&](coact::context& self) -> coact::actor {
-                 for (;;) {
-                     static_cast<void>(co_await self.receive<int>());
-                     ++got;
-                 }
-             });
+    ra.spawn(sink_options, counting_sink, &got);
     const coact::address source = rb.spawn([&](coact::context& self) -> coact::actor {
         static_cast<void>(co_await self.receive<int>());
         self.send("sink", local_only{1});  // no wire name: dropped by the proxy, counted
@@ -172,4 +176,48 @@ TEST_CASE("what cannot cross is counted, never delivered: no wire name, garbage,
     REQUIRE(coact_test::eventually([&] { return nodes.a.stats().remote_rejected == 1; }));
     REQUIRE(coact_test::eventually([&] { return nodes.a.stats().remote_dropped == 1; }));
     CHECK(got.load() == 1);
+}
+
+TEST_CASE("messages cnats drops because the delivery thread fell behind are counted as lost",
+          "[cluster][remote]") {
+    coact_test::nats_server server;
+    coact::runtime ra;
+    coact::runtime rb;
+    coact::cluster_options small = coact_test::on(server, "a");
+    small.inbox_limit = 10;
+    const coact::cluster a(ra, small);
+    const coact::cluster b(rb, coact_test::on(server, "b"));
+    std::atomic<int> got{0};
+    ra.spawn(sink_options, counting_sink, &got);
+    const coact::address source = rb.spawn([](coact::context& self) -> coact::actor {
+        static_cast<void>(co_await self.receive<int>());
+        for (int i = 0; i < 100; ++i) self.send("sink", i);
+    });
+    const coact_test::serving sa(ra);
+    const coact_test::serving sb(rb);
+    REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.lookup("sink")); }));
+    // cnats delivers every subscription of this process on one thread: a callback that sleeps
+    // holds it, and what comes for node a meanwhile waits beyond its limit of 10.
+    natsConnection* raw = nullptr;
+    REQUIRE(natsConnection_ConnectTo(&raw, server.url().c_str()) == NATS_OK);
+    natsSubscription* sleeper = nullptr;
+    std::atomic<bool> asleep{false};
+    REQUIRE(natsConnection_Subscribe(
+                &sleeper, raw, "block",
+                [](natsConnection*, natsSubscription*, natsMsg* m, void* flag) {
+                    static_cast<std::atomic<bool>*>(flag)->store(true);
+                    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+                    natsMsg_Destroy(m);
+                },
+                &asleep) == NATS_OK);
+    REQUIRE(natsConnection_PublishString(raw, "block", "") == NATS_OK);
+    REQUIRE(natsConnection_Flush(raw) == NATS_OK);
+    REQUIRE(coact_test::eventually([&] { return asleep.load(); }));
+    rb.send(source, 0);
+    REQUIRE(coact_test::eventually([&] { return a.stats().remote_lost > 0; }));
+    REQUIRE(coact_test::eventually(
+        [&] { return got.load() + static_cast<int>(a.stats().remote_lost) == 100; }));
+    CHECK(got.load() < 100);
+    natsSubscription_Destroy(sleeper);
+    natsConnection_Destroy(raw);
 }

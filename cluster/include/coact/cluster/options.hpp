@@ -44,6 +44,9 @@ struct cluster_options {
     std::string node{};
     /// How long joining may take before it fails with cluster_error.
     std::chrono::milliseconds connect_timeout{2000};
+    /// How many messages may wait on the node's inbox for cnats' delivery thread; beyond it cnats
+    /// drops them (counted in remote_lost).
+    int inbox_limit = 1'000'000;
     cluster_credentials credentials{};
     cluster_tls tls{};
 };
@@ -52,7 +55,10 @@ struct cluster_options {
 struct cluster_stats {
     std::uint64_t remote_sent = 0;      ///< messages its proxies published
     std::uint64_t remote_received = 0;  ///< messages from other nodes handed to its actors
-    std::uint64_t remote_lost = 0;      ///< sequence gaps (not counted yet: no sequence numbers)
+    /// Messages sent to this node that never reached it: dropped by cnats because more than
+    /// cluster_options::inbox_limit (or 512 MB) waited on the node's inbox. (Sequence gaps will
+    /// count here too.)
+    std::uint64_t remote_lost = 0;
     /// Messages that went nowhere: not published (the node had left, or cnats refused), of a
     /// type with no wire name, for an actor of this node that has ended, or refused by a full
     /// bounded mailbox.

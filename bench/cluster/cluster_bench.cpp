@@ -1,0 +1,250 @@
+// bench_cluster — messages between two coact nodes next to raw cnats doing the same thing, in
+// one run, on a nats-server of its own (127.0.0.1, a free port):
+//
+//   raw/pingpong        two cnats connections; each message's callback publishes the answer:
+//                       one message in flight, SendAsap, global delivery (coact's settings)
+//   coact/pingpong      two runtimes joined as nodes "a" and "b"; ping sends to "pong" by name,
+//                       pong answers self.sender(): one message in flight (workers:1 and 2)
+//   raw/stream          one connection publishes N messages, the other counts them
+//   coact/stream        an actor of node b sends N ints to node a's "sink" in one turn
+//
+// An item is a round trip (pingpong) or a message (stream). Both sides run in this process and
+// share cnats' one delivery thread, as two coact nodes of one process do. The ratio to read is
+// coact/x against raw/x of the same run (docs/design/cluster.md).
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <benchmark/benchmark.h>
+#include <nats/nats.h>
+
+#include <coact/cluster.hpp>
+#include <coact/coact.hpp>
+
+#include "cluster/support/nodes.hpp"
+
+namespace {
+
+coact_test::nats_server* server = nullptr;
+
+constexpr int round_trips = 1000;
+constexpr int stream_messages = 100000;
+
+/// A latch the callbacks count down.
+struct countdown {
+    std::mutex m;
+    std::condition_variable cv;
+    int left = 0;
+    void reset(int n) {
+        const std::lock_guard lock(m);
+        left = n;
+    }
+    void hit() {
+        const std::lock_guard lock(m);
+        if (--left == 0) cv.notify_all();
+    }
+    /// False after 30 s without the count reaching 0 (messages lost: the benchmark says so).
+    bool wait() {
+        std::unique_lock lock(m);
+        return cv.wait_for(lock, std::chrono::seconds(30), [&] { return left <= 0; });
+    }
+};
+
+natsConnection* connect_raw() {
+    natsOptions* opts = nullptr;
+    natsOptions_Create(&opts);
+    natsOptions_SetURL(opts, server->url().c_str());
+    natsOptions_SetSendAsap(opts, true);
+    natsOptions_UseGlobalMessageDelivery(opts, true);
+    natsConnection* nc = nullptr;
+    if (natsConnection_Connect(&nc, opts) != NATS_OK) nc = nullptr;
+    natsOptions_Destroy(opts);
+    return nc;
+}
+
+struct raw_pair {
+    natsConnection* a = connect_raw();
+    natsConnection* b = connect_raw();
+    natsSubscription* sa = nullptr;
+    natsSubscription* sb = nullptr;
+    countdown done;
+    ~raw_pair() {
+        natsSubscription_Destroy(sa);
+        natsSubscription_Destroy(sb);
+        natsConnection_Destroy(a);
+        natsConnection_Destroy(b);
+    }
+};
+
+void raw_pingpong(benchmark::State& state) {
+    raw_pair p;
+    // b answers on b2a; a counts the answer and sends the next on a2b.
+    natsConnection_Subscribe(
+        &p.sb, p.b, "bench.a2b",
+        [](natsConnection* nc, natsSubscription*, natsMsg* m, void*) {
+            natsConnection_Publish(nc, "bench.b2a", natsMsg_GetData(m), natsMsg_GetDataLength(m));
+            natsMsg_Destroy(m);
+        },
+        nullptr);
+    natsConnection_Subscribe(
+        &p.sa, p.a, "bench.b2a",
+        [](natsConnection* nc, natsSubscription*, natsMsg* m, void* closure) {
+            auto* c = static_cast<countdown*>(closure);
+            c->hit();
+            bool more = false;
+            {
+                const std::lock_guard lock(c->m);
+                more = c->left > 0;
+            }
+            if (more) natsConnection_Publish(nc, "bench.a2b", natsMsg_GetData(m), 4);
+            natsMsg_Destroy(m);
+        },
+        &p.done);
+    natsConnection_Flush(p.a);
+    natsConnection_Flush(p.b);
+    for (auto _ : state) {
+        p.done.reset(round_trips);
+        natsConnection_Publish(p.a, "bench.a2b", "ping", 4);
+        if (!p.done.wait()) {
+            state.SkipWithError(
+                "messages or a round trip lost (remote_lost and remote_dropped in net.stats())");
+            return;
+        }
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * round_trips);
+}
+
+void raw_stream(benchmark::State& state) {
+    raw_pair p;
+    natsConnection_Subscribe(
+        &p.sb, p.b, "bench.stream",
+        [](natsConnection*, natsSubscription*, natsMsg* m, void* closure) {
+            static_cast<countdown*>(closure)->hit();
+            natsMsg_Destroy(m);
+        },
+        &p.done);
+    natsConnection_Flush(p.b);
+    const char payload[16] = {};
+    for (auto _ : state) {
+        p.done.reset(stream_messages);
+        for (int i = 0; i < stream_messages; ++i) {
+            natsConnection_Publish(p.a, "bench.stream", payload, sizeof payload);
+        }
+        if (!p.done.wait()) {
+            state.SkipWithError(
+                "messages or a round trip lost (remote_lost and remote_dropped in net.stats())");
+            return;
+        }
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * stream_messages);
+}
+
+struct coact_pair {
+    explicit coact_pair(unsigned workers)
+        : ra({.workers = workers}),
+          rb({.workers = workers}),
+          a(ra, coact_test::on(*server, "a")),
+          b(rb, coact_test::on(*server, "b")) {}
+    coact::runtime ra;
+    coact::runtime rb;
+    coact::cluster a;
+    coact::cluster b;
+    countdown done;
+};
+
+void coact_pingpong(benchmark::State& state) {
+    coact_pair p(static_cast<unsigned>(state.range(0)));
+    p.ra.spawn(coact::spawn_options{.name = "pong", .scope = coact::scope::cluster},
+               [](coact::context& self) -> coact::actor {
+                   for (;;) {
+                       const int n = co_await self.receive<int>();
+                       self.send(self.sender(), n + 1);
+                   }
+               });
+    const coact::address ping = p.rb.spawn([&p](coact::context& self) -> coact::actor {
+        for (;;) {
+            static_cast<void>(co_await self.receive<int>());  // the start of an iteration
+            for (int i = 0; i < round_trips; ++i) {
+                self.send("pong", i);
+                static_cast<void>(co_await self.receive<int>());
+            }
+            p.done.hit();
+        }
+    });
+    const coact_test::serving sa(p.ra);
+    const coact_test::serving sb(p.rb);
+    if (!coact_test::eventually([&] { return static_cast<bool>(p.rb.lookup("pong")); })) {
+        state.SkipWithError("'pong' did not appear on node b");
+        return;
+    }
+    for (auto _ : state) {
+        p.done.reset(1);
+        p.rb.send(ping, 0);
+        if (!p.done.wait()) {
+            state.SkipWithError(
+                "messages or a round trip lost (remote_lost and remote_dropped in net.stats())");
+            return;
+        }
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * round_trips);
+}
+
+void coact_stream(benchmark::State& state) {
+    coact_pair p(1);
+    p.ra.spawn(coact::spawn_options{.name = "sink", .scope = coact::scope::cluster},
+               [&p](coact::context& self) -> coact::actor {
+                   for (;;) {
+                       static_cast<void>(co_await self.receive<int>());
+                       p.done.hit();
+                   }
+               });
+    const coact::address source = p.rb.spawn([](coact::context& self) -> coact::actor {
+        for (;;) {
+            static_cast<void>(co_await self.receive<int>());
+            for (int i = 0; i < stream_messages; ++i) self.send("sink", i);
+        }
+    });
+    const coact_test::serving sa(p.ra);
+    const coact_test::serving sb(p.rb);
+    if (!coact_test::eventually([&] { return static_cast<bool>(p.rb.lookup("sink")); })) {
+        state.SkipWithError("'sink' did not appear on node b");
+        return;
+    }
+    for (auto _ : state) {
+        p.done.reset(stream_messages);
+        p.rb.send(source, 0);
+        if (!p.done.wait()) {
+            state.SkipWithError(
+                "messages or a round trip lost (remote_lost and remote_dropped in net.stats())");
+            return;
+        }
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * stream_messages);
+}
+
+}  // namespace
+
+BENCHMARK(raw_pingpong)->Name("raw/pingpong")->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(coact_pingpong)
+    ->Name("coact/pingpong")
+    ->ArgName("workers")
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(raw_stream)->Name("raw/stream")->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(coact_stream)->Name("coact/stream")->UseRealTime()->Unit(benchmark::kMillisecond);
+
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    coact_test::nats_server s("", /*jetstream=*/true);
+    server = &s;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
