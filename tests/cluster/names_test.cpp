@@ -29,7 +29,7 @@ const coact::spawn_options pong{.name = "pong", .scope = coact::scope::cluster};
 
 }  // namespace
 
-TEST_CASE("a cluster-scoped name is unique in the cluster; the loser learns who holds it",
+TEST_CASE("a cluster-scoped name is unique in the cluster, and the loser learns who holds it",
           "[cluster][names]") {
     coact_test::nats_server server;
     coact::runtime ra;
