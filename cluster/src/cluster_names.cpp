@@ -1,7 +1,9 @@
 // cluster/src/cluster_names.cpp — cluster-scoped names in a JetStream key-value bucket.
 #include "cluster_names.hpp"
 
+#include <chrono>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <msgpack.hpp>
@@ -48,7 +50,10 @@ std::optional<wire_address> unpack_holder(const void* data, int size) {
 
 cluster_names::cluster_names(natsConnection* connection, const std::string& cluster,
                              std::shared_ptr<node_link> link)
-    : cluster_(cluster), bucket_("coact_" + cluster + "_names"), link_(std::move(link)) {
+    : cluster_(cluster),
+      bucket_("coact_" + cluster + "_names"),
+      link_(std::move(link)),
+      connection_(connection) {
     if (const natsStatus s = natsConnection_JetStream(&js_, connection, nullptr); s != NATS_OK) {
         unavailable_ = "no JetStream context: " + nats_reason(s);
         return;
@@ -67,16 +72,36 @@ cluster_names::cluster_names(natsConnection* connection, const std::string& clus
 }
 
 void cluster_names::start_watching() {
-    if (kv_ != nullptr && kvStore_WatchAll(&watcher_, kv_, nullptr) == NATS_OK) {
-        watching_ = std::thread([this] { watch(); });
+    if (kv_ == nullptr) return;
+    // Subscribed first, then the keys listed: a name claimed in between is seen twice (telling
+    // the gateway twice is harmless), never missed.
+    const std::string changes = "$KV." + bucket_ + ".>";
+    if (natsConnection_Subscribe(&changes_, connection_, changes.c_str(), on_change, this) !=
+            NATS_OK ||
+        natsSubscription_SetOnCompleteCB(changes_, on_done, this) != NATS_OK) {
+        natsSubscription_Destroy(std::exchange(changes_, nullptr));
+        return;
     }
+    kvKeysList keys{};
+    if (kvStore_Keys(&keys, kv_, nullptr) != NATS_OK) return;  // none yet (NATS_NOT_FOUND)
+    for (int i = 0; i < keys.Count; ++i) {
+        kvEntry* entry = nullptr;
+        if (kvStore_Get(&entry, kv_, keys.Keys[i]) == NATS_OK && entry != nullptr) {
+            tell(keys.Keys[i], kvEntry_Value(entry), kvEntry_ValueLen(entry), false);
+            kvEntry_Destroy(entry);
+        }
+    }
+    kvKeysList_Destroy(&keys);
 }
 
 cluster_names::~cluster_names() {
-    leaving_.store(true);
-    if (watcher_ != nullptr) static_cast<void>(kvWatcher_Stop(watcher_));
-    if (watching_.joinable()) watching_.join();
-    kvWatcher_Destroy(watcher_);
+    if (changes_ != nullptr) {
+        if (natsSubscription_Unsubscribe(changes_) == NATS_OK) {
+            std::unique_lock lock(done_mutex_);
+            done_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return done_; });
+        }
+        natsSubscription_Destroy(changes_);
+    }
     if (kv_ != nullptr) {
         for (const auto& [name, who] : mine_) static_cast<void>(kvStore_Delete(kv_, name.c_str()));
         kvStore_Destroy(kv_);
@@ -84,24 +109,36 @@ cluster_names::~cluster_names() {
     jsCtx_Destroy(js_);
 }
 
-void cluster_names::watch() noexcept {
-    while (!leaving_.load()) {
-        kvEntry* entry = nullptr;
-        const natsStatus s = kvWatcher_Next(&entry, watcher_, 200);
-        if (s == NATS_TIMEOUT) continue;
-        if (s != NATS_OK) break;         // stopped: the node leaves
-        if (entry == nullptr) continue;  // the end of the initial values
-        try {
-            name_seen n{kvEntry_Key(entry), std::nullopt};
-            if (kvEntry_Operation(entry) == kvOp_Put) {
-                n.holder = unpack_holder(kvEntry_Value(entry), kvEntry_ValueLen(entry));
-            }
-            if (kvEntry_Operation(entry) != kvOp_Put || n.holder) {
-                link_->rt.send(link_->gateway, std::move(n));
-            }
-        } catch (...) {  // the runtime refused (shutting down): the next name may pass
+void cluster_names::on_change(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsMsg* msg,
+                              void* self) {
+    auto* names = static_cast<cluster_names*>(self);
+    const std::string_view subject = natsMsg_GetSubject(msg);
+    const std::string prefix = "$KV." + names->bucket_ + ".";
+    if (subject.starts_with(prefix)) {
+        const char* operation = nullptr;  // "DEL" or "PURGE" on a delete marker, none on a put
+        const bool gone = natsMsgHeader_Get(msg, "KV-Operation", &operation) == NATS_OK;
+        names->tell(std::string(subject.substr(prefix.size())), natsMsg_GetData(msg),
+                    natsMsg_GetDataLength(msg), gone);
+    }
+    natsMsg_Destroy(msg);
+}
+
+void cluster_names::on_done(void* self) {
+    auto* names = static_cast<cluster_names*>(self);
+    const std::lock_guard lock(names->done_mutex_);
+    names->done_ = true;
+    names->done_cv_.notify_all();
+}
+
+void cluster_names::tell(std::string name, const void* value, int size, bool gone) {
+    try {
+        name_seen n{std::move(name), std::nullopt};
+        if (!gone) {
+            n.holder = unpack_holder(value, size);
+            if (!n.holder) return;  // not a value coact wrote
         }
-        kvEntry_Destroy(entry);
+        link_->rt.send(link_->gateway, std::move(n));
+    } catch (...) {  // the runtime refused (shutting down): the next change may pass
     }
 }
 
