@@ -62,8 +62,12 @@ cluster_names::cluster_names(natsConnection* connection, const std::string& clus
     kvConfig_Init(&config);
     config.Bucket = bucket_.c_str();
     config.History = 1;
-    // Binds to the bucket when another node made it already (same configuration).
+    // Binds to the bucket when another node made it already (same configuration). Two nodes
+    // making it at the same moment: the later create fails ("subjects overlap with an existing
+    // stream") although the bucket is there now, so a failed create looks it up before giving up.
     if (const natsStatus s = js_CreateKeyValue(&kv_, js_, &config); s != NATS_OK) {
+        kv_ = nullptr;
+        if (js_KeyValue(&kv_, js_, bucket_.c_str()) == NATS_OK) return;
         kv_ = nullptr;
         unavailable_ = "the key-value bucket '" + bucket_ + "' cannot be made (" + nats_reason(s) +
                        "): cluster-scoped names need JetStream on the servers";
