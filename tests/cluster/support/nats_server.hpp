@@ -26,6 +26,7 @@
 #include <thread>
 
 #include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -93,9 +94,15 @@ class nats_server {
         if (pid_ > 0) return;
         const std::string conf = (dir_ / "server.conf").string();
         const std::string log = (dir_ / "server.log").string();
+        const pid_t parent = ::getpid();
         pid_ = ::fork();
         if (pid_ < 0) throw std::runtime_error("nats_server: fork() failed");
         if (pid_ == 0) {
+            // The server dies with the test process, also when a sanitizer or a crash ends it
+            // before this object's destructor could stop it. (Linux sends the signal when the
+            // thread that forked ends: make the server on the test's own thread.)
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (::getppid() != parent) ::_exit(1);  // the test process is already gone
             // Only async-signal-safe calls until exec: the test process may have other threads
             // (cnats'), whose locks the child would inherit held.
             const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
