@@ -73,6 +73,22 @@ std::vector<address> node_link::proxies() const {
     return all;
 }
 
+void node_link::mark_lost(const std::string& n, std::uint64_t i) {
+    const std::lock_guard lock(proxies_mutex_);
+    lost_.emplace(n, i);
+}
+
+bool node_link::is_lost(const wire_address& w) const {
+    const std::lock_guard lock(proxies_mutex_);
+    return lost_.contains({w.node, w.incarnation});
+}
+
+bool node_link::publish_control(const std::string& subject, const char* data, std::size_t size) {
+    const std::shared_lock lock(connection_mutex_);
+    return connection_ != nullptr && natsConnection_Publish(connection_, subject.c_str(), data,
+                                                            static_cast<int>(size)) == NATS_OK;
+}
+
 bool node_link::publish(const std::string& subject, const char* data, std::size_t size) {
     const std::shared_lock lock(connection_mutex_);
     if (connection_ == nullptr || natsConnection_Publish(connection_, subject.c_str(), data,

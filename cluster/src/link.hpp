@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <tuple>
@@ -34,9 +35,14 @@ namespace coact {
 
 class runtime;
 
-/// Messages to the gateway, from cnats' delivery thread, the name watcher and the proxies.
+/// Messages to the gateway, from cnats' delivery thread, the name watcher, the proxies and the
+/// publishers of shared topics.
 struct inbound {
     std::unique_ptr<wire_message> message;  // decoded, addressed to an actor of this node
+};
+struct inbound_publication {  // from another node, to a shared topic
+    std::string topic;
+    std::unique_ptr<wire_message> message;
 };
 struct name_seen {
     std::string name;
@@ -72,10 +78,15 @@ class node_link {
     void remove_proxy(const wire_address& w, address p) noexcept;
     /// Every proxy, for the node's leaving.
     [[nodiscard]] std::vector<address> proxies() const;
+    /// A node incarnation is lost (liveness): a proxy for one of its actors ends as it starts.
+    void mark_lost(const std::string& node, std::uint64_t incarnation);
+    [[nodiscard]] bool is_lost(const wire_address& w) const;
 
     // --- the connection ---
     /// False once the node has left, or when cnats refuses (counted as dropped).
     bool publish(const std::string& subject, const char* data, std::size_t size);
+    /// A control message (coact.watch, coact.down): as publish, counted nowhere.
+    bool publish_control(const std::string& subject, const char* data, std::size_t size);
     void close() noexcept;
 
     /// A message of a type with no wire name reached a proxy: counted, and said once per type.
@@ -100,6 +111,7 @@ class node_link {
     mutable std::mutex proxies_mutex_;
     std::map<key, address> proxies_;
     std::unordered_map<address, wire_address> remotes_;
+    std::set<std::pair<std::string, std::uint64_t>> lost_;
 
     std::shared_mutex connection_mutex_;
     natsConnection* connection_;

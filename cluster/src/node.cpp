@@ -83,11 +83,17 @@ void check(natsStatus s, const std::string& what) {
 }
 
 void on_disconnected(natsConnection* /*nc*/, void* closure) {
-    static_cast<cluster::node_state*>(closure)->disconnects.fetch_add(1, std::memory_order_relaxed);
+    auto* state = static_cast<cluster::node_state*>(closure);
+    state->disconnects.fetch_add(1, std::memory_order_relaxed);
+    const std::lock_guard lock(state->closing);
+    if (state->live != nullptr) state->live->connection_lost();
 }
 
 void on_reconnected(natsConnection* /*nc*/, void* closure) {
-    static_cast<cluster::node_state*>(closure)->reconnects.fetch_add(1, std::memory_order_relaxed);
+    auto* state = static_cast<cluster::node_state*>(closure);
+    state->reconnects.fetch_add(1, std::memory_order_relaxed);
+    const std::lock_guard lock(state->closing);
+    if (state->live != nullptr) state->live->connection_back();
 }
 
 /// cnats' delivery thread: a message on the node's inbox. Decoded here (what does not decode is
@@ -137,6 +143,14 @@ cluster::node_state::node_state(runtime& r, cluster_options o)
       incarnation(new_incarnation()) {
     check_segment("node name", node);
     if (options.servers.empty()) throw cluster_error("coact::cluster: no server to join");
+    if (options.heartbeat_interval <= std::chrono::milliseconds(0) ||
+        options.node_timeout <= options.heartbeat_interval) {
+        throw cluster_error(
+            "coact::cluster: the failure detection timings need heartbeat_interval > 0 and "
+            "node_timeout > heartbeat_interval (they are " +
+            std::to_string(options.heartbeat_interval.count()) + " ms and " +
+            std::to_string(options.node_timeout.count()) + " ms)");
+    }
     if (const std::vector<std::string> conflicts = wire_registry::global().conflicts();
         !conflicts.empty()) {
         throw cluster_error("coact::cluster: two types under one wire name: " + conflicts.front());
@@ -203,6 +217,20 @@ cluster::node_state::node_state(runtime& r, cluster_options o)
                 "coact::cluster per runtime)");
         }
         link->gateway = rt.spawn(node_gateway, link);
+        {
+            auto l = std::make_shared<liveness>(connection, link, options);
+            l->start();
+            const std::lock_guard lock(closing);
+            live = std::move(l);
+        }
+        detail::node_monitors* no_nodes = nullptr;
+        detail_access::core_of(rt).nodes.compare_exchange_strong(no_nodes, live.get());
+        if (!options.shared_topics.empty()) {
+            topics = std::make_shared<shared_topics>(connection, link, options.shared_topics);
+            topics->start();
+            detail::topic_bridge* no_bridge = nullptr;
+            detail_access::core_of(rt).bridge.compare_exchange_strong(no_bridge, topics.get());
+        }
         names->start_watching();  // from here on, the watcher may hand names to the gateway
         const std::string inbox_subject = subjects.node_inbox(node, incarnation);
         check(natsConnection_Subscribe(&inbox, connection, inbox_subject.c_str(), on_inbox, this),
@@ -227,10 +255,30 @@ cluster::node_state::~node_state() {
 }
 
 void cluster::node_state::leave() noexcept {
-    // The runtime asks for names no more.
+    // The runtime asks for names and nodes no more.
     if (names != nullptr) {
         detail::name_claims* mine = names.get();
         detail_access::core_of(rt).claims.compare_exchange_strong(mine, nullptr);
+    }
+    // The seams the core points to are kept by the runtime once out (core::retire_seam): an
+    // actor's turn on another thread may be inside one of their calls.
+    if (topics != nullptr) {  // publications stay here from now on, and none comes in
+        detail::topic_bridge* mine = topics.get();
+        detail_access::core_of(rt).bridge.compare_exchange_strong(mine, nullptr);
+        topics->stop();
+        detail_access::core_of(rt).retire_seam(std::move(topics));
+    }
+    std::shared_ptr<liveness> l;
+    {
+        const std::lock_guard lock(closing);
+        l = std::move(live);
+    }
+    if (l != nullptr) {
+        detail::node_monitors* mine = l.get();
+        detail_access::core_of(rt).nodes.compare_exchange_strong(mine, nullptr);
+        l->leave();  // the others lose this node now, not after node_timeout
+        l->stop();
+        detail_access::core_of(rt).retire_seam(std::move(l));
     }
     // No message from the inbox after this (its last callback has run).
     if (inbox != nullptr) {

@@ -5,11 +5,15 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "coact/cluster/wire_registry.hpp"
 #include "coact/coact.hpp"
 #include "coact/detail/actor/relay.hpp"
+#include "control.hpp"
 
 namespace coact {
 
@@ -23,7 +27,93 @@ address proxy_for(context& self, const std::shared_ptr<node_link>& link, const w
     return link->proxy(w).value_or(p);
 }
 
-void deliver(context& self, const std::shared_ptr<node_link>& link, wire_message& m) {
+/// The gateway's own state: which local actors other nodes watch (through their proxies).
+struct watch_table {
+    struct watched {
+        std::uint64_t number = 0;      // its number here
+        std::vector<wire_address> by;  // the proxies watching it
+    };
+    std::unordered_map<address, watched> watched;
+    std::unordered_set<address> monitored;  // the gateway monitors each once
+};
+
+template <class T>
+void send_control(node_link& link, const wire_address& to, const T& body,
+                  const wire_address& from) {
+    msgpack::sbuffer out;
+    encode_message(out, body, from, 0, to.actor);
+    link.publish_control(link.subjects.node_inbox(to.node, to.incarnation), out.data(), out.size());
+}
+
+void monitor_once(context& self, watch_table& t, address a) {
+    if (t.monitored.insert(a).second) self.monitor(a);
+}
+
+/// coact.watch from a proxy on another node: tell it when actor number `to` ends.
+void watch(context& self, const std::shared_ptr<node_link>& link, watch_table& t,
+           const wire_message& m, const control::watch& w) {
+    if (!m.from) return;  // a watch from outside any actor: nobody to tell
+    const wire_address me{link->node, link->incarnation, *m.to};
+    const address target = link->actor_numbered(*m.to);
+    if (!target) {
+        if (w.on) send_control(*link, *m.from, control::down{"no_actor", {}, "no actor"}, me);
+        return;
+    }
+    auto& entry = t.watched[target];
+    entry.number = *m.to;
+    if (w.on) {
+        entry.by.push_back(*m.from);
+        monitor_once(self, t, target);  // ended meanwhile: the down (no_actor) tells them
+    } else {
+        std::erase(entry.by, *m.from);
+    }
+}
+
+/// A local actor other nodes watched or addressed has ended.
+void ended(const std::shared_ptr<node_link>& link, watch_table& t, const down& d) {
+    t.monitored.erase(d.who);
+    link->forget(d.who);
+    const auto it = t.watched.find(d.who);
+    if (it == t.watched.end()) return;
+    const control::down body = control::down_of(d.reason);
+    const wire_address me{link->node, link->incarnation, it->second.number};
+    for (const wire_address& proxy : it->second.by) send_control(*link, proxy, body, me);
+    t.watched.erase(it);
+}
+
+/// A node is lost: every proxy of it ends with noconnection; what it watched is forgotten.
+void lost(context& self, const std::shared_ptr<node_link>& link, watch_table& t,
+          const control::node_lost& n) {
+    link->mark_lost(n.node, n.incarnation);
+    const exit_reason reason = control::lost_reason(n.node, n.incarnation, n.why);
+    for (const address p : link->proxies()) {
+        const std::optional<wire_address> w = link->remote_of(p);
+        if (w && w->node == n.node && w->incarnation == n.incarnation) {
+            self.send(p, control::remote_ended{reason});
+        }
+    }
+    for (auto& [a, entry] : t.watched) {
+        std::erase_if(entry.by, [&](const wire_address& w) {
+            return w.node == n.node && w.incarnation == n.incarnation;
+        });
+    }
+}
+
+void deliver(context& self, const std::shared_ptr<node_link>& link, watch_table& t,
+             wire_message& m) {
+    const std::type_info& type = m.body->type();
+    if (type == typeid(control::watch)) {
+        watch(self, link, t, m, *m.body->get<control::watch>());
+        return;
+    }
+    if (type == typeid(control::down)) {  // to one of this node's proxies
+        const address proxy = link->actor_numbered(*m.to);
+        if (proxy && m.from) {
+            self.send(proxy, control::remote_ended{
+                                 control::reason_of(*m.body->get<control::down>(), *m.from)});
+        }
+        return;
+    }
     const address to = link->actor_numbered(*m.to);
     if (!to) {  // an actor that has ended (its number forgotten), or a number never given out
         link->unknown_receiver.fetch_add(1, std::memory_order_relaxed);
@@ -45,12 +135,21 @@ void deliver(context& self, const std::shared_ptr<node_link>& link, wire_message
     }
 }
 
+/// A publication from another node: to the local subscribers, from the publisher's proxy.
+void publication(context& self, const std::shared_ptr<node_link>& link, inbound_publication& in) {
+    wire_message& m = *in.message;
+    address from;
+    if (m.from && m.from->actor != 0) from = proxy_for(self, link, *m.from);
+    std::move(*m.body).publish_as(self, from, in.topic);
+    link->received.fetch_add(1, std::memory_order_relaxed);
+}
+
 void name_changed(context& self, const std::shared_ptr<node_link>& link, const name_seen& n) {
+    // Given back: nothing to do here. The proxy standing for the name mirrors its actor, so it
+    // ends, taking the name with it, when the down of the actor or the loss of its node comes
+    // (stopping it now would tell its monitors `closed` instead of the actor's real end).
+    if (!n.holder) return;
     const address here = self.runtime().lookup(n.name);
-    if (!n.holder) {  // given back: the proxy standing for it goes
-        if (here && link->remote_of(here)) self.stop(here);
-        return;
-    }
     if (n.holder->node == link->node && n.holder->incarnation == link->incarnation) return;
     if (here) {
         // Already a proxy for that holder, or a local actor of that name: nothing to make.
@@ -66,27 +165,45 @@ void name_changed(context& self, const std::shared_ptr<node_link>& link, const n
 }  // namespace
 
 actor node_gateway(context& self, std::shared_ptr<node_link> link) {
+    watch_table t;
     for (;;) {
-        co_await self.receive([&](inbound in) { deliver(self, link, *in.message); },
+        co_await self.receive([&](inbound in) { deliver(self, link, t, *in.message); },
+                              [&](inbound_publication p) { publication(self, link, p); },
                               [&](const name_seen& n) { name_changed(self, link, n); },
-                              [&](const export_watch& w) { self.monitor(w.who); },
-                              [&](const down& d) { link->forget(d.who); });
+                              [&](const export_watch& w) { monitor_once(self, t, w.who); },
+                              [&](const control::node_lost& n) { lost(self, link, t, n); },
+                              [&](const down& d) { ended(link, t, d); });
     }
 }
 
 actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address target) {
-    // Out of the table when it ends (stopped, or the runtime going away).
+    // Out of the table when it ends (stopped, its remote actor ended, or the runtime going away).
     struct leave {
         node_link& link;
         const wire_address& target;
         address me;
         ~leave() { link.remove_proxy(target, me); }
     } on_end{*link, target, self.address()};
+    if (link->is_lost(target)) {  // its node was lost before this proxy was made
+        detail::relay::end_as(
+            self, control::lost_reason(target.node, target.incarnation, "it was lost before"));
+        co_return;
+    }
     const std::string subject = link->subjects.node_inbox(target.node, target.incarnation);
+    // This proxy mirrors its remote actor's life: it asks the remote node to tell it of the end.
+    bool made = false;
+    const wire_address me{link->node, link->incarnation, link->number_of(self.address(), made)};
+    if (made) self.send(link->gateway, export_watch{self.address()});
+    send_control(*link, target, control::watch{true}, me);
+
     const wire_registry& registry = wire_registry::global();
     msgpack::sbuffer buffer;
     for (;;) {
         detail::relayed m = co_await detail::relay::receive_any(self);
+        if (m.type() == typeid(control::remote_ended)) {  // from the gateway
+            detail::relay::end_as(self, m.view<control::remote_ended>().reason);
+            co_return;
+        }
         if (m.is_ask()) {
             detail::relay::refuse_ask(self,
                                       "stands for a remote actor (asks across nodes are not built "
@@ -103,9 +220,9 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
             if (std::optional<wire_address> remote = link->remote_of(sender)) {
                 from = *remote;  // relayed from another node's actor: its own address
             } else {
-                bool made = false;
-                const std::uint64_t n = link->number_of(sender, made);
-                if (made) self.send(link->gateway, export_watch{sender});
+                bool new_number = false;
+                const std::uint64_t n = link->number_of(sender, new_number);
+                if (new_number) self.send(link->gateway, export_watch{sender});
                 from = wire_address{link->node, link->incarnation, n};
             }
         }

@@ -16,6 +16,8 @@
 #include "cluster_names.hpp"
 #include "coact/cluster/node.hpp"
 #include "coact/cluster/subjects.hpp"
+#include "liveness.hpp"
+#include "shared_topics.hpp"
 
 namespace coact {
 
@@ -36,6 +38,12 @@ class cluster::node_state {
     std::shared_ptr<node_link> link;
     // Cluster-scoped names, installed on the runtime's core while the node is joined.
     std::unique_ptr<cluster_names> names;
+    // Failure detection, installed on the core (node_monitors) while the node is joined; read by
+    // the connection's callbacks under `closing`.
+    std::shared_ptr<liveness> live;
+    // Topics shared with the other nodes, installed on the core (topic_bridge) while joined;
+    // null without cluster_options::shared_topics.
+    std::shared_ptr<shared_topics> topics;
     natsSubscription* inbox = nullptr;
     std::condition_variable inbox_done_cv;  // the inbox's last callback has run
     bool inbox_done = false;

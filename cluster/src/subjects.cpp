@@ -85,9 +85,20 @@ std::string cluster_subjects::heartbeat(std::string_view node) const {
     return prefix_ + "hb." + std::string(node);
 }
 
+std::string cluster_subjects::heartbeats() const { return prefix_ + "hb.*"; }
+
 std::string cluster_subjects::probe(std::string_view node, std::uint64_t incarnation) const {
     check_segment("node name", node);
     return prefix_ + "ping." + std::string(node) + "." + std::to_string(incarnation);
+}
+
+bool topic_matches(std::string_view pattern, std::string_view topic) noexcept {
+    if (pattern == "*") return true;
+    if (pattern.size() > 2 && pattern.ends_with(".*")) {
+        return topic.size() > pattern.size() - 1 &&
+               topic.starts_with(pattern.substr(0, pattern.size() - 1));
+    }
+    return pattern == topic;
 }
 
 std::string cluster_subjects::topic_of(std::string_view subject) const {

@@ -38,6 +38,9 @@ std::string exit_reason::what() const {
             return "closed";
         case exit_kind::no_actor:
             return "no actor";
+        case exit_kind::noconnection:
+            if (!error) return "noconnection";
+            break;
         case exit_kind::failed:
             break;
     }

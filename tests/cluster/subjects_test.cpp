@@ -61,3 +61,16 @@ TEST_CASE("names NATS would misread are cluster_errors naming them", "[cluster][
           "shared topic 'a.*.b' has '*': use letters, digits, '_' and '-' in segments joined by "
           "dots");
 }
+
+TEST_CASE("topic_matches: a topic follows itself, a pattern its stem at any depth, * everything",
+          "[cluster][subjects]") {
+    CHECK(coact::topic_matches("news", "news"));
+    CHECK(!coact::topic_matches("news", "news.today"));
+    CHECK(!coact::topic_matches("news", "new"));
+    CHECK(coact::topic_matches("prices.*", "prices.eur"));
+    CHECK(coact::topic_matches("prices.*", "prices.eur.spot"));
+    CHECK(!coact::topic_matches("prices.*", "prices"));
+    CHECK(!coact::topic_matches("prices.*", "pricesx.eur"));
+    CHECK(!coact::topic_matches("prices.*", "prices."));
+    CHECK(coact::topic_matches("*", "anything.at.all"));
+}

@@ -65,6 +65,7 @@ struct sleep_awaiter;
 struct put_awaiter;
 struct envelope_guard;
 struct relay;
+class topic_bridge;
 struct worker_local;
 class local_scheduler;
 class deterministic_scheduler;
@@ -227,6 +228,10 @@ class context {
     /// Whether a linked partner's end comes as a coact::exit message instead of stopping this
     /// actor. Off by default.
     void trap_exits(bool on);
+    /// In a runtime that joined a cluster (coact::cluster): when the node named `node` is lost
+    /// (crashed, froze, left), this actor receives one coact::node_down{node, why}; at once if no
+    /// such node is alive now. Throws coact::error when the runtime has joined no cluster.
+    void monitor_node(std::string_view node);
 
     // --- other actors ---
     /// spawn(name, fn, args...), spawn(fn, args...) or spawn(spawn_options, fn, args...).
@@ -244,6 +249,9 @@ class context {
     bool stop(std::string_view target);
 
   private:
+    /// A topic shared with the other nodes of a cluster (topic_bridge.hpp): there, then here.
+    template <class T>
+    std::size_t publish_shared(detail::topic_bridge& b, std::string_view topic, T&& message);
     friend struct detail::core;
     friend class coact::runtime;
     // The schedulers (detail/scheduler/scheduler.hpp) keep the cell's run state and queues.

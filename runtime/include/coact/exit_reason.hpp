@@ -25,6 +25,10 @@ enum class exit_kind : std::uint8_t {
                ///< started
     failed,    ///< an exception escaped the body
     no_actor,  ///< the address named no live actor when it was monitored
+    /// the actor is on another node of a cluster, and that node can no longer be reached (it
+    /// crashed, froze, left, or messages between the two were lost); `error` says which node and
+    /// why (contract §6)
+    noconnection,
 };
 
 /// Why an actor ended: a value (copy it freely, from any thread).
@@ -34,7 +38,8 @@ struct exit_reason {
     /// The exception that ended a failed actor (null otherwise).
     std::exception_ptr error{};
 
-    /// The exception's what() for a failed actor; otherwise "normal", "closed" or "no actor".
+    /// The exception's what() for a failed actor, which node was lost and why for noconnection;
+    /// otherwise "normal", "closed" or "no actor".
     [[nodiscard]] std::string what() const;
     /// Whether the body returned.
     [[nodiscard]] bool normal() const noexcept { return kind == exit_kind::normal; }
@@ -42,6 +47,8 @@ struct exit_reason {
     [[nodiscard]] bool closed() const noexcept { return kind == exit_kind::closed; }
     /// Whether an exception escaped the body.
     [[nodiscard]] bool failed() const noexcept { return kind == exit_kind::failed; }
+    /// Whether its node was lost (a remote actor: cluster).
+    [[nodiscard]] bool noconnection() const noexcept { return kind == exit_kind::noconnection; }
 };
 
 /// To a monitoring actor: `who` has ended, for `reason`.

@@ -85,8 +85,18 @@ class runtime {
     template <class T>
     void publish(std::string_view topic, T&& message) {
         detail::topic_table::check_publish_name(topic, "coact::runtime::publish");
-        core_->inject_publish(topic, detail::make_shared_envelope<detail::message_type_t<T>>(
-                                         nullptr, std::forward<T>(message)));
+        detail::envelope* e = detail::make_shared_envelope<detail::message_type_t<T>>(
+            nullptr, std::forward<T>(message));
+        if (detail::topic_bridge* b = core_->bridge.load(std::memory_order_acquire);
+            b != nullptr && b->shares(topic)) [[unlikely]] {
+            try {
+                b->published(topic, *e, address());  // to the other nodes (topic_bridge.hpp)
+            } catch (...) {
+                core_->release(e);
+                throw;
+            }
+        }
+        core_->inject_publish(topic, e);
     }
 
     /// Runs actors until none has a message or a pending timer, then returns. May be called again.

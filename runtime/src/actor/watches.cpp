@@ -68,6 +68,12 @@ bool core::unwatch(context* self, coact::address target, bool link) {
     return true;
 }
 
+void core::end_as(context* self, exit_reason reason) {
+    const std::lock_guard lock(watches_mutex);
+    watches_used.store(true, std::memory_order_seq_cst);  // as a registration (watches.hpp)
+    watches[self].ends_as = std::move(reason);
+}
+
 void core::trap_exits(context* self, bool on) {
     const std::lock_guard lock(watches_mutex);
     watches_used.store(true, std::memory_order_relaxed);  // only this actor's own entry
@@ -131,7 +137,10 @@ void core::end_watches(context* c, std::uint32_t generation, exit_kind_internal 
     } catch (...) {  // out of memory, or the mutex failed: nobody is told (counted nowhere)
         return;
     }
-    const exit_reason reason = reason_of(kind, error);
+    const exit_reason reason = entry.ends_as ? *entry.ends_as : reason_of(kind, error);
+    // A partner that does not trap exits ends with a failure, or with a lost node (Erlang's
+    // noconnection) that a proxy mirrors.
+    const bool fatal = reason.kind == exit_kind::failed || reason.kind == exit_kind::noconnection;
     for (const coact::address& m : entry.monitors) {
         try {
             deliver(detail_access::cell(m), detail_access::generation(m),
@@ -147,7 +156,7 @@ void core::end_watches(context* c, std::uint32_t generation, exit_kind_internal 
                 deliver(pc, pg,
                         make_envelope<coact::exit>(pool_here(), coact::exit{me, reason}, c,
                                                    generation));
-            } else if (kind == exit_kind_internal::failed) {
+            } else if (fatal) {
                 stop(pc, pg);
             }
         } catch (...) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "coact/errors.hpp"
 
@@ -19,6 +20,28 @@ class cluster_error : public error {
 class wire_error : public cluster_error {
   public:
     using cluster_error::cluster_error;
+};
+
+/// Why a remote actor failed (the exit_reason of a proxy's down, kind failed): the exception's
+/// type name, as its node spelled it, and its what().
+class remote_error : public error {
+  public:
+    remote_error(std::string type_name, const std::string& message, std::string node)
+        : error(message), type_name_(std::move(type_name)), node_(std::move(node)) {}
+    /// The type of the exception that ended the remote actor ("std::runtime_error").
+    [[nodiscard]] const std::string& type_name() const noexcept { return type_name_; }
+    /// The node it ran on.
+    [[nodiscard]] const std::string& node() const noexcept { return node_; }
+
+  private:
+    std::string type_name_;
+    std::string node_;
+};
+
+/// A message bigger than the servers' largest payload (1 MB by default); what() says both sizes.
+class message_too_large : public error {
+  public:
+    using error::error;
 };
 
 /// A send to a remote actor of a type with no wire name (see COACT_REMOTE); what() names the type.

@@ -47,6 +47,16 @@ struct cluster_options {
     /// How many messages may wait on the node's inbox for cnats' delivery thread; beyond it cnats
     /// drops them (counted in remote_lost).
     int inbox_limit = 1'000'000;
+    /// Failure detection (docs/concepts/cluster.md): every node publishes a heartbeat this
+    /// often; a node silent for 1.5 intervals is probed (a crashed one is lost at once: its
+    /// connection is gone), and one silent for `node_timeout` is lost (frozen, or cut off).
+    std::chrono::milliseconds heartbeat_interval{500};
+    std::chrono::milliseconds node_timeout{1500};
+    /// Topics whose publications cross to every node of the cluster: topics ("news") and
+    /// patterns ending in a `*` segment ("prices.*"; "*" is every topic). A publication to a
+    /// topic one of these follows goes to the subscribers of every node; other topics stay
+    /// local. Letters, digits, '_' and '-' in dotted segments.
+    std::vector<std::string> shared_topics{};
     cluster_credentials credentials{};
     cluster_tls tls{};
 };

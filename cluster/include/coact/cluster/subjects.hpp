@@ -32,6 +32,8 @@ class cluster_subjects {
     /// A topic, or a pattern ending in `*`, which becomes NATS's `>`.
     [[nodiscard]] std::string topic(std::string_view topic) const;
     [[nodiscard]] std::string heartbeat(std::string_view node) const;
+    /// Every node's heartbeats (one subscription).
+    [[nodiscard]] std::string heartbeats() const;
     [[nodiscard]] std::string probe(std::string_view node, std::uint64_t incarnation) const;
 
     /// The topic a subject of topic() names back (for a message that arrived on it).
@@ -40,6 +42,10 @@ class cluster_subjects {
   private:
     std::string prefix_;  // "coact.<cluster>."
 };
+
+/// Whether the coact topic `topic` is `pattern` or is followed by it ("prices.*" follows
+/// "prices.eur" and "prices.eur.spot"; "*" follows every topic).
+[[nodiscard]] bool topic_matches(std::string_view pattern, std::string_view topic) noexcept;
 
 /// Throws cluster_error unless `text` is one segment of [A-Za-z0-9_-]; `what` names it.
 void check_segment(std::string_view what, std::string_view text);

@@ -40,6 +40,9 @@ class remote_value {
     /// From `self`'s turn: sends the value to `to` with `from` as its sender
     /// (detail::relay::send_as).
     virtual void send_as(context& self, address from, address to) && = 0;
+    /// From `self`'s turn: publishes the value to the local subscribers of `topic` with `from`
+    /// as its sender (detail::relay::publish_as).
+    virtual void publish_as(context& self, address from, std::string_view topic) && = 0;
     /// Writes the value as its type's remote<T>::encode does.
     virtual void encode(wire_packer& p) const = 0;
     /// The value, if it is a T; else null.
@@ -56,6 +59,7 @@ class remote_value_of final : public remote_value {
     [[nodiscard]] const std::type_info& type() const noexcept override { return typeid(T); }
     void send_to(runtime& rt, address to) && override;
     void send_as(context& self, address from, address to) && override;
+    void publish_as(context& self, address from, std::string_view topic) && override;
     void encode(wire_packer& p) const override { remote<T>::encode(p, value); }
 };
 
@@ -207,4 +211,10 @@ void coact::detail::remote_value_of<T>::send_to(runtime& rt, address to) && {
 template <class T>
 void coact::detail::remote_value_of<T>::send_as(context& self, address from, address to) && {
     relay::send_as(self, from, to, std::move(value));
+}
+
+template <class T>
+void coact::detail::remote_value_of<T>::publish_as(context& self, address from,
+                                                   std::string_view topic) && {
+    static_cast<void>(relay::publish_as(self, from, topic, std::move(value)));
 }

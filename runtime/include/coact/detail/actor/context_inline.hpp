@@ -177,6 +177,15 @@ auto context::sleep(std::chrono::duration<Rep, Period> duration) {
     return detail::sleep_awaiter{{}, this, detail::saturated(duration)};
 }
 
+inline void context::monitor_node(std::string_view node) {
+    detail::node_monitors* nodes = core_->nodes.load(std::memory_order_acquire);
+    if (nodes == nullptr) {
+        throw error("coact::context::monitor_node: this runtime has joined no cluster (node '" +
+                    std::string(node) + "')");
+    }
+    nodes->monitor_node(node, address());
+}
+
 inline void context::monitor(coact::address target) {
     core_->watch(this, target, false, "coact::context::monitor");
 }
@@ -214,12 +223,30 @@ inline bool context::unsubscribe(std::string_view topic) {
 template <class T>
 std::size_t context::publish(std::string_view topic, T&& message) {
     detail::topic_table::check_publish_name(topic, "coact::context::publish");
+    if (detail::topic_bridge* b = core_->bridge.load(std::memory_order_acquire);
+        b != nullptr && b->shares(topic)) [[unlikely]] {
+        return publish_shared(*b, topic, std::forward<T>(message));
+    }
     const std::lock_guard lock(core_->topics_mutex);
     const auto subs = core_->topics.subscribers(topic);
     if (subs.empty()) return core_->fan_out(subs, nullptr);  // counted; no payload is made
     detail::envelope* e = detail::make_shared_envelope<detail::message_type_t<T>>(
         pool(), std::forward<T>(message), this, generation());
     return core_->fan_out(subs, e);
+}
+
+template <class T>
+std::size_t context::publish_shared(detail::topic_bridge& b, std::string_view topic, T&& message) {
+    detail::envelope* e = detail::make_shared_envelope<detail::message_type_t<T>>(
+        pool(), std::forward<T>(message), this, generation());
+    try {
+        b.published(topic, *e, address());  // to the other nodes first: it may refuse the type
+    } catch (...) {
+        core_->release(e);
+        throw;
+    }
+    const std::lock_guard lock(core_->topics_mutex);
+    return core_->fan_out(core_->topics.subscribers(topic), e);
 }
 
 template <class First, class... Rest>

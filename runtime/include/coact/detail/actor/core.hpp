@@ -36,7 +36,9 @@
 #include "coact/detail/actor/cell_policy.hpp"
 #include "coact/detail/actor/deadline.hpp"
 #include "coact/detail/actor/name_claims.hpp"
+#include "coact/detail/actor/node_monitors.hpp"
 #include "coact/detail/actor/registry.hpp"
+#include "coact/detail/actor/topic_bridge.hpp"
 #include "coact/detail/actor/topics.hpp"
 #include "coact/detail/actor/watches.hpp"
 #include "coact/detail/message/envelope.hpp"
@@ -213,6 +215,8 @@ struct core {
     void trap_exits(context* self, bool on);
     /// Takes back one monitor (link == false) or the link between self and target.
     bool unwatch(context* self, coact::address target, bool link);
+    /// The watchers of `self` hear `reason` when it ends, whatever its own (relay::end_as).
+    void end_as(context* self, exit_reason reason);
     void end_watches(context* c, std::uint32_t generation, exit_kind_internal kind,
                      const std::exception_ptr& error) noexcept;
 
@@ -256,6 +260,18 @@ struct core {
     // Names known beyond this runtime (name_claims.hpp): set by a cluster node while it is
     // joined, null otherwise.
     std::atomic<name_claims*> claims{nullptr};
+    // Whether the nodes of that cluster are alive (node_monitors.hpp): set with `claims`.
+    std::atomic<node_monitors*> nodes{nullptr};
+    // Topics shared with the other nodes (topic_bridge.hpp): set while joined with shared topics.
+    std::atomic<topic_bridge*> bridge{nullptr};
+    // What `nodes` and `bridge` pointed to, once their node has left: an actor's turn may still
+    // be inside one of their calls, so they are freed with the runtime, not with the node.
+    std::mutex retired_seams_mutex;
+    std::vector<std::shared_ptr<void>> retired_seams;
+    void retire_seam(std::shared_ptr<void> seam) {
+        const std::lock_guard lock(retired_seams_mutex);
+        retired_seams.push_back(std::move(seam));
+    }
 
     std::atomic<std::uint64_t> dead_letters{0};
     std::atomic<std::uint64_t> refused{0};  // dead letters counted by refuse(), on any thread

@@ -14,6 +14,8 @@
 
 #include <coroutine>
 #include <cstdint>
+#include <mutex>
+#include <string_view>
 #include <typeinfo>
 #include <utility>
 
@@ -87,6 +89,27 @@ struct relay {
                                              detail_access::generation(from));
         if (!self.core_->admit(target, detail_access::generation(to), e, p)) return;
         self.core_->deliver(target, detail_access::generation(to), e);
+    }
+
+    /// Publishes `message` to the local subscribers of `topic` as if `from` had published it
+    /// (a publication from another node: it is not handed to the topic bridge again).
+    template <class T>
+    static std::size_t publish_as(context& self, address from, std::string_view topic,
+                                  T&& message) {
+        const std::lock_guard lock(self.core_->topics_mutex);
+        const auto subs = self.core_->topics.subscribers(topic);
+        if (subs.empty()) return self.core_->fan_out(subs, nullptr);
+        envelope* e = make_shared_envelope<message_type_t<T>>(self.pool(), std::forward<T>(message),
+                                                              detail_access::cell(from),
+                                                              detail_access::generation(from));
+        return self.core_->fan_out(subs, e);
+    }
+
+    /// When `self` ends, its monitors get down{self, reason} and its linked partners
+    /// exit{self, reason}, whatever its own end: a proxy mirrors its remote actor's end this way.
+    /// A partner that does not trap exits ends when `reason` is failed or noconnection.
+    static void end_as(context& self, exit_reason reason) {
+        self.core_->end_as(&self, std::move(reason));
     }
 
     /// The ask being handled gets no_reply now, with `why` in its message ("actor X <why>

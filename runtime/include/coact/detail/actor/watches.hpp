@@ -15,9 +15,11 @@
 //   ending actor sees the flag and, under the mutex, the registration.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "coact/address.hpp"
+#include "coact/exit_reason.hpp"
 
 namespace coact::detail {
 
@@ -26,6 +28,9 @@ struct watch_entry {
     std::vector<coact::address> watching;  // actors this one monitors (to unregister at its end)
     std::vector<coact::address> links;     // partners, each linked both ways
     bool traps_exits = false;
+    // The reason its watchers hear instead of its own (a cluster proxy mirroring its remote
+    // actor's end: detail::relay::end_as).
+    std::optional<exit_reason> ends_as;
 };
 
 }  // namespace coact::detail

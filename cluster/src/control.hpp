@@ -1,0 +1,57 @@
+// cluster/src/control.hpp — the messages nodes send each other about their actors and
+// themselves, and the ones a node's parts send each other inside one process
+// (docs/design/cluster.md, "Monitors and lost nodes").
+//
+// Between nodes (wire names under "coact.", maps so that other languages read them):
+//   coact.watch      to a node's inbox, `to` an actor of it, `from` a proxy: tell me when it ends
+//   coact.down       back to the proxy: it ended, for this reason
+//   coact.heartbeat  on coact.<cluster>.hb.<node>, `from` [node, incarnation, 0]: alive (every
+//                    heartbeat_interval), or leaving (its last)
+// Inside a process (never on the wire):
+//   node_lost        liveness -> gateway: a node is lost; its proxies end with noconnection
+//   remote_ended     gateway -> proxy: end, and let your watchers hear `reason`
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "coact/cluster/wire_message.hpp"
+#include "coact/cluster/wire_registry.hpp"
+#include "coact/exit_reason.hpp"
+
+namespace coact::control {
+
+struct watch {
+    bool on = true;  // false: the proxy is gone, forget it
+};
+struct down {
+    std::string kind;        // "normal", "closed", "failed", "no_actor", "noconnection"
+    std::string error_type;  // a failure's exception type, demangled, or empty
+    std::string what;        // exit_reason::what()
+};
+struct heartbeat {
+    std::uint32_t interval_ms = 0;
+    bool leaving = false;
+};
+
+struct node_lost {
+    std::string node;
+    std::uint64_t incarnation = 0;
+    std::string why;
+};
+struct remote_ended {
+    exit_reason reason;
+};
+
+/// How `reason` crosses.
+down down_of(const exit_reason& reason);
+/// The reason a proxy mirrors for a `down` from `who` (a failure becomes a coact::remote_error).
+exit_reason reason_of(const down& d, const wire_address& who);
+/// The reason every proxy of a lost node ends with.
+exit_reason lost_reason(const std::string& node, std::uint64_t incarnation, const std::string& why);
+
+}  // namespace coact::control
+
+COACT_REMOTE(coact::control::watch, "coact.watch", on);
+COACT_REMOTE(coact::control::down, "coact.down", kind, error_type, what);
+COACT_REMOTE(coact::control::heartbeat, "coact.heartbeat", interval_ms, leaving);

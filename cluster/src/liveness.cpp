@@ -1,0 +1,242 @@
+// cluster/src/liveness.cpp — heartbeats, probes, and what a lost node means here.
+#include "liveness.hpp"
+
+#include <cstdio>
+#include <string_view>
+#include <utility>
+
+#include "coact/cluster/node_down.hpp"
+#include "coact/runtime.hpp"
+#include "control.hpp"
+#include "nats_status.hpp"
+
+namespace coact {
+
+namespace {
+
+void check(natsStatus s, const std::string& what) {
+    if (s != NATS_OK) throw cluster_error("coact::cluster: " + what + ": " + nats_reason(s));
+}
+
+}  // namespace
+
+liveness::liveness(natsConnection* connection, std::shared_ptr<node_link> link,
+                   const cluster_options& options)
+    : connection_(connection),
+      link_(std::move(link)),
+      interval_(options.heartbeat_interval),
+      beat_subject_(link_->subjects.heartbeat(link_->node)),
+      cluster_(options.cluster),
+      timings_{.suspect_after = options.heartbeat_interval * 3 / 2,
+               .lost_after = options.node_timeout},
+      detector_(timings_) {
+    // The timings were checked by the node (node.cpp) before it connected.
+}
+
+void liveness::start() {
+    const std::string all = link_->subjects.heartbeats();
+    check(natsConnection_Subscribe(&heartbeats_, connection_, all.c_str(), on_heartbeat, this),
+          "cannot follow the heartbeats on '" + all + "'");
+    check(natsSubscription_SetOnCompleteCB(heartbeats_, on_done, this), "heartbeats");
+    const std::string probe = link_->subjects.probe(link_->node, link_->incarnation);
+    check(natsConnection_Subscribe(&probes_, connection_, probe.c_str(), on_probe, this),
+          "cannot answer probes on '" + probe + "'");
+    check(natsSubscription_SetOnCompleteCB(probes_, on_done, this), "probes");
+    beat(false);  // the others know this node before its first name or message
+    thread_ = std::thread([this] { run(); });
+}
+
+liveness::~liveness() { stop(); }
+
+void liveness::stop() noexcept {
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    stop_cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    int subscribed = 0;
+    for (natsSubscription* s : {heartbeats_, probes_}) {
+        if (s != nullptr && natsSubscription_Unsubscribe(s) == NATS_OK) ++subscribed;
+    }
+    {
+        // No callback of either may run after this: they hold `this`.
+        std::unique_lock lock(mutex_);
+        done_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return done_ >= subscribed; });
+    }
+    natsSubscription_Destroy(std::exchange(heartbeats_, nullptr));
+    natsSubscription_Destroy(std::exchange(probes_, nullptr));
+    const std::lock_guard lock(mutex_);
+    detector_ = failure_detector(timings_);  // nothing is alive to a node that has left
+}
+
+void liveness::leave() noexcept {
+    beat(true);
+    std::vector<address> mine;
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+        if (const auto it = watchers_.find(link_->node); it != watchers_.end()) {
+            mine = std::move(it->second);
+            watchers_.erase(it);
+        }
+    }
+    stop_cv_.notify_all();
+    for (const address w : mine) {
+        try {
+            link_->rt.send(w, node_down{link_->node, "this node left the cluster"});
+        } catch (...) {
+        }
+    }
+}
+
+void liveness::monitor_node(std::string_view node, address watcher) {
+    check_segment("node name", node);
+    {
+        const std::lock_guard lock(mutex_);
+        if (!stopping_ && (node == link_->node || detector_.alive(std::string(node)))) {
+            watchers_[std::string(node)].push_back(watcher);
+            return;
+        }
+    }
+    link_->rt.send(watcher,
+                   node_down{std::string(node),
+                             "no node of that name is alive in cluster '" + cluster_ + "' now"});
+}
+
+void liveness::connection_lost() noexcept {
+    const std::lock_guard lock(mutex_);
+    connected_ = false;
+}
+
+void liveness::connection_back() noexcept {
+    const std::lock_guard lock(mutex_);
+    connected_ = true;
+    detector_.heard_all(failure_detector::clock::now());
+}
+
+void liveness::beat(bool leaving) noexcept {
+    try {
+        msgpack::sbuffer out;
+        encode_message(out,
+                       control::heartbeat{static_cast<std::uint32_t>(interval_.count()), leaving},
+                       wire_address{link_->node, link_->incarnation, 0});
+        static_cast<void>(natsConnection_Publish(connection_, beat_subject_.c_str(), out.data(),
+                                                 static_cast<int>(out.size())));
+        if (leaving) static_cast<void>(natsConnection_FlushTimeout(connection_, 1000));
+    } catch (...) {  // out of memory: the next beat goes
+    }
+}
+
+void liveness::run() {
+    const auto step = std::max(interval_ / 5, std::chrono::milliseconds(1));
+    auto next_beat = failure_detector::clock::now() + interval_;
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        const auto now = failure_detector::clock::now();
+        if (now >= next_beat || beat_soon_) {
+            beat_soon_ = false;
+            lock.unlock();
+            beat(false);
+            lock.lock();
+            if (now >= next_beat) next_beat = std::max(next_beat + interval_, now);
+        }
+        if (connected_) {  // while this node is away, nobody can be heard: nobody is lost
+            failure_detector::verdicts v = detector_.tick(now);
+            lock.unlock();
+            act(v.lost);
+            for (const failure_detector::peer& p : v.probe) {
+                const std::string subject = link_->subjects.probe(p.node, p.incarnation);
+                natsMsg* reply = nullptr;
+                const natsStatus s =
+                    natsConnection_Request(&reply, connection_, subject.c_str(), "", 0,
+                                           static_cast<std::int64_t>(interval_.count()));
+                natsMsg_Destroy(reply);
+                const auto answer = s == NATS_OK ? failure_detector::probe_answer::alive
+                                    : s == NATS_NO_RESPONDERS
+                                        ? failure_detector::probe_answer::no_responders
+                                        : failure_detector::probe_answer::timeout;
+                std::optional<failure_detector::loss> l;
+                {
+                    const std::lock_guard again(mutex_);
+                    l = detector_.probed(p, answer, failure_detector::clock::now());
+                }
+                if (l) act({*l});
+            }
+            lock.lock();
+        }
+        stop_cv_.wait_for(lock, step, [&] { return stopping_ || beat_soon_; });
+    }
+}
+
+void liveness::act(const std::vector<failure_detector::loss>& losses) noexcept {
+    for (const failure_detector::loss& l : losses) {
+        std::vector<address> told;
+        {
+            const std::lock_guard lock(mutex_);
+            if (const auto it = watchers_.find(l.who.node); it != watchers_.end()) {
+                told = std::move(it->second);
+                watchers_.erase(it);
+            }
+        }
+        try {
+            link_->rt.send(link_->gateway,
+                           control::node_lost{l.who.node, l.who.incarnation, l.why});
+        } catch (...) {  // the runtime is going away
+        }
+        for (const address w : told) {
+            try {
+                link_->rt.send(w, node_down{l.who.node, l.why});
+            } catch (...) {
+            }
+        }
+    }
+}
+
+void liveness::on_heartbeat(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsMsg* msg,
+                            void* self) {
+    auto* me = static_cast<liveness*>(self);
+    try {
+        const wire_message m = decode_message(std::string_view(
+            natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
+        const auto* beat = m.body ? m.body->get<control::heartbeat>() : nullptr;
+        if (beat == nullptr || !m.from)
+            throw wire_error("a heartbeat with no node or of another type");
+        if (m.from->node != me->link_->node) {
+            std::vector<failure_detector::loss> losses;
+            bool first = false;
+            {
+                const std::lock_guard lock(me->mutex_);
+                first = !beat->leaving && me->detector_.alive(m.from->node) != m.from->incarnation;
+                losses = me->detector_.heartbeat({m.from->node, m.from->incarnation}, beat->leaving,
+                                                 failure_detector::clock::now());
+                // A node heard for the first time (it has just joined) hears this one at once,
+                // not up to an interval later.
+                if (first) me->beat_soon_ = true;
+            }
+            if (first) me->stop_cv_.notify_all();
+            me->act(losses);
+        }
+    } catch (const wire_error&) {
+        me->link_->rejected.fetch_add(1, std::memory_order_relaxed);
+    } catch (...) {
+    }
+    natsMsg_Destroy(msg);
+}
+
+void liveness::on_probe(natsConnection* nc, natsSubscription* /*sub*/, natsMsg* msg,
+                        void* /*self*/) {
+    if (const char* reply = natsMsg_GetReply(msg); reply != nullptr) {
+        static_cast<void>(natsConnection_Publish(nc, reply, "", 0));
+    }
+    natsMsg_Destroy(msg);
+}
+
+void liveness::on_done(void* self) {
+    auto* me = static_cast<liveness*>(self);
+    const std::lock_guard lock(me->mutex_);
+    ++me->done_;
+    me->done_cv_.notify_all();
+}
+
+}  // namespace coact

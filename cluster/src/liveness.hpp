@@ -1,0 +1,84 @@
+// cluster/src/liveness.hpp — a node's failure detection (docs/design/cluster.md, "Monitors and
+// lost nodes"): it publishes this node's heartbeats, follows the others', answers probes and
+// sends them, and acts on what failure_detector decides: a lost node's proxies end with
+// noconnection (through the gateway), and the actors that called monitor_node hear node_down.
+// The node's side of the core's node_monitors seam.
+//
+// Threads: its own (heartbeats, ticks, probes: a probe is a blocking request); cnats' delivery
+// thread (heartbeats and probes arriving); monitor_node on any worker. The detector and the
+// watchers are behind one mutex.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nats/nats.h>
+
+#include "coact/cluster/options.hpp"
+#include "coact/detail/actor/node_monitors.hpp"
+#include "failure_detector.hpp"
+#include "link.hpp"
+
+namespace coact {
+
+class liveness final : public detail::node_monitors {
+  public:
+    liveness(natsConnection* connection, std::shared_ptr<node_link> link,
+             const cluster_options& options);
+    ~liveness() override;  // stop()
+    /// Stops the thread and the subscriptions, after their last callback. monitor_node still
+    /// answers after it (at once: nothing is alive any more).
+    void stop() noexcept;
+    liveness(const liveness&) = delete;
+    liveness& operator=(const liveness&) = delete;
+
+    /// Subscribes and starts beating (once the gateway exists). Throws cluster_error.
+    void start();
+    /// Says goodbye (a last heartbeat, leaving), so that the others lose this node at once.
+    void leave() noexcept;
+
+    void monitor_node(std::string_view node, address watcher) override;
+
+    /// This node's connection went away, or came back (cnats' callbacks): while it is away
+    /// nobody can be heard, so nobody is lost; when it is back, every silence starts again.
+    void connection_lost() noexcept;
+    void connection_back() noexcept;
+
+  private:
+    static void on_heartbeat(natsConnection* nc, natsSubscription* sub, natsMsg* msg, void* self);
+    static void on_probe(natsConnection* nc, natsSubscription* sub, natsMsg* msg, void* self);
+    static void on_done(void* self);
+    void run();
+    void beat(bool leaving) noexcept;
+    void act(const std::vector<failure_detector::loss>& losses) noexcept;
+
+    natsConnection* connection_;
+    std::shared_ptr<node_link> link_;
+    const std::chrono::milliseconds interval_;
+    const std::string beat_subject_;
+    const std::string cluster_;
+    const failure_detector::timings timings_;
+
+    std::mutex mutex_;
+    failure_detector detector_;
+    std::map<std::string, std::vector<address>, std::less<>> watchers_;
+
+    natsSubscription* heartbeats_ = nullptr;
+    natsSubscription* probes_ = nullptr;
+    int done_ = 0;  // subscriptions whose last callback has run (under mutex_)
+    std::condition_variable done_cv_;
+
+    std::thread thread_;
+    bool stopping_ = false;   // under mutex_
+    bool connected_ = true;   // under mutex_
+    bool beat_soon_ = false;  // under mutex_: a new node was heard, beat now
+    std::condition_variable stop_cv_;
+};
+
+}  // namespace coact
