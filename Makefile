@@ -2,6 +2,8 @@
 # so `make X` and `cmake --workflow --preset X` build the same thing in build/<preset>/.
 #
 #   make demo        build (release) and run the flagship demo
+#   make demo-cluster build (release) and run the market feed across three processes on NATS
+#                    (demos/cluster_pubsub: its own nats-server, one subscriber killed midway)
 #   make test        the full test suite under AddressSanitizer + UBSan (asan preset)
 #   make test-debug | test-release | test-tsan | test-clang
 #   make bench       build (release) and run every benchmark, JSON into build/release/bench/
@@ -34,7 +36,7 @@ SOURCES = $(wildcard $(shell git ls-files --cached --others --exclude-standard -
             2>/dev/null || find . -path ./build -prune -o \( -name '*.hpp' -o -name '*.cpp' \) -print))
 RUNTIME_SOURCES = $(shell find runtime/src -name '*.cpp' | sort)
 
-.PHONY: all deps deps-peers deps-docs compare docs demo test test-asan test-debug test-release test-tsan test-clang \
+.PHONY: all deps deps-peers deps-docs compare docs demo demo-cluster test test-asan test-debug test-release test-tsan test-clang \
         test-clang-release bench format format-check tidy clean
 
 all: test
@@ -62,6 +64,11 @@ demo: deps
 	$(CMAKE) --preset release
 	$(CMAKE) --build --preset release --target $(DEMO_TARGET)
 	$(DEMO_BIN) $(DEMO_ARGS) $(if $(DEMO_INPUT),< $(DEMO_INPUT))
+
+demo-cluster: deps
+	$(CMAKE) --preset release
+	$(CMAKE) --build --preset release --target cluster_pubsub
+	build/release/demos/cluster_pubsub/cluster_pubsub
 
 test: test-asan
 

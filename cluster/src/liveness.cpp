@@ -42,6 +42,10 @@ void liveness::start() {
     check(natsConnection_Subscribe(&probes_, connection_, probe.c_str(), on_probe, this),
           "cannot answer probes on '" + probe + "'");
     check(natsSubscription_SetOnCompleteCB(probes_, on_done, this), "probes");
+    const std::string any = link_->subjects.probe(link_->node);
+    check(natsConnection_Subscribe(&named_probes_, connection_, any.c_str(), on_probe, this),
+          "cannot answer probes on '" + any + "'");
+    check(natsSubscription_SetOnCompleteCB(named_probes_, on_done, this), "probes");
     beat(false);  // the others know this node before its first name or message
     thread_ = std::thread([this] { run(); });
 }
@@ -56,7 +60,7 @@ void liveness::stop() noexcept {
     stop_cv_.notify_all();
     if (thread_.joinable()) thread_.join();
     int subscribed = 0;
-    for (natsSubscription* s : {heartbeats_, probes_}) {
+    for (natsSubscription* s : {heartbeats_, probes_, named_probes_}) {
         if (s != nullptr && natsSubscription_Unsubscribe(s) == NATS_OK) ++subscribed;
     }
     {
@@ -66,8 +70,20 @@ void liveness::stop() noexcept {
     }
     natsSubscription_Destroy(std::exchange(heartbeats_, nullptr));
     natsSubscription_Destroy(std::exchange(probes_, nullptr));
-    const std::lock_guard lock(mutex_);
-    detector_ = failure_detector(timings_);  // nothing is alive to a node that has left
+    natsSubscription_Destroy(std::exchange(named_probes_, nullptr));
+    std::vector<std::pair<std::string, address>> asked;
+    {
+        const std::lock_guard lock(mutex_);
+        detector_ = failure_detector(timings_);  // nothing is alive to a node that has left
+        asked.swap(unheard_);
+    }
+    for (const auto& [node, watcher] : asked) {
+        try {
+            link_->rt.send(watcher, node_down{node, "this node has left cluster '" + cluster_ +
+                                                        "' before it heard of that node"});
+        } catch (...) {
+        }
+    }
 }
 
 void liveness::leave() noexcept {
@@ -98,10 +114,14 @@ void liveness::monitor_node(std::string_view node, address watcher) {
             watchers_[std::string(node)].push_back(watcher);
             return;
         }
+        if (!stopping_) {  // not heard yet (it may have joined a moment ago): ask it by name
+            unheard_.emplace_back(node, watcher);
+            stop_cv_.notify_all();
+            return;
+        }
     }
-    link_->rt.send(watcher,
-                   node_down{std::string(node),
-                             "no node of that name is alive in cluster '" + cluster_ + "' now"});
+    link_->rt.send(watcher, node_down{std::string(node), "this node has left cluster '" + cluster_ +
+                                                             "': nothing is alive to it"});
 }
 
 void liveness::connection_lost() noexcept {
@@ -165,7 +185,64 @@ void liveness::run() {
             }
             lock.lock();
         }
-        stop_cv_.wait_for(lock, step, [&] { return stopping_ || beat_soon_; });
+        if (connected_ && !unheard_.empty()) {
+            lock.unlock();
+            check_unheard();
+            lock.lock();
+        }
+        stop_cv_.wait_for(lock, step, [&] {
+            return stopping_ || beat_soon_ || (connected_ && !unheard_.empty());
+        });
+    }
+}
+
+void liveness::check_unheard() noexcept {
+    std::vector<std::pair<std::string, address>> asked;
+    {
+        const std::lock_guard lock(mutex_);
+        asked.swap(unheard_);
+    }
+    for (const auto& [node, watcher] : asked) {
+        std::string why;
+        try {
+            const std::string subject = link_->subjects.probe(node);
+            natsMsg* reply = nullptr;
+            const natsStatus s =
+                natsConnection_Request(&reply, connection_, subject.c_str(), "", 0,
+                                       static_cast<std::int64_t>(interval_.count()));
+            if (s == NATS_OK) {
+                const wire_message m = decode_message(
+                    std::string_view(natsMsg_GetData(reply),
+                                     static_cast<std::size_t>(natsMsg_GetDataLength(reply))));
+                natsMsg_Destroy(reply);
+                if (!m.from) throw wire_error("a probe's answer names no node");
+                std::vector<failure_detector::loss> losses;
+                {
+                    const std::lock_guard lock(mutex_);
+                    losses = detector_.heartbeat({node, m.from->incarnation}, false,
+                                                 failure_detector::clock::now());
+                    if (detector_.alive(node)) {
+                        watchers_[node].push_back(watcher);
+                    } else {
+                        why = "it was lost before";
+                    }
+                }
+                act(losses);
+            } else if (s == NATS_NO_RESPONDERS) {
+                why = "no node of that name is alive in cluster '" + cluster_ + "' now";
+            } else {
+                why = "it did not answer a probe within " + std::to_string(interval_.count()) +
+                      " ms (" + nats_reason(s) + ")";
+            }
+        } catch (const std::exception& e) {
+            why = std::string("its answer to a probe was not understood: ") + e.what();
+        }
+        if (!why.empty()) {
+            try {
+                link_->rt.send(watcher, node_down{node, why});
+            } catch (...) {
+            }
+        }
     }
 }
 
@@ -224,10 +301,18 @@ void liveness::on_heartbeat(natsConnection* /*nc*/, natsSubscription* /*sub*/, n
     natsMsg_Destroy(msg);
 }
 
-void liveness::on_probe(natsConnection* nc, natsSubscription* /*sub*/, natsMsg* msg,
-                        void* /*self*/) {
+void liveness::on_probe(natsConnection* nc, natsSubscription* /*sub*/, natsMsg* msg, void* self) {
+    const auto* me = static_cast<liveness*>(self);
     if (const char* reply = natsMsg_GetReply(msg); reply != nullptr) {
-        static_cast<void>(natsConnection_Publish(nc, reply, "", 0));
+        try {  // the answer names this incarnation (a heartbeat, as the probe of any wants)
+            msgpack::sbuffer out;
+            encode_message(
+                out, control::heartbeat{static_cast<std::uint32_t>(me->interval_.count()), false},
+                wire_address{me->link_->node, me->link_->incarnation, 0});
+            static_cast<void>(
+                natsConnection_Publish(nc, reply, out.data(), static_cast<int>(out.size())));
+        } catch (...) {
+        }
     }
     natsMsg_Destroy(msg);
 }

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <nats/nats.h>
@@ -57,6 +58,7 @@ class liveness final : public detail::node_monitors {
     void run();
     void beat(bool leaving) noexcept;
     void act(const std::vector<failure_detector::loss>& losses) noexcept;
+    void check_unheard() noexcept;
 
     natsConnection* connection_;
     std::shared_ptr<node_link> link_;
@@ -71,6 +73,7 @@ class liveness final : public detail::node_monitors {
 
     natsSubscription* heartbeats_ = nullptr;
     natsSubscription* probes_ = nullptr;
+    natsSubscription* named_probes_ = nullptr;  // the probe of any incarnation of this node
     int done_ = 0;  // subscriptions whose last callback has run (under mutex_)
     std::condition_variable done_cv_;
 
@@ -78,6 +81,8 @@ class liveness final : public detail::node_monitors {
     bool stopping_ = false;   // under mutex_
     bool connected_ = true;   // under mutex_
     bool beat_soon_ = false;  // under mutex_: a new node was heard, beat now
+    // monitor_node of a node not heard yet (under mutex_): the thread probes it by name.
+    std::vector<std::pair<std::string, address>> unheard_;
     std::condition_variable stop_cv_;
 };
 

@@ -101,6 +101,11 @@ bool topic_matches(std::string_view pattern, std::string_view topic) noexcept {
     return pattern == topic;
 }
 
+std::string cluster_subjects::probe(std::string_view node) const {
+    check_segment("node name", node);
+    return prefix_ + "ping." + std::string(node);
+}
+
 std::string cluster_subjects::topic_of(std::string_view subject) const {
     const std::string start = prefix_ + "t.";
     if (!subject.starts_with(start) || subject.size() == start.size()) {

@@ -15,27 +15,25 @@
 // ping 2 * rounds): a player prints before it sends, so the lines come in the game's order
 // although two processes print them. Exit status: 0 when ping saw the last answer, 1 when
 // something failed (with a message on stderr), 2 for a bad command line.
-#include <fcntl.h>
 #include <signal.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
+#include <exception>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <thread>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <coact/cluster.hpp>
 #include <coact/coact.hpp>
+
+#include "support/local_nats.hpp"
 
 namespace {
 
@@ -129,92 +127,14 @@ int run_ping(const std::string& url, int rounds) {
 
 // --- everything in one command: a server and the two players as child processes ---
 
-int free_port() {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-        fail("no free port on 127.0.0.1");
-    }
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
-bool accepting(int port) {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    const bool ok = fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    if (fd >= 0) close(fd);
-    return ok;
-}
-
-pid_t start(const char* program, const std::vector<std::string>& args, const char* log) {
-    std::vector<char*> argv;
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    std::fflush(nullptr);
-    const pid_t pid = fork();
-    if (pid < 0) fail("fork failed");
-    if (pid == 0) {
-        if (log != nullptr) {
-            const int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            if (fd >= 0) {
-                dup2(fd, 1);
-                dup2(fd, 2);
-            }
-        }
-        execvp(program, argv.data());
-        if (std::string_view(program) == "nats-server") {
-            execv("/usr/sbin/nats-server", argv.data());
-        }
-        _exit(127);
-    }
-    return pid;
-}
-
-void stop(pid_t pid) {
-    kill(pid, SIGTERM);
-    for (int i = 0; i < 500; ++i) {
-        if (waitpid(pid, nullptr, WNOHANG) == pid) return;
-        std::this_thread::sleep_for(10ms);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
-}
-
 int run_all(const char* self) {
-    const int port = free_port();
-    const std::filesystem::path dir =
-        std::filesystem::temp_directory_path() / ("coact-demo-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir);
-    const std::string log = (dir / "server.log").string();
-    const pid_t server = start("nats-server",
-                               {"nats-server", "-a", "127.0.0.1", "-p", std::to_string(port), "-js",
-                                "-sd", (dir / "js").string()},
-                               log.c_str());
-    for (int i = 0; i < 1000 && !accepting(port); ++i) std::this_thread::sleep_for(10ms);
-    const std::string url = "nats://127.0.0.1:" + std::to_string(port);
-    int status = 1;
-    if (!accepting(port)) {
-        std::fprintf(stderr, "cluster_pingpong: nats-server did not start (Debian: nats-server)\n");
-    } else {
-        const pid_t pong_pid = start(self, {self, "pong", url}, nullptr);
-        const pid_t ping_pid = start(self, {self, "ping", url, "5"}, nullptr);
-        int ping_status = 0;
-        waitpid(ping_pid, &ping_status, 0);
-        stop(pong_pid);
-        status = WIFEXITED(ping_status) ? WEXITSTATUS(ping_status) : 1;
-    }
-    stop(server);
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
-    return status;
+    const demo_support::local_nats server("cluster_pingpong");
+    const pid_t pong_pid = demo_support::start(self, {self, "pong", server.url()});
+    const pid_t ping_pid = demo_support::start(self, {self, "ping", server.url(), "5"});
+    int ping_status = 0;
+    waitpid(ping_pid, &ping_status, 0);
+    demo_support::stop(pong_pid);
+    return WIFEXITED(ping_status) ? WEXITSTATUS(ping_status) : 1;
 }
 
 int rounds_from(const char* text) {
@@ -238,7 +158,7 @@ int main(int argc, char** argv) {
             return run_ping(argv[2], argc == 4 ? rounds_from(argv[3]) : 5);
         }
         usage("expected no argument, 'pong URL' or 'ping URL [ROUNDS]'");
-    } catch (const coact::error& e) {
+    } catch (const std::exception& e) {  // coact's errors, and no nats-server to start
         fail(e.what());
     }
 }

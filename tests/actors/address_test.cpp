@@ -53,6 +53,26 @@ TEST_CASE("spawn returns addresses that are equal for one actor, differ between 
     CHECK_FALSE(rt.lookup("nobody"));
 }
 
+TEST_CASE("self.lookup finds a live actor by name, and throws no_such_actor for an unknown one",
+          "[actor]") {
+    coact::runtime rt(test_options());
+    const coact::address a = rt.spawn("a", idle);
+    coact::address found;
+    std::string unknown;
+    rt.spawn([&](coact::context& self) -> coact::actor {
+        found = self.lookup("a");
+        try {
+            static_cast<void>(self.lookup("nobody"));
+        } catch (const coact::no_such_actor& e) {
+            unknown = e.what();
+        }
+        co_return;
+    });
+    rt.run();
+    CHECK(found == a);
+    CHECK(unknown == "coact::no_such_actor: no actor named 'nobody' is running");
+}
+
 TEST_CASE("an ended actor's address differs from a new actor's, even in a reused cell", "[actor]") {
     coact::runtime rt(test_options());
     const coact::address first = rt.spawn("x", done);

@@ -225,10 +225,13 @@ TEST_CASE(
         const std::lock_guard lock(s.mutex);
         s.node = d;
     });
-    nodes.rb.run();
+    {
+        const coact_test::serving sb(nodes.rb);  // the answer comes from the probe, by name
+        REQUIRE(coact_test::eventually([&] { return s.has_node(); }));
+    }
     REQUIRE(s.node);
     CHECK(s.node->node == "nobody");
-    CHECK_THAT(s.node->why, Catch::Contains("no node of that name is alive in cluster 't'"));
+    CHECK_THAT(s.node->why, Catch::Contains("no node of that name is alive in cluster 't' now"));
 
     coact::runtime alone;
     std::string said;
@@ -277,4 +280,24 @@ TEST_CASE("exit_reason: noconnection says which node and why", "[cluster][monito
     CHECK(bare.what() == "noconnection");
     CHECK(bare.noconnection());
     CHECK(!bare.failed());
+}
+
+TEST_CASE("monitor_node of a node that joined a moment ago asks it by name, and waits",
+          "[cluster][monitor]") {
+    coact_test::nats_server server;
+    coact::runtime rb;
+    coact::cluster b(rb, coact_test::on(server, "b"));
+    seen s;
+    std::atomic<bool> ready{false};
+    const coact::address n = rb.spawn(node_watching, std::string("c"), &s, &ready);
+    const coact_test::serving sb(rb);
+    coact::runtime rc;
+    auto c = std::make_unique<coact::cluster>(rc, coact_test::on(server, "c"));
+    rb.send(n, 0);  // at once: b may not have heard c's first heartbeat yet
+    REQUIRE(coact_test::eventually([&] { return ready.load(); }));
+    std::this_thread::sleep_for(300ms);
+    CHECK(!s.has_node());  // c answered the probe: alive
+    c.reset();             // c leaves
+    REQUIRE(coact_test::eventually([&] { return s.has_node(); }));
+    CHECK(s.node->why == "it left the cluster");
 }

@@ -27,6 +27,7 @@ TEST_CASE("subjects follow the documented layout", "[cluster][subjects]") {
     CHECK(s.name("chat.room_1") == "coact.demo.name.chat.room_1");
     CHECK(s.heartbeat("b") == "coact.demo.hb.b");
     CHECK(s.probe("b", 3) == "coact.demo.ping.b.3");
+    CHECK(s.probe("b") == "coact.demo.ping.b");
 }
 
 TEST_CASE("topics: coact's trailing `*` is NATS's `>`, and subjects name their topic back",

@@ -208,6 +208,11 @@ class context {
     template <class T>
     std::size_t publish(std::string_view topic, T&& message);
 
+    /// The address of the live actor named `name`: this runtime's names, which include the names
+    /// of actors on the other nodes of a joined cluster (their proxies here). Throws
+    /// coact::no_such_actor if no actor has it.
+    [[nodiscard]] coact::address lookup(std::string_view name);
+
     // --- watching other actors (docs/concepts/actors.md, "Monitors and links") ---
     /// When `target` ends, this actor receives a coact::down with its address and exit_reason;
     /// at once, with reason no_actor, if it has ended already. Each call is one down.

@@ -6,6 +6,7 @@
 //   coact.<cluster>.t.<topic>                 a shared topic; coact's "prices.*" is "prices.>"
 //   coact.<cluster>.hb.<node>                 heartbeats
 //   coact.<cluster>.ping.<node>.<incarnation> the liveness probe
+//   coact.<cluster>.ping.<node>               the probe of any incarnation (monitor_node)
 //
 // Cluster and node names are one segment of [A-Za-z0-9_-]; actor names and topics are such
 // segments joined by dots (topic patterns end in a `*` segment, as local ones do). Anything else
@@ -35,6 +36,8 @@ class cluster_subjects {
     /// Every node's heartbeats (one subscription).
     [[nodiscard]] std::string heartbeats() const;
     [[nodiscard]] std::string probe(std::string_view node, std::uint64_t incarnation) const;
+    /// The probe of whichever incarnation of `node` is alive (its answer names it).
+    [[nodiscard]] std::string probe(std::string_view node) const;
 
     /// The topic a subject of topic() names back (for a message that arrived on it).
     [[nodiscard]] std::string topic_of(std::string_view subject) const;

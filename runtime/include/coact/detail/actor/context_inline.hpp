@@ -189,6 +189,11 @@ inline void context::monitor_node(std::string_view node) {
 inline void context::monitor(coact::address target) {
     core_->watch(this, target, false, "coact::context::monitor");
 }
+inline coact::address context::lookup(std::string_view name) {
+    context* found = find_by_name(name);
+    return detail_access::make(found, found->generation());
+}
+
 inline void context::monitor(std::string_view target) {
     context* to = find_by_name(target);
     monitor(detail_access::make(to, to->generation()));
