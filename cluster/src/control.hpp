@@ -5,6 +5,7 @@
 // Between nodes (wire names under "coact.", maps so that other languages read them):
 //   coact.watch      to a node's inbox, `to` an actor of it, `from` a proxy: tell me when it ends
 //   coact.down       back to the proxy: it ended, for this reason
+//   coact.no_reply   to an ask's reply subject: the ask will get no reply, and why
 //   coact.heartbeat  on coact.<cluster>.hb.<node>, `from` [node, incarnation, 0]: alive (every
 //                    heartbeat_interval), or leaving (its last)
 // Inside a process (never on the wire):
@@ -13,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "coact/cluster/wire_message.hpp"
@@ -29,6 +31,9 @@ struct down {
     std::string error_type;  // a failure's exception type, demangled, or empty
     std::string what;        // exit_reason::what()
 };
+struct refusal {  // to an ask's reply subject: no reply will come, and why
+    std::string what;
+};
 struct heartbeat {
     std::uint32_t interval_ms = 0;
     bool leaving = false;
@@ -42,6 +47,10 @@ struct node_lost {
 struct remote_ended {
     exit_reason reason;
 };
+struct ask_answered {  // cnats' delivery thread -> gateway: what came to an ask's reply subject
+    std::uint64_t id = 0;
+    std::unique_ptr<wire_message> message;  // null: nobody was there to answer (no responders)
+};
 
 /// How `reason` crosses.
 down down_of(const exit_reason& reason);
@@ -54,4 +63,5 @@ exit_reason lost_reason(const std::string& node, std::uint64_t incarnation, cons
 
 COACT_REMOTE(coact::control::watch, "coact.watch", on);
 COACT_REMOTE(coact::control::down, "coact.down", kind, error_type, what);
+COACT_REMOTE(coact::control::refusal, "coact.no_reply", what);
 COACT_REMOTE(coact::control::heartbeat, "coact.heartbeat", interval_ms, leaving);

@@ -83,6 +83,55 @@ bool node_link::is_lost(const wire_address& w) const {
     return lost_.contains({w.node, w.incarnation});
 }
 
+std::uint64_t node_link::add_ask(pending_ask a) {
+    const std::lock_guard lock(asks_mutex_);
+    const std::uint64_t id = next_ask_++;
+    asks_.emplace(id, std::move(a));
+    return id;
+}
+
+std::optional<node_link::pending_ask> node_link::take_ask(std::uint64_t id) {
+    const std::lock_guard lock(asks_mutex_);
+    const auto it = asks_.find(id);
+    if (it == asks_.end()) return std::nullopt;
+    pending_ask a = std::move(it->second);
+    asks_.erase(it);
+    return a;
+}
+
+std::vector<node_link::pending_ask> node_link::take_asks_to(const std::string& n, std::uint64_t i) {
+    const std::lock_guard lock(asks_mutex_);
+    std::vector<pending_ask> gone;
+    for (auto it = asks_.begin(); it != asks_.end();) {
+        if (it->second.target.node == n && it->second.target.incarnation == i) {
+            gone.push_back(std::move(it->second));
+            it = asks_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return gone;
+}
+
+std::string node_link::reply_subject(std::uint64_t id) const {
+    std::string s = subjects.replies(node, incarnation);  // "...r.<node>.<inc>.>"
+    s.pop_back();
+    return s + std::to_string(id);
+}
+
+bool node_link::publish_request(const std::string& subject, const std::string& reply,
+                                const char* data, std::size_t size) {
+    const std::shared_lock lock(connection_mutex_);
+    if (connection_ == nullptr ||
+        natsConnection_PublishRequest(connection_, subject.c_str(), reply.c_str(), data,
+                                      static_cast<int>(size)) != NATS_OK) {
+        dropped.fetch_add(1, std::memory_order_relaxed);
+        return false;
+    }
+    sent.fetch_add(1, std::memory_order_relaxed);
+    return true;
+}
+
 bool node_link::publish_control(const std::string& subject, const char* data, std::size_t size) {
     const std::shared_lock lock(connection_mutex_);
     return connection_ != nullptr && natsConnection_Publish(connection_, subject.c_str(), data,

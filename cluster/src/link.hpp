@@ -24,12 +24,14 @@
 #include <typeinfo>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include <nats/nats.h>
 
 #include "coact/address.hpp"
 #include "coact/cluster/subjects.hpp"
 #include "coact/cluster/wire_message.hpp"
+#include "coact/detail/actor/relay.hpp"
 
 namespace coact {
 
@@ -82,9 +84,27 @@ class node_link {
     void mark_lost(const std::string& node, std::uint64_t incarnation);
     [[nodiscard]] bool is_lost(const wire_address& w) const;
 
+    // --- asks waiting for a reply from another node ---
+    struct pending_ask {
+        detail::detached_ask ask;
+        address proxy;        // the proxy it went through: the replier the asker sees
+        wire_address target;  // the remote actor asked
+    };
+    /// Keeps `a` until its reply comes; its number goes into the reply subject.
+    std::uint64_t add_ask(pending_ask a);
+    [[nodiscard]] std::optional<pending_ask> take_ask(std::uint64_t id);
+    /// Every ask waiting on a node incarnation (it is lost).
+    [[nodiscard]] std::vector<pending_ask> take_asks_to(const std::string& node,
+                                                        std::uint64_t incarnation);
+    /// The subject the reply to ask `id` goes to.
+    [[nodiscard]] std::string reply_subject(std::uint64_t id) const;
+
     // --- the connection ---
     /// False once the node has left, or when cnats refuses (counted as dropped).
     bool publish(const std::string& subject, const char* data, std::size_t size);
+    /// An ask: as publish, with the subject its reply goes to.
+    bool publish_request(const std::string& subject, const std::string& reply, const char* data,
+                         std::size_t size);
     /// A control message (coact.watch, coact.down): as publish, counted nowhere.
     bool publish_control(const std::string& subject, const char* data, std::size_t size);
     void close() noexcept;
@@ -112,6 +132,10 @@ class node_link {
     std::map<key, address> proxies_;
     std::unordered_map<address, wire_address> remotes_;
     std::set<std::pair<std::string, std::uint64_t>> lost_;
+
+    std::mutex asks_mutex_;
+    std::unordered_map<std::uint64_t, pending_ask> asks_;
+    std::uint64_t next_ask_ = 1;
 
     std::shared_mutex connection_mutex_;
     natsConnection* connection_;

@@ -8,17 +8,20 @@
 #include <unistd.h>
 
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
 #include <random>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
 #include "coact/cluster/wire_registry.hpp"
 #include "coact/runtime.hpp"
+#include "control.hpp"
 #include "nats_status.hpp"
 #include "node_actors.hpp"
 #include "node_state.hpp"
@@ -105,6 +108,7 @@ void on_inbox(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsMsg* msg, v
         auto m = std::make_unique<wire_message>(decode_message(std::string_view(
             natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)))));
         if (!m->to) throw wire_error("a message to a node's inbox names no receiver");
+        if (const char* reply = natsMsg_GetReply(msg); reply != nullptr) m->reply = reply;
         link.rt.send(link.gateway, inbound{std::move(m)});
     } catch (const wire_error& e) {
         if (link.rejected.fetch_add(1, std::memory_order_relaxed) == 0) {
@@ -117,6 +121,44 @@ void on_inbox(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsMsg* msg, v
         link.dropped.fetch_add(1, std::memory_order_relaxed);
     }
     natsMsg_Destroy(msg);
+}
+
+/// cnats' delivery thread: the reply to an ask this node sent on, on <replies>.<id>; or NATS's
+/// "no responders" there, when nobody subscribed to the asked node's inbox.
+void on_reply(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsMsg* msg, void* closure) {
+    auto* state = static_cast<cluster::node_state*>(closure);
+    node_link& link = *state->link;
+    try {
+        const std::string_view subject = natsMsg_GetSubject(msg);
+        control::ask_answered a;
+        const std::string_view id = subject.substr(subject.rfind('.') + 1);
+        const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), a.id);
+        if (ec != std::errc() || end != id.data() + id.size()) {
+            throw wire_error("a reply on '" + std::string(subject) + "', which names no ask");
+        }
+        if (!natsMsg_IsNoResponders(msg)) {
+            a.message = std::make_unique<wire_message>(decode_message(std::string_view(
+                natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)))));
+        }
+        link.rt.send(link.gateway, std::move(a));
+    } catch (const wire_error& e) {
+        if (link.rejected.fetch_add(1, std::memory_order_relaxed) == 0) {
+            std::fprintf(stderr,
+                         "coact::cluster: node '%s' rejected a reply: %s (counted in "
+                         "remote_rejected; later ones are not printed)\n",
+                         link.node.c_str(), e.what());
+        }
+    } catch (...) {
+        link.dropped.fetch_add(1, std::memory_order_relaxed);
+    }
+    natsMsg_Destroy(msg);
+}
+
+void on_replies_done(void* closure) {
+    auto* state = static_cast<cluster::node_state*>(closure);
+    const std::lock_guard lock(state->closing);
+    state->replies_done = true;
+    state->inbox_done_cv.notify_all();
 }
 
 void on_inbox_done(void* closure) {
@@ -242,6 +284,12 @@ cluster::node_state::node_state(runtime& r, cluster_options o)
         // options.inbox_limit; what is dropped beyond that is counted (remote_lost).
         check(natsSubscription_SetPendingLimits(inbox, options.inbox_limit, inbox_pending_bytes),
               "cannot size the node's inbox");
+        const std::string replies_subject = subjects.replies(node, incarnation);
+        check(
+            natsConnection_Subscribe(&replies, connection, replies_subject.c_str(), on_reply, this),
+            "cannot subscribe to the node's replies '" + replies_subject + "'");
+        check(natsSubscription_SetOnCompleteCB(replies, on_replies_done, this),
+              "cannot follow the node's replies");
     } catch (...) {
         leave();
         close();
@@ -287,6 +335,13 @@ void cluster::node_state::leave() noexcept {
             inbox_done_cv.wait_for(lock, std::chrono::seconds(5), [&] { return inbox_done; });
         }
         natsSubscription_Destroy(std::exchange(inbox, nullptr));
+    }
+    if (replies != nullptr) {
+        if (natsSubscription_Unsubscribe(replies) == NATS_OK) {
+            std::unique_lock lock(closing);
+            inbox_done_cv.wait_for(lock, std::chrono::seconds(5), [&] { return replies_done; });
+        }
+        natsSubscription_Destroy(std::exchange(replies, nullptr));
     }
     names.reset();  // the watcher stops, the names this node holds are given back
     if (link != nullptr) {

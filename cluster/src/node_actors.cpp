@@ -37,6 +37,33 @@ struct watch_table {
     std::unordered_set<address> monitored;  // the gateway monitors each once
 };
 
+void refuse_remote(node_link& link, const std::string& reply, std::string why) {
+    msgpack::sbuffer out;
+    encode_message(out, control::refusal{std::move(why)},
+                   wire_address{link.node, link.incarnation, 0});
+    link.publish_control(reply, out.data(), out.size());
+}
+
+/// What came to the reply subject of an ask this node's proxy sent on.
+void answered(context& self, const std::shared_ptr<node_link>& link, control::ask_answered& a) {
+    std::optional<node_link::pending_ask> p = link->take_ask(a.id);
+    if (!p) return;  // answered twice, or refused already (its node was lost)
+    if (!a.message) {
+        detail::relay::refuse_detached(
+            self, p->ask, p->proxy,
+            "coact::no_reply: nobody on node '" + p->target.node +
+                "' could take the ask (no responders: that node has left or crashed)");
+        return;
+    }
+    wire_message& m = *a.message;
+    if (const auto* r = m.body->get<control::refusal>()) {
+        detail::relay::refuse_detached(self, p->ask, p->proxy, r->what);
+        return;
+    }
+    std::move(*m.body).answer(self, p->ask, p->proxy);
+    link->received.fetch_add(1, std::memory_order_relaxed);
+}
+
 template <class T>
 void send_control(node_link& link, const wire_address& to, const T& body,
                   const wire_address& from) {
@@ -92,6 +119,11 @@ void lost(context& self, const std::shared_ptr<node_link>& link, watch_table& t,
             self.send(p, control::remote_ended{reason});
         }
     }
+    for (const node_link::pending_ask& p : link->take_asks_to(n.node, n.incarnation)) {
+        detail::relay::refuse_detached(self, p.ask, p.proxy,
+                                       "coact::no_reply: node '" + n.node + "' (incarnation " +
+                                           std::to_string(n.incarnation) + ") is lost: " + n.why);
+    }
     for (auto& [a, entry] : t.watched) {
         std::erase_if(entry.by, [&](const wire_address& w) {
             return w.node == n.node && w.incarnation == n.incarnation;
@@ -117,6 +149,16 @@ void deliver(context& self, const std::shared_ptr<node_link>& link, watch_table&
     const address to = link->actor_numbered(*m.to);
     if (!to) {  // an actor that has ended (its number forgotten), or a number never given out
         link->unknown_receiver.fetch_add(1, std::memory_order_relaxed);
+        if (!m.reply.empty()) {
+            refuse_remote(*link, m.reply,
+                          "coact::no_reply: actor #" + std::to_string(*m.to) + " of node '" +
+                              link->node + "' has ended (or never was)");
+        }
+        return;
+    }
+    if (!m.reply.empty()) {  // an ask: a responder asks the actor here and sends the reply back
+        self.spawn(ask_responder, link, std::move(m.body), to, std::move(m.reply));
+        link->received.fetch_add(1, std::memory_order_relaxed);
         return;
     }
     address from;
@@ -172,8 +214,33 @@ actor node_gateway(context& self, std::shared_ptr<node_link> link) {
                               [&](const name_seen& n) { name_changed(self, link, n); },
                               [&](const export_watch& w) { monitor_once(self, t, w.who); },
                               [&](const control::node_lost& n) { lost(self, link, t, n); },
+                              [&](control::ask_answered a) { answered(self, link, a); },
                               [&](const down& d) { ended(link, t, d); });
     }
+}
+
+actor ask_responder(context& self, std::shared_ptr<node_link> link,
+                    std::unique_ptr<remote_value> question, address to, std::string reply) {
+    detail::relayed answer = co_await std::move(*question).ask_from(self, to);
+    const wire_address me{link->node, link->incarnation, 0};
+    if (answer.is_no_reply()) {
+        refuse_remote(*link, reply, answer.view<std::string>());
+        co_return;
+    }
+    const wire_registry::encoding* encoding = wire_registry::global().find_encoder(answer.type());
+    if (encoding == nullptr) {
+        link->unserializable.fetch_add(1, std::memory_order_relaxed);
+        refuse_remote(*link, reply,
+                      std::string("coact::no_reply: the reply is of type ") +
+                          detail::type_name(answer.type()) +
+                          ", which has no wire name (COACT_REMOTE)");
+        co_return;
+    }
+    msgpack::sbuffer out;
+    wire_packer p(out);
+    detail::encode_header(p, encoding->name, me, 0);
+    encoding->encode(p, answer.raw());
+    link->publish(reply, out.data(), out.size());
 }
 
 actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address target) {
@@ -204,16 +271,24 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
             detail::relay::end_as(self, m.view<control::remote_ended>().reason);
             co_return;
         }
-        if (m.is_ask()) {
-            detail::relay::refuse_ask(self,
-                                      "stands for a remote actor (asks across nodes are not built "
-                                      "yet) and went on");
-            continue;
-        }
         const wire_registry::encoding* encoding = registry.find_encoder(m.type());
         if (encoding == nullptr) {
-            link->not_serializable(m.type());
+            if (m.is_ask()) {
+                link->unserializable.fetch_add(1, std::memory_order_relaxed);
+                detail::relay::refuse_ask(
+                    self, (std::string("stands for a remote actor; the ask's type, ") +
+                           detail::type_name(m.type()) + ", has no wire name (COACT_REMOTE), and")
+                              .c_str());
+            } else {
+                link->not_serializable(m.type());
+            }
             continue;
+        }
+        std::string reply;  // an ask: its reply comes to this node's reply subject, numbered
+        if (m.is_ask()) {
+            const std::uint64_t id =
+                link->add_ask({detail::relay::detach_ask(self), self.address(), target});
+            reply = link->reply_subject(id);
         }
         std::optional<wire_address> from;
         if (const address sender = m.sender()) {
@@ -231,7 +306,11 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
         detail::encode_header(p, encoding->name, from, 0, /*with_to=*/true);
         encoding->encode(p, m.raw());
         p.pack(target.actor);
-        link->publish(subject, buffer.data(), buffer.size());
+        if (reply.empty()) {
+            link->publish(subject, buffer.data(), buffer.size());
+        } else {
+            link->publish_request(subject, reply, buffer.data(), buffer.size());
+        }
     }
 }
 

@@ -47,6 +47,8 @@ class cluster::node_state {
     natsSubscription* inbox = nullptr;
     std::condition_variable inbox_done_cv;  // the inbox's last callback has run
     bool inbox_done = false;
+    natsSubscription* replies = nullptr;  // replies to this node's asks, and no responders
+    bool replies_done = false;            // its last callback has run (under `closing`)
     std::atomic<std::uint64_t> disconnects{0};
     std::atomic<std::uint64_t> reconnects{0};
     // cnats calls the connection's callbacks on a thread of its own, also after Close(): the

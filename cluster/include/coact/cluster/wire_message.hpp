@@ -45,6 +45,7 @@ struct wire_message {
     std::uint64_t seq = 0;
     std::unique_ptr<remote_value> body;
     std::optional<std::uint64_t> to;  // the receiver's number, in a message to a node's inbox
+    std::string reply;  // an ask: the NATS subject its reply goes to (empty for a plain message)
 };
 
 namespace detail {

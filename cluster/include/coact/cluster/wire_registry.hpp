@@ -22,6 +22,7 @@
 
 #include "coact/address.hpp"
 #include "coact/cluster/wire_types.hpp"
+#include "coact/detail/actor/relay.hpp"
 #include "coact/detail/message/envelope.hpp"
 
 namespace coact {
@@ -40,6 +41,12 @@ class remote_value {
     /// From `self`'s turn: sends the value to `to` with `from` as its sender
     /// (detail::relay::send_as).
     virtual void send_as(context& self, address from, address to) && = 0;
+    /// From `self`'s turn: answers the detached ask `a` with the value, `from` as the replier
+    /// (detail::relay::answer).
+    virtual void answer(context& self, const detail::detached_ask& a, address from) && = 0;
+    /// From `self`'s turn: asks `to` with the value; co_await it for the reply, whatever its
+    /// type (detail::relay::ask_any).
+    virtual detail::relay::any_reply_awaiter ask_from(context& self, address to) && = 0;
     /// From `self`'s turn: publishes the value to the local subscribers of `topic` with `from`
     /// as its sender (detail::relay::publish_as).
     virtual void publish_as(context& self, address from, std::string_view topic) && = 0;
@@ -60,6 +67,8 @@ class remote_value_of final : public remote_value {
     void send_to(runtime& rt, address to) && override;
     void send_as(context& self, address from, address to) && override;
     void publish_as(context& self, address from, std::string_view topic) && override;
+    void answer(context& self, const detail::detached_ask& a, address from) && override;
+    detail::relay::any_reply_awaiter ask_from(context& self, address to) && override;
     void encode(wire_packer& p) const override { remote<T>::encode(p, value); }
 };
 
@@ -211,6 +220,18 @@ void coact::detail::remote_value_of<T>::send_to(runtime& rt, address to) && {
 template <class T>
 void coact::detail::remote_value_of<T>::send_as(context& self, address from, address to) && {
     relay::send_as(self, from, to, std::move(value));
+}
+
+template <class T>
+void coact::detail::remote_value_of<T>::answer(context& self, const detached_ask& a,
+                                               address from) && {
+    relay::answer(self, a, from, std::move(value));
+}
+
+template <class T>
+coact::detail::relay::any_reply_awaiter coact::detail::remote_value_of<T>::ask_from(context& self,
+                                                                                    address to) && {
+    return relay::ask_any(self, to, std::move(value));
 }
 
 template <class T>

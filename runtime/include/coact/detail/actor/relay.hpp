@@ -15,6 +15,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <string_view>
 #include <typeinfo>
 #include <utility>
@@ -22,6 +23,7 @@
 #include "coact/actor.hpp"
 #include "coact/address.hpp"
 #include "coact/context.hpp"
+#include "coact/detail/actor/awaiters.hpp"
 #include "coact/detail/actor/core.hpp"
 #include "coact/detail/message/envelope.hpp"
 #include "coact/detail/message/message_traits.hpp"
@@ -45,6 +47,8 @@ class relayed {
     [[nodiscard]] const std::type_info& type() const noexcept { return *e_->ops->type; }
     /// An ask (its asker waits for a reply) or a plain message.
     [[nodiscard]] bool is_ask() const noexcept { return e_->kind == envelope_kind::ask; }
+    /// A refusal instead of a reply (relay::ask_any): view<std::string>() says why.
+    [[nodiscard]] bool is_no_reply() const noexcept { return e_->kind == envelope_kind::no_reply; }
     /// Who sent it (null from outside the runtime).
     [[nodiscard]] address sender() const noexcept {
         return detail_access::make(e_->sender, e_->sender_generation);
@@ -62,6 +66,12 @@ class relayed {
     envelope* e_;
 };
 
+/// An ask taken over by the actor handling it (relay::detach_ask), to be answered later.
+struct detached_ask {
+    address asker;
+    std::uint32_t request = 0;
+};
+
 struct relay {
     struct any_awaiter : actor_awaiter {
         context* self;
@@ -77,6 +87,46 @@ struct relay {
     /// The next message, whatever its type. A stop request throws generator_exit, as in any
     /// receive.
     static any_awaiter receive_any(context& self) noexcept { return {{}, &self}; }
+
+    /// The reply to relay::ask_any, whatever its type (is_no_reply() for a refusal).
+    struct any_reply_awaiter : reply_wait {
+        relayed await_resume() { return {self->pool(), take_reply()}; }
+    };
+
+    /// Asks `to` with `message` and waits for its reply, whatever its type.
+    template <class T>
+    static any_reply_awaiter ask_any(context& self, address to, T&& message) {
+        self.send_request(to, std::forward<T>(message), "coact::detail::relay::ask_any");
+        return {{{}, &self}};
+    }
+
+    /// The ask being handled becomes this actor's to answer later, with answer() or
+    /// refuse_detached() from any of its turns: taking the next message no longer fails it.
+    static detached_ask detach_ask(context& self) noexcept {
+        return {self.sender_, std::exchange(self.current_request_, 0)};
+    }
+
+    /// Answers a detached ask with `value`; the asker sees `from` as the replier.
+    template <class T>
+    static void answer(context& self, const detached_ask& a, address from, T&& value) {
+        context* to = detail_access::cell(a.asker);
+        if (to == nullptr) return;
+        envelope* e = make_envelope<message_type_t<T>>(
+            self.pool(), std::forward<T>(value), detail_access::cell(from),
+            detail_access::generation(from), envelope_kind::reply, a.request);
+        self.core_->deliver(to, detail_access::generation(a.asker), e);
+    }
+
+    /// Fails a detached ask: the asker's co_await throws coact::no_reply with `why` as what().
+    static void refuse_detached(context& self, const detached_ask& a, address from,
+                                std::string why) {
+        context* to = detail_access::cell(a.asker);
+        if (to == nullptr) return;
+        envelope* e = make_envelope<std::string>(
+            self.pool(), std::move(why), detail_access::cell(from), detail_access::generation(from),
+            envelope_kind::no_reply, a.request);
+        self.core_->deliver(to, detail_access::generation(a.asker), e);
+    }
 
     /// Sends `message` to `to` as if `from` had sent it: `to`'s self.sender() is `from`.
     template <class T>
