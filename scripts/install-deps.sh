@@ -22,6 +22,9 @@ packages=(
     libmsgpack-cxx-dev          # coact::cluster's wire format
     openssl                     # the cluster tests make a certificate authority for TLS
 )
+# Node.js and npm for the cross-language test (tests/cluster/node_client), unless a node is
+# installed already (from Debian or elsewhere).
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 for group in "$@"; do
     case "$group" in
         peers) packages+=(libcaf-dev erlang-base) ;;  # CAF 0.17; Erlang/OTP 25 with escript
