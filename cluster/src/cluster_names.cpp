@@ -141,6 +141,14 @@ void cluster_names::tell(std::string name, const void* value, int size, bool gon
             n.holder = unpack_holder(value, size);
             if (!n.holder) return;  // not a value coact wrote
         }
+        {
+            const std::lock_guard lock(mutex_);
+            if (n.holder) {
+                seen_.insert_or_assign(n.name, *n.holder);
+            } else {
+                seen_.erase(n.name);
+            }
+        }
         link_->rt.send(link_->gateway, std::move(n));
     } catch (...) {  // the runtime refused (shutting down): the next change may pass
     }
@@ -188,6 +196,43 @@ void cluster_names::released(std::string_view name, address a) noexcept {
         }
         if (kv_ != nullptr) static_cast<void>(kvStore_Delete(kv_, key.c_str()));
     } catch (...) {  // a string that cannot be made: the name stays claimed until the node leaves
+    }
+}
+
+void cluster_names::release_held_by(const std::string& node, std::uint64_t incarnation) noexcept {
+    if (kv_ == nullptr || js_ == nullptr) return;
+    try {
+        std::vector<std::string> held;
+        {
+            const std::lock_guard lock(mutex_);
+            for (const auto& [name, w] : seen_) {
+                if (w.node == node && w.incarnation == incarnation) held.push_back(name);
+            }
+        }
+        for (const std::string& name : held) {
+            // Delete only the claim seen now: a delete marker published with the revision read
+            // as the stream's expected last sequence for the key. Of the survivors doing this,
+            // one succeeds; a node that claimed the name since makes the others' fail.
+            kvEntry* entry = nullptr;
+            if (kvStore_Get(&entry, kv_, name.c_str()) != NATS_OK || entry == nullptr) continue;
+            const std::optional<wire_address> w =
+                unpack_holder(kvEntry_Value(entry), kvEntry_ValueLen(entry));
+            const std::uint64_t revision = kvEntry_Revision(entry);
+            kvEntry_Destroy(entry);
+            if (!w || w->node != node || w->incarnation != incarnation) continue;
+            natsMsg* marker = nullptr;
+            const std::string subject = "$KV." + bucket_ + "." + name;
+            if (natsMsg_Create(&marker, subject.c_str(), nullptr, nullptr, 0) != NATS_OK) continue;
+            static_cast<void>(natsMsgHeader_Set(marker, "KV-Operation", "DEL"));
+            jsPubOptions o;
+            jsPubOptions_Init(&o);
+            o.ExpectLastSubjectSeq = revision;
+            jsPubAck* ack = nullptr;
+            static_cast<void>(js_PublishMsg(&ack, js_, marker, &o, nullptr));
+            jsPubAck_Destroy(ack);
+            natsMsg_Destroy(marker);
+        }
+    } catch (...) {  // out of memory: the names stay until their node's incarnation comes back
     }
 }
 

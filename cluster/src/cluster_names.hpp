@@ -43,6 +43,9 @@ class cluster_names final : public detail::name_claims {
 
     /// Starts the watcher thread (once the gateway it hands names to exists).
     void start_watching();
+    /// The names a lost node incarnation held are deleted from the bucket, each only if its
+    /// claim is still the one seen (a revision-checked delete): any node may claim them again.
+    void release_held_by(const std::string& node, std::uint64_t incarnation) noexcept;
     /// The bucket's name.
     [[nodiscard]] const std::string& bucket() const noexcept { return bucket_; }
 
@@ -60,7 +63,8 @@ class cluster_names final : public detail::name_claims {
     jsCtx* js_ = nullptr;
     kvStore* kv_ = nullptr;
     std::mutex mutex_;
-    std::unordered_map<std::string, address> mine_;  // names this node claimed, by whom
+    std::unordered_map<std::string, address> mine_;       // names this node claimed, by whom
+    std::unordered_map<std::string, wire_address> seen_;  // every claimed name, by its holder
     natsConnection* connection_;
     natsSubscription* changes_ = nullptr;
     std::mutex done_mutex_;

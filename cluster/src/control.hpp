@@ -5,6 +5,7 @@
 // Between nodes (wire names under "coact.", maps so that other languages read them):
 //   coact.watch      to a node's inbox, `to` an actor of it, `from` a proxy: tell me when it ends
 //   coact.down       back to the proxy: it ended, for this reason
+//   coact.stop       to a node's inbox, `to` an actor of it: stop it (a proxy of it was stopped)
 //   coact.no_reply   to an ask's reply subject: the ask will get no reply, and why
 //   coact.heartbeat  on coact.<cluster>.hb.<node>, `from` [node, incarnation, 0]: alive (every
 //                    heartbeat_interval), or leaving (its last)
@@ -30,6 +31,9 @@ struct down {
     std::string kind;        // "normal", "closed", "failed", "no_actor", "noconnection"
     std::string error_type;  // a failure's exception type, demangled, or empty
     std::string what;        // exit_reason::what()
+};
+struct stop_order {      // to a node's inbox, `to` an actor of it: a proxy of it was stopped
+    bool closed = true;  // how it ends (closed: as rt.stop)
 };
 struct refusal {  // to an ask's reply subject: no reply will come, and why
     std::string what;
@@ -63,5 +67,6 @@ exit_reason lost_reason(const std::string& node, std::uint64_t incarnation, cons
 
 COACT_REMOTE(coact::control::watch, "coact.watch", on);
 COACT_REMOTE(coact::control::down, "coact.down", kind, error_type, what);
+COACT_REMOTE(coact::control::stop_order, "coact.stop", closed);
 COACT_REMOTE(coact::control::refusal, "coact.no_reply", what);
 COACT_REMOTE(coact::control::heartbeat, "coact.heartbeat", interval_ms, leaving);

@@ -21,7 +21,8 @@ void check(natsStatus s, const std::string& what) {
 }  // namespace
 
 liveness::liveness(natsConnection* connection, std::shared_ptr<node_link> link,
-                   const cluster_options& options)
+                   const cluster_options& options,
+                   std::function<void(const std::string&, std::uint64_t)> lost)
     : connection_(connection),
       link_(std::move(link)),
       interval_(options.heartbeat_interval),
@@ -29,6 +30,7 @@ liveness::liveness(natsConnection* connection, std::shared_ptr<node_link> link,
       cluster_(options.cluster),
       timings_{.suspect_after = options.heartbeat_interval * 3 / 2,
                .lost_after = options.node_timeout},
+      lost_(std::move(lost)),
       detector_(timings_) {
     // The timings were checked by the node (node.cpp) before it connected.
 }
@@ -190,8 +192,16 @@ void liveness::run() {
             check_unheard();
             lock.lock();
         }
+        if (!to_release_.empty() && lost_) {
+            std::vector<failure_detector::peer> gone;
+            gone.swap(to_release_);
+            lock.unlock();
+            for (const failure_detector::peer& p : gone) lost_(p.node, p.incarnation);
+            lock.lock();
+        }
         stop_cv_.wait_for(lock, step, [&] {
-            return stopping_ || beat_soon_ || (connected_ && !unheard_.empty());
+            return stopping_ || beat_soon_ || (connected_ && !unheard_.empty()) ||
+                   !to_release_.empty();
         });
     }
 }
@@ -267,6 +277,13 @@ void liveness::act(const std::vector<failure_detector::loss>& losses) noexcept {
             } catch (...) {
             }
         }
+        {
+            // Its names are given back on this object's thread: they take JetStream requests,
+            // which cnats' delivery thread (one caller of act) must not wait for.
+            const std::lock_guard lock(mutex_);
+            to_release_.push_back(l.who);
+        }
+        stop_cv_.notify_all();
     }
 }
 

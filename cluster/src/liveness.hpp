@@ -11,6 +11,8 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -30,8 +32,11 @@ namespace coact {
 
 class liveness final : public detail::node_monitors {
   public:
+    /// `lost` is called for each node incarnation lost (on the liveness or the delivery thread),
+    /// until stop() returns.
     liveness(natsConnection* connection, std::shared_ptr<node_link> link,
-             const cluster_options& options);
+             const cluster_options& options,
+             std::function<void(const std::string&, std::uint64_t)> lost);
     ~liveness() override;  // stop()
     /// Stops the thread and the subscriptions, after their last callback. monitor_node still
     /// answers after it (at once: nothing is alive any more).
@@ -66,6 +71,7 @@ class liveness final : public detail::node_monitors {
     const std::string beat_subject_;
     const std::string cluster_;
     const failure_detector::timings timings_;
+    const std::function<void(const std::string&, std::uint64_t)> lost_;
 
     std::mutex mutex_;
     failure_detector detector_;
@@ -83,6 +89,8 @@ class liveness final : public detail::node_monitors {
     bool beat_soon_ = false;  // under mutex_: a new node was heard, beat now
     // monitor_node of a node not heard yet (under mutex_): the thread probes it by name.
     std::vector<std::pair<std::string, address>> unheard_;
+    // Lost node incarnations whose names this thread gives back (under mutex_).
+    std::vector<failure_detector::peer> to_release_;
     std::condition_variable stop_cv_;
 };
 

@@ -260,7 +260,11 @@ cluster::node_state::node_state(runtime& r, cluster_options o)
         }
         link->gateway = rt.spawn(node_gateway, link);
         {
-            auto l = std::make_shared<liveness>(connection, link, options);
+            // A lost node's names are given back (names outlives the liveness: leave()).
+            cluster_names* n = names.get();
+            auto l = std::make_shared<liveness>(
+                connection, link, options,
+                [n](const std::string& node, std::uint64_t i) { n->release_held_by(node, i); });
             l->start();
             const std::lock_guard lock(closing);
             live = std::move(l);

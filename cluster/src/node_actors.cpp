@@ -138,6 +138,10 @@ void deliver(context& self, const std::shared_ptr<node_link>& link, watch_table&
         watch(self, link, t, m, *m.body->get<control::watch>());
         return;
     }
+    if (type == typeid(control::stop_order)) {  // a proxy on another node was stopped
+        if (const address target = link->actor_numbered(*m.to)) self.stop(target);
+        return;
+    }
     if (type == typeid(control::down)) {  // to one of this node's proxies
         const address proxy = link->actor_numbered(*m.to);
         if (proxy && m.from) {
@@ -266,7 +270,16 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
     const wire_registry& registry = wire_registry::global();
     msgpack::sbuffer buffer;
     for (;;) {
-        detail::relayed m = co_await detail::relay::receive_any(self);
+        std::optional<detail::relayed> next;
+        try {
+            next.emplace(co_await detail::relay::receive_any(self));
+        } catch (const generator_exit&) {
+            // Stopped: by a user (self.stop(proxy), rt.stop), so the remote actor is stopped
+            // too; by the node leaving, the link is closed already and nothing goes out.
+            send_control(*link, target, control::stop_order{}, me);
+            throw;
+        }
+        detail::relayed& m = *next;
         if (m.type() == typeid(control::remote_ended)) {  // from the gateway
             detail::relay::end_as(self, m.view<control::remote_ended>().reason);
             co_return;

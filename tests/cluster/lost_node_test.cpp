@@ -3,7 +3,8 @@
 // process must end its monitors of the victim's actor with noconnection, and tell monitor_node:
 //   - a crash, within 1.5 s: its connection is gone, so the probe after the first missed
 //     heartbeat finds no subscriber (cluster.md's target without the server's advisory);
-//   - a freeze, within 3.5 s: the probe gets no answer, and node_timeout (1.5 s) decides.
+//   - a freeze, within 3.5 s: the probe gets no answer, and node_timeout (1.5 s) decides;
+//   - either way, the survivors give the victim's cluster name back.
 // The limits asserted are the (robust under sanitizers); the figures are in the closing
 // note and docs/concepts/cluster.md.
 #include <signal.h>
@@ -105,4 +106,17 @@ TEST_CASE("A node killed with SIGKILL: noconnection and node_down within 1.5 s",
     CHECK(to_node < limit);
     // A send to the lost actor's proxy is now a dead letter here, not a message into the void.
     CHECK(!rt.lookup("victim"));
+    // The survivors gave its name back: it can be claimed again (here, from outside the run).
+    const bool claimed = coact_test::eventually([&] {
+        try {
+            rt.spawn(coact::spawn_options{.name = "victim", .scope = coact::scope::cluster},
+                     [](coact::context& self) -> coact::actor {
+                         static_cast<void>(co_await self.receive<int>());
+                     });
+            return true;
+        } catch (const coact::name_taken&) {
+            return false;
+        }
+    });
+    CHECK(claimed);
 }

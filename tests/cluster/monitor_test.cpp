@@ -301,3 +301,24 @@ TEST_CASE("monitor_node of a node that joined a moment ago asks it by name, and 
     REQUIRE(coact_test::eventually([&] { return s.has_node(); }));
     CHECK(s.node->why == "it left the cluster");
 }
+
+TEST_CASE("Stopping a remote actor's proxy stops the actor on its node", "[cluster][monitor]") {
+    const unsigned workers = GENERATE(1U, 2U);
+    INFO("workers: " << workers);
+    coact_test::two_nodes nodes(workers);
+    const coact::address t = nodes.ra.spawn(target_options, target);
+    seen on_a;  // a monitor of the target on its own node
+    nodes.ra.spawn([&](coact::context& self) -> coact::actor {
+        self.monitor(t);
+        on_a.set((co_await self.receive<coact::down>()).reason);
+    });
+    {
+        const coact_test::serving sa(nodes.ra);
+        const coact_test::serving sb(nodes.rb);
+        REQUIRE(
+            coact_test::eventually([&] { return static_cast<bool>(nodes.rb.lookup("target")); }));
+        CHECK(nodes.rb.stop("target"));  // the proxy, from outside: thread-safe
+        REQUIRE(coact_test::eventually([&] { return on_a.has_reason(); }));
+    }
+    CHECK(on_a.reason->kind == coact::exit_kind::closed);
+}
