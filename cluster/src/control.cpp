@@ -58,6 +58,13 @@ exit_reason reason_of(const down& d, const wire_address& who) {
                 d.error_type.empty() ? "unknown exception" : d.error_type, d.what, who.node))};
 }
 
+exit_reason cut_reason(const std::string& node, std::uint64_t incarnation, const std::string& why) {
+    return {exit_kind::noconnection,
+            std::make_exception_ptr(cluster_error("messages between this node and node '" + node +
+                                                  "' (incarnation " + std::to_string(incarnation) +
+                                                  ") were lost: " + why))};
+}
+
 exit_reason lost_reason(const std::string& node, std::uint64_t incarnation,
                         const std::string& why) {
     return {

@@ -6,6 +6,7 @@
 //   coact.watch      to a node's inbox, `to` an actor of it, `from` a proxy: tell me when it ends
 //   coact.down       back to the proxy: it ended, for this reason
 //   coact.stop       to a node's inbox, `to` an actor of it: stop it (a proxy of it was stopped)
+//   coact.gap        to a node's inbox: messages from it never arrived here (sequence numbers)
 //   coact.no_reply   to an ask's reply subject: the ask will get no reply, and why
 //   coact.heartbeat  on coact.<cluster>.hb.<node>, `from` [node, incarnation, 0]: alive (every
 //                    heartbeat_interval), or leaving (its last)
@@ -35,6 +36,9 @@ struct down {
 struct stop_order {      // to a node's inbox, `to` an actor of it: a proxy of it was stopped
     bool closed = true;  // how it ends (closed: as rt.stop)
 };
+struct gap_notice {  // to a node's inbox: messages from it to the sender never arrived
+    std::uint64_t missing = 0;
+};
 struct refusal {  // to an ask's reply subject: no reply will come, and why
     std::string what;
 };
@@ -60,6 +64,8 @@ struct ask_answered {  // cnats' delivery thread -> gateway: what came to an ask
 down down_of(const exit_reason& reason);
 /// The reason a proxy mirrors for a `down` from `who` (a failure becomes a coact::remote_error).
 exit_reason reason_of(const down& d, const wire_address& who);
+/// The reason every proxy of a node ends with when messages between the two were lost.
+exit_reason cut_reason(const std::string& node, std::uint64_t incarnation, const std::string& why);
 /// The reason every proxy of a lost node ends with.
 exit_reason lost_reason(const std::string& node, std::uint64_t incarnation, const std::string& why);
 
@@ -68,5 +74,6 @@ exit_reason lost_reason(const std::string& node, std::uint64_t incarnation, cons
 COACT_REMOTE(coact::control::watch, "coact.watch", on);
 COACT_REMOTE(coact::control::down, "coact.down", kind, error_type, what);
 COACT_REMOTE(coact::control::stop_order, "coact.stop", closed);
+COACT_REMOTE(coact::control::gap_notice, "coact.gap", missing);
 COACT_REMOTE(coact::control::refusal, "coact.no_reply", what);
 COACT_REMOTE(coact::control::heartbeat, "coact.heartbeat", interval_ms, leaving);

@@ -119,6 +119,24 @@ std::string node_link::reply_subject(std::uint64_t id) const {
     return s + std::to_string(id);
 }
 
+bool node_link::send_to_node(const wire_address& to, msgpack::sbuffer& message, std::size_t seq_at,
+                             const std::string& reply, bool counted) {
+    const std::string subject = subjects.node_inbox(to.node, to.incarnation);
+    const std::lock_guard order(sequence_mutex_);
+    std::uint64_t& last = sent_seq_[{to.node, to.incarnation}];
+    detail::set_sequence(message, seq_at, ++last);
+    const std::shared_lock lock(connection_mutex_);
+    const bool ok =
+        connection_ != nullptr &&
+        (reply.empty() ? natsConnection_Publish(connection_, subject.c_str(), message.data(),
+                                                static_cast<int>(message.size()))
+                       : natsConnection_PublishRequest(
+                             connection_, subject.c_str(), reply.c_str(), message.data(),
+                             static_cast<int>(message.size()))) == NATS_OK;
+    if (counted) (ok ? sent : dropped).fetch_add(1, std::memory_order_relaxed);
+    return ok;
+}
+
 bool node_link::publish_request(const std::string& subject, const std::string& reply,
                                 const char* data, std::size_t size) {
     const std::shared_lock lock(connection_mutex_);

@@ -102,6 +102,15 @@ class node_link {
     // --- the connection ---
     /// False once the node has left, or when cnats refuses (counted as dropped).
     bool publish(const std::string& subject, const char* data, std::size_t size);
+    /// A message to node `to.node` (incarnation `to.incarnation`), made with
+    /// detail::encode_header_sequenced: its sequence number in the stream from this node to that
+    /// one is set here, under one lock with the publish, so numbers go out in order (the receiver
+    /// sees a gap when one is lost). `reply`: an ask's reply subject. `counted`: in
+    /// remote_sent/remote_dropped (user messages), or not (control).
+    bool send_to_node(const wire_address& to, msgpack::sbuffer& message, std::size_t seq_at,
+                      const std::string& reply, bool counted);
+    /// Messages from other nodes found missing by their sequence numbers (the gateway).
+    std::atomic<std::uint64_t> gaps{0};
     /// An ask: as publish, with the subject its reply goes to.
     bool publish_request(const std::string& subject, const std::string& reply, const char* data,
                          std::size_t size);
@@ -132,6 +141,9 @@ class node_link {
     std::map<key, address> proxies_;
     std::unordered_map<address, wire_address> remotes_;
     std::set<std::pair<std::string, std::uint64_t>> lost_;
+
+    std::mutex sequence_mutex_;  // numbering and publishing to node inboxes, together
+    std::map<std::pair<std::string, std::uint64_t>, std::uint64_t> sent_seq_;  // last, per node
 
     std::mutex asks_mutex_;
     std::unordered_map<std::uint64_t, pending_ask> asks_;

@@ -7,6 +7,7 @@
 // the losses and the returns.
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -397,7 +398,9 @@ cluster_stats cluster::stats() const noexcept {
     return {
         .remote_sent = l.sent.load(r),
         .remote_received = l.received.load(r),
-        .remote_lost = static_cast<std::uint64_t>(lost),
+        // A message cnats dropped shows as a gap when a later one from the same node arrives:
+        // the larger count, not the sum (docs/design/cluster-failures.md, "Sequence numbers").
+        .remote_lost = std::max(static_cast<std::uint64_t>(lost), l.gaps.load(r)),
         .remote_dropped = l.dropped.load(r) + l.unserializable.load(r) + l.unknown_receiver.load(r),
         .remote_rejected = l.rejected.load(r),
         .disconnects = state_->disconnects.load(r),

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -35,6 +36,8 @@ struct watch_table {
     };
     std::unordered_map<address, watched> watched;
     std::unordered_set<address> monitored;  // the gateway monitors each once
+    // The last sequence number received from each node incarnation.
+    std::map<std::pair<std::string, std::uint64_t>, std::uint64_t> received_seq;
 };
 
 void refuse_remote(node_link& link, const std::string& reply, std::string why) {
@@ -64,12 +67,17 @@ void answered(context& self, const std::shared_ptr<node_link>& link, control::as
     link->received.fetch_add(1, std::memory_order_relaxed);
 }
 
+/// A control message to actor `to` of another node, numbered in the stream to that node.
 template <class T>
 void send_control(node_link& link, const wire_address& to, const T& body,
                   const wire_address& from) {
     msgpack::sbuffer out;
-    encode_message(out, body, from, 0, to.actor);
-    link.publish_control(link.subjects.node_inbox(to.node, to.incarnation), out.data(), out.size());
+    wire_packer p(out);
+    static const std::string name = remote<T>::name();
+    const std::size_t at = detail::encode_header_sequenced(p, out, name, from);
+    remote<T>::encode(p, body);
+    p.pack(to.actor);
+    link.send_to_node(to, out, at, {}, /*counted=*/false);
 }
 
 void monitor_once(context& self, watch_table& t, address a) {
@@ -108,32 +116,78 @@ void ended(const std::shared_ptr<node_link>& link, watch_table& t, const down& d
     t.watched.erase(it);
 }
 
-/// A node is lost: every proxy of it ends with noconnection; what it watched is forgotten.
-void lost(context& self, const std::shared_ptr<node_link>& link, watch_table& t,
-          const control::node_lost& n) {
-    link->mark_lost(n.node, n.incarnation);
-    const exit_reason reason = control::lost_reason(n.node, n.incarnation, n.why);
+/// Everything between this node and node incarnation (node, incarnation) ends with `reason`
+/// (noconnection): its proxies here, the asks waiting on it, what it watched here.
+void cut(context& self, const std::shared_ptr<node_link>& link, watch_table& t,
+         const std::string& node, std::uint64_t incarnation, const exit_reason& reason) {
     for (const address p : link->proxies()) {
         const std::optional<wire_address> w = link->remote_of(p);
-        if (w && w->node == n.node && w->incarnation == n.incarnation) {
+        if (w && w->node == node && w->incarnation == incarnation) {
             self.send(p, control::remote_ended{reason});
         }
     }
-    for (const node_link::pending_ask& p : link->take_asks_to(n.node, n.incarnation)) {
-        detail::relay::refuse_detached(self, p.ask, p.proxy,
-                                       "coact::no_reply: node '" + n.node + "' (incarnation " +
-                                           std::to_string(n.incarnation) + ") is lost: " + n.why);
+    for (const node_link::pending_ask& p : link->take_asks_to(node, incarnation)) {
+        detail::relay::refuse_detached(self, p.ask, p.proxy, "coact::no_reply: " + reason.what());
     }
     for (auto& [a, entry] : t.watched) {
         std::erase_if(entry.by, [&](const wire_address& w) {
-            return w.node == n.node && w.incarnation == n.incarnation;
+            return w.node == node && w.incarnation == incarnation;
         });
     }
 }
 
+/// A node is lost: everything between the two ends, and it stays lost.
+void lost(context& self, const std::shared_ptr<node_link>& link, watch_table& t,
+          const control::node_lost& n) {
+    link->mark_lost(n.node, n.incarnation);
+    cut(self, link, t, n.node, n.incarnation, control::lost_reason(n.node, n.incarnation, n.why));
+}
+
+/// Sequence numbers of the stream from a node: false when messages are missing before `m`
+/// (counted; everything between the two nodes has then ended, on both sides). Duplicates or
+/// older numbers are dropped (at most once).
+bool in_sequence(context& self, const std::shared_ptr<node_link>& link, watch_table& t,
+                 const wire_message& m, bool& duplicate) {
+    duplicate = false;
+    if (m.seq == 0 || !m.from) return true;  // from outside coact (another language's client)
+    std::uint64_t& last = t.received_seq[{m.from->node, m.from->incarnation}];
+    if (m.seq <= last) {
+        duplicate = true;
+        return true;
+    }
+    const std::uint64_t missing = m.seq - last - 1;
+    last = m.seq;
+    if (missing == 0) return true;
+    link->gaps.fetch_add(missing, std::memory_order_relaxed);
+    const std::string why = std::to_string(missing) + " message" + (missing == 1 ? "" : "s") +
+                            " from it never arrived (its sequence went from " +
+                            std::to_string(m.seq - missing - 1) + " to " + std::to_string(m.seq) +
+                            ")";
+    cut(self, link, t, m.from->node, m.from->incarnation,
+        control::cut_reason(m.from->node, m.from->incarnation, why));
+    // The other side ends everything between the two as well.
+    send_control(*link, wire_address{m.from->node, m.from->incarnation, 0},
+                 control::gap_notice{missing}, wire_address{link->node, link->incarnation, 0});
+    return false;
+}
+
 void deliver(context& self, const std::shared_ptr<node_link>& link, watch_table& t,
              wire_message& m) {
+    bool duplicate = false;
+    static_cast<void>(in_sequence(self, link, t, m, duplicate));  // a gap: the message still counts
+    if (duplicate) {
+        link->rejected.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
     const std::type_info& type = m.body->type();
+    if (type == typeid(control::gap_notice)) {  // the other side found our messages missing
+        const std::uint64_t missing = m.body->get<control::gap_notice>()->missing;
+        cut(self, link, t, m.from->node, m.from->incarnation,
+            control::cut_reason(m.from->node, m.from->incarnation,
+                                std::to_string(missing) + " message" + (missing == 1 ? "" : "s") +
+                                    " to it never arrived"));
+        return;
+    }
     if (type == typeid(control::watch)) {
         watch(self, link, t, m, *m.body->get<control::watch>());
         return;
@@ -260,7 +314,6 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
             self, control::lost_reason(target.node, target.incarnation, "it was lost before"));
         co_return;
     }
-    const std::string subject = link->subjects.node_inbox(target.node, target.incarnation);
     // This proxy mirrors its remote actor's life: it asks the remote node to tell it of the end.
     bool made = false;
     const wire_address me{link->node, link->incarnation, link->number_of(self.address(), made)};
@@ -316,14 +369,10 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
         }
         buffer.clear();
         wire_packer p(buffer);
-        detail::encode_header(p, encoding->name, from, 0, /*with_to=*/true);
+        const std::size_t seq_at = detail::encode_header_sequenced(p, buffer, encoding->name, from);
         encoding->encode(p, m.raw());
         p.pack(target.actor);
-        if (reply.empty()) {
-            link->publish(subject, buffer.data(), buffer.size());
-        } else {
-            link->publish_request(subject, reply, buffer.data(), buffer.size());
-        }
+        link->send_to_node(target, buffer, seq_at, reply, /*counted=*/true);
     }
 }
 

@@ -24,6 +24,31 @@ void encode_header(wire_packer& p, std::string_view type, const std::optional<wi
     p.pack(seq);
 }
 
+std::size_t encode_header_sequenced(wire_packer& p, const msgpack::sbuffer& out,
+                                    std::string_view type,
+                                    const std::optional<wire_address>& from) {
+    p.pack_array(6);
+    p.pack(wire_version);
+    p.pack(type);
+    if (from) {
+        p.pack_array(3);
+        p.pack(from->node);
+        p.pack(from->incarnation);
+        p.pack(from->actor);
+    } else {
+        p.pack_nil();
+    }
+    const std::size_t at = out.size() + 1;
+    p.pack_fix_uint64(0);
+    return at;
+}
+
+void set_sequence(msgpack::sbuffer& out, std::size_t at, std::uint64_t seq) noexcept {
+    for (std::size_t i = 0; i < 8; ++i) {
+        out.data()[at + i] = static_cast<char>((seq >> (8U * (7 - i))) & 0xffU);
+    }
+}
+
 }  // namespace detail
 
 namespace {

@@ -66,8 +66,8 @@ struct cluster_stats {
     std::uint64_t remote_sent = 0;      ///< messages its proxies published
     std::uint64_t remote_received = 0;  ///< messages from other nodes handed to its actors
     /// Messages sent to this node that never reached it: dropped by cnats because more than
-    /// cluster_options::inbox_limit (or 512 MB) waited on the node's inbox. (Sequence gaps will
-    /// count here too.)
+    /// cluster_options::inbox_limit (or 512 MB) waited on the node's inbox, or found missing by
+    /// their sequence numbers (the larger of the two counts: a drop shows in both).
     std::uint64_t remote_lost = 0;
     /// Messages that went nowhere: not published (the node had left, or cnats refused), of a
     /// type with no wire name, for an actor of this node that has ended, or refused by a full

@@ -53,6 +53,13 @@ namespace detail {
 /// `with_to`.
 void encode_header(wire_packer& p, std::string_view type, const std::optional<wire_address>& from,
                    std::uint64_t seq, bool with_to = false);
+/// As encode_header, for a message to a node's inbox whose sequence number is set later, as it is
+/// published (node_link::send_to_node): the number is written as a msgpack uint 64 (0xcf and eight
+/// bytes, zero for now). Returns where the eight bytes are in `out`.
+std::size_t encode_header_sequenced(wire_packer& p, const msgpack::sbuffer& out,
+                                    std::string_view type, const std::optional<wire_address>& from);
+/// Writes `seq` into the eight bytes at `at` (big-endian, as msgpack wants).
+void set_sequence(msgpack::sbuffer& out, std::size_t at, std::uint64_t seq) noexcept;
 }  // namespace detail
 
 /// Appends one message to `out` (with `to`: one for a node's inbox).
