@@ -9,6 +9,8 @@
 #   make bench       build (release) and run every benchmark, JSON into build/release/bench/
 #   make compare     coact, CAF and Erlang side by side (bench/peers): installs the peers if
 #                    missing, writes bench/results/<date>-<host>.{json,md,svg}
+#   make compare-remote  coact between two nodes next to raw cnats and Erlang distribution
+#                    (bench/cluster/remote_compare.py)
 #   make docs        the API reference (Doxygen, warnings are errors): build/docs/api/html/
 #   make format | format-check | tidy | clean
 #
@@ -36,7 +38,7 @@ SOURCES = $(wildcard $(shell git ls-files --cached --others --exclude-standard -
             2>/dev/null || find . -path ./build -prune -o \( -name '*.hpp' -o -name '*.cpp' \) -print))
 RUNTIME_SOURCES = $(shell find runtime/src -name '*.cpp' | sort)
 
-.PHONY: all deps deps-peers deps-docs compare docs demo demo-cluster test test-asan test-debug test-release test-tsan test-clang \
+.PHONY: all deps deps-peers deps-docs compare compare-remote docs demo demo-cluster test test-asan test-debug test-release test-tsan test-clang \
         test-clang-release bench format format-check tidy clean
 
 all: test
@@ -56,6 +58,11 @@ compare: deps deps-peers
 	$(CMAKE) --preset release
 	$(CMAKE) --build --preset release --target peers
 	python3 bench/peers/compare.py --build-dir build/release $(COMPARE_ARGS)
+
+compare-remote: deps deps-peers
+	$(CMAKE) --preset release
+	$(CMAKE) --build --preset release --target bench_cluster
+	python3 bench/cluster/remote_compare.py --build-dir build/release
 
 docs: deps-docs
 	bash scripts/build-docs.sh build/docs/api

@@ -7,10 +7,15 @@
 //                       pong answers self.sender(): one message in flight (workers:1 and 2)
 //   raw/stream          one connection publishes N messages, the other counts them
 //   coact/stream        an actor of node b sends N ints to node a's "sink" in one turn
+//   raw/request         natsConnection_Request round trips to a responder's subscription
+//   coact/ask           co_await self.ask<int>("pong", n) from node b, pong replies
+//   raw/pairs           100 pairs of subjects, each ping-ponging (one message in flight each)
+//   coact/pairs         100 pings on node b, each with its pong on node a ("pong.<i>")
 //
 // An item is a round trip (pingpong) or a message (stream). Both sides run in this process and
 // share cnats' one delivery thread, as two coact nodes of one process do. The ratio to read is
 // coact/x against raw/x of the same run (docs/design/cluster.md).
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -18,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 #include <nats/nats.h>
@@ -33,6 +39,8 @@ coact_test::nats_server* server = nullptr;
 
 constexpr int round_trips = 1000;
 constexpr int stream_messages = 100000;
+constexpr int pairs = 100;
+constexpr int pair_round_trips = 100;  // per pair and iteration
 
 /// A latch the callbacks count down.
 struct countdown {
@@ -143,6 +151,88 @@ void raw_stream(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * stream_messages);
 }
 
+void raw_request(benchmark::State& state) {
+    raw_pair p;
+    natsConnection_Subscribe(
+        &p.sb, p.b, "bench.request",
+        [](natsConnection* nc, natsSubscription*, natsMsg* m, void*) {
+            natsConnection_Publish(nc, natsMsg_GetReply(m), natsMsg_GetData(m),
+                                   natsMsg_GetDataLength(m));
+            natsMsg_Destroy(m);
+        },
+        nullptr);
+    natsConnection_Flush(p.b);
+    for (auto _ : state) {
+        for (int i = 0; i < round_trips; ++i) {
+            natsMsg* reply = nullptr;
+            if (natsConnection_Request(&reply, p.a, "bench.request", "ping", 4, 5000) != NATS_OK) {
+                state.SkipWithError("a request got no reply");
+                return;
+            }
+            natsMsg_Destroy(reply);
+        }
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * round_trips);
+}
+
+void raw_pairs(benchmark::State& state) {
+    raw_pair p;
+    // Pair i: a publishes on "bench.p<i>", b answers on "bench.q<i>"; one subscription per side
+    // with a wildcard, the pair's number in the subject.
+    natsConnection_Subscribe(
+        &p.sb, p.b, "bench.p.*",
+        [](natsConnection* nc, natsSubscription*, natsMsg* m, void*) {
+            std::string back = natsMsg_GetSubject(m);
+            back[6] = 'q';  // "bench.p.<i>" -> "bench.q.<i>"
+            natsConnection_Publish(nc, back.c_str(), natsMsg_GetData(m), natsMsg_GetDataLength(m));
+            natsMsg_Destroy(m);
+        },
+        nullptr);
+    struct state_of_pairs {
+        countdown done;
+        std::mutex m;
+        std::vector<int> left = std::vector<int>(pairs, 0);
+    } st;
+    natsConnection_Subscribe(
+        &p.sa, p.a, "bench.q.*",
+        [](natsConnection* nc, natsSubscription*, natsMsg* m, void* closure) {
+            auto* s = static_cast<state_of_pairs*>(closure);
+            std::string subject = natsMsg_GetSubject(m);
+            const int i = std::stoi(subject.substr(8));
+            bool more = false;
+            {
+                const std::lock_guard lock(s->m);
+                more = --s->left[static_cast<std::size_t>(i)] > 0;
+            }
+            if (more) {
+                subject[6] = 'p';
+                natsConnection_Publish(nc, subject.c_str(), "ping", 4);
+            } else {
+                s->done.hit();
+            }
+            natsMsg_Destroy(m);
+        },
+        &st);
+    natsConnection_Flush(p.a);
+    natsConnection_Flush(p.b);
+    for (auto _ : state) {
+        {
+            const std::lock_guard lock(st.m);
+            std::fill(st.left.begin(), st.left.end(), pair_round_trips);
+        }
+        st.done.reset(pairs);
+        for (int i = 0; i < pairs; ++i) {
+            natsConnection_Publish(p.a, ("bench.p." + std::to_string(i)).c_str(), "ping", 4);
+        }
+        if (!st.done.wait()) {
+            state.SkipWithError("a round trip lost");
+            return;
+        }
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * pairs *
+                            pair_round_trips);
+}
+
 struct coact_pair {
     explicit coact_pair(unsigned workers)
         : ra({.workers = workers}),
@@ -226,6 +316,81 @@ void coact_stream(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * stream_messages);
 }
 
+void coact_ask(benchmark::State& state) {
+    coact_pair p(static_cast<unsigned>(state.range(0)));
+    p.ra.spawn(coact::spawn_options{.name = "pong", .scope = coact::scope::cluster},
+               [](coact::context& self) -> coact::actor {
+                   for (;;) self.reply(co_await self.receive<int>() + 1);
+               });
+    const coact::address asker = p.rb.spawn([&p](coact::context& self) -> coact::actor {
+        for (;;) {
+            static_cast<void>(co_await self.receive<int>());
+            for (int i = 0; i < round_trips; ++i) {
+                static_cast<void>(co_await self.ask<int>("pong", i));
+            }
+            p.done.hit();
+        }
+    });
+    const coact_test::serving sa(p.ra);
+    const coact_test::serving sb(p.rb);
+    if (!coact_test::eventually([&] { return static_cast<bool>(p.rb.lookup("pong")); })) {
+        state.SkipWithError("'pong' did not appear on node b");
+        return;
+    }
+    for (auto _ : state) {
+        p.done.reset(1);
+        p.rb.send(asker, 0);
+        if (!p.done.wait()) {
+            state.SkipWithError("an ask got no reply");
+            return;
+        }
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * round_trips);
+}
+
+void coact_pairs(benchmark::State& state) {
+    coact_pair p(static_cast<unsigned>(state.range(0)));
+    std::vector<coact::address> pings;
+    for (int i = 0; i < pairs; ++i) {
+        const std::string name = "pong." + std::to_string(i);
+        p.ra.spawn(coact::spawn_options{.name = name, .scope = coact::scope::cluster},
+                   [](coact::context& self) -> coact::actor {
+                       for (;;) {
+                           const int n = co_await self.receive<int>();
+                           self.send(self.sender(), n + 1);
+                       }
+                   });
+        pings.push_back(p.rb.spawn([&p, name](coact::context& self) -> coact::actor {
+            for (;;) {
+                static_cast<void>(co_await self.receive<int>());
+                const coact::address pong = self.lookup(name);
+                for (int k = 0; k < pair_round_trips; ++k) {
+                    self.send(pong, k);
+                    static_cast<void>(co_await self.receive<int>());
+                }
+                p.done.hit();
+            }
+        }));
+    }
+    const coact_test::serving sa(p.ra);
+    const coact_test::serving sb(p.rb);
+    if (!coact_test::eventually(
+            [&] { return static_cast<bool>(p.rb.lookup("pong." + std::to_string(pairs - 1))); })) {
+        state.SkipWithError("the pongs did not appear on node b");
+        return;
+    }
+    for (auto _ : state) {
+        p.done.reset(pairs);
+        for (const coact::address ping : pings) p.rb.send(ping, 0);
+        if (!p.done.wait()) {
+            state.SkipWithError("a round trip lost");
+            return;
+        }
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * pairs *
+                            pair_round_trips);
+}
+
 }  // namespace
 
 BENCHMARK(raw_pingpong)->Name("raw/pingpong")->UseRealTime()->Unit(benchmark::kMillisecond);
@@ -238,6 +403,22 @@ BENCHMARK(coact_pingpong)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(raw_stream)->Name("raw/stream")->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(coact_stream)->Name("coact/stream")->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(raw_request)->Name("raw/request")->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(coact_ask)
+    ->Name("coact/ask")
+    ->ArgName("workers")
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(raw_pairs)->Name("raw/pairs")->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(coact_pairs)
+    ->Name("coact/pairs")
+    ->ArgName("workers")
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);

@@ -137,6 +137,25 @@ bool node_link::send_to_node(const wire_address& to, msgpack::sbuffer& message, 
     return ok;
 }
 
+bool node_link::send_batch_to_node(const wire_address& to, const msgpack::sbuffer& items,
+                                   const std::vector<std::size_t>& seq_at) {
+    msgpack::sbuffer out;
+    msgpack::packer<msgpack::sbuffer> p(out);
+    p.pack_array(static_cast<std::uint32_t>(seq_at.size()));
+    const std::size_t base = out.size();
+    out.write(items.data(), items.size());
+    const std::string subject = subjects.node_inbox(to.node, to.incarnation);
+    const std::lock_guard order(sequence_mutex_);
+    std::uint64_t& last = sent_seq_[{to.node, to.incarnation}];
+    for (const std::size_t at : seq_at) detail::set_sequence(out, base + at, ++last);
+    const std::shared_lock lock(connection_mutex_);
+    const bool ok =
+        connection_ != nullptr && natsConnection_Publish(connection_, subject.c_str(), out.data(),
+                                                         static_cast<int>(out.size())) == NATS_OK;
+    (ok ? sent : dropped).fetch_add(seq_at.size(), std::memory_order_relaxed);
+    return ok;
+}
+
 bool node_link::publish_request(const std::string& subject, const std::string& reply,
                                 const char* data, std::size_t size) {
     const std::shared_lock lock(connection_mutex_);

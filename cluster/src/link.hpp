@@ -40,7 +40,15 @@ class runtime;
 /// Messages to the gateway, from cnats' delivery thread, the name watcher, the proxies and the
 /// publishers of shared topics.
 struct inbound {
-    std::unique_ptr<wire_message> message;  // decoded, addressed to an actor of this node
+    // Decoded, each addressed to an actor of this node: one NATS message's worth (a batch, or
+    // one message), handed over at once. Move-only (a std::vector claims to be copyable).
+    explicit inbound(std::vector<wire_message> m) : messages(std::move(m)) {}
+    inbound(inbound&&) = default;
+    inbound& operator=(inbound&&) = default;
+    inbound(const inbound&) = delete;
+    inbound& operator=(const inbound&) = delete;
+    ~inbound() = default;
+    std::vector<wire_message> messages;
 };
 struct inbound_publication {  // from another node, to a shared topic
     std::string topic;
@@ -109,6 +117,12 @@ class node_link {
     /// remote_sent/remote_dropped (user messages), or not (control).
     bool send_to_node(const wire_address& to, msgpack::sbuffer& message, std::size_t seq_at,
                       const std::string& reply, bool counted);
+    /// Several messages to one node in one NATS message: a batch, an array of the messages, each
+    /// made with detail::encode_header_sequenced back to back in `items`, the places of their
+    /// sequence numbers in `seq_at`. Numbered in order and published as send_to_node does;
+    /// counted as that many messages.
+    bool send_batch_to_node(const wire_address& to, const msgpack::sbuffer& items,
+                            const std::vector<std::size_t>& seq_at);
     /// Messages from other nodes found missing by their sequence numbers (the gateway).
     std::atomic<std::uint64_t> gaps{0};
     /// An ask: as publish, with the subject its reply goes to.

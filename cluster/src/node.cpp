@@ -106,11 +106,17 @@ void on_inbox(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsMsg* msg, v
     auto* state = static_cast<cluster::node_state*>(closure);
     node_link& link = *state->link;
     try {
-        auto m = std::make_unique<wire_message>(decode_message(std::string_view(
-            natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)))));
-        if (!m->to) throw wire_error("a message to a node's inbox names no receiver");
-        if (const char* reply = natsMsg_GetReply(msg); reply != nullptr) m->reply = reply;
-        link.rt.send(link.gateway, inbound{std::move(m)});
+        std::vector<wire_message> all = decode_messages(std::string_view(
+            natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
+        for (const wire_message& m : all) {
+            if (!m.to) throw wire_error("a message to a node's inbox names no receiver");
+        }
+        const char* reply = natsMsg_GetReply(msg);
+        if (reply != nullptr && all.size() != 1) {
+            throw wire_error("a batch of messages with a reply subject (an ask goes alone)");
+        }
+        if (reply != nullptr) all.front().reply = reply;
+        link.rt.send(link.gateway, inbound{std::move(all)});
     } catch (const wire_error& e) {
         if (link.rejected.fetch_add(1, std::memory_order_relaxed) == 0) {
             std::fprintf(stderr,

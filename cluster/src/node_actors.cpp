@@ -267,13 +267,16 @@ void name_changed(context& self, const std::shared_ptr<node_link>& link, const n
 actor node_gateway(context& self, std::shared_ptr<node_link> link) {
     watch_table t;
     for (;;) {
-        co_await self.receive([&](inbound in) { deliver(self, link, t, *in.message); },
-                              [&](inbound_publication p) { publication(self, link, p); },
-                              [&](const name_seen& n) { name_changed(self, link, n); },
-                              [&](const export_watch& w) { monitor_once(self, t, w.who); },
-                              [&](const control::node_lost& n) { lost(self, link, t, n); },
-                              [&](control::ask_answered a) { answered(self, link, a); },
-                              [&](const down& d) { ended(link, t, d); });
+        co_await self.receive(
+            [&](inbound in) {
+                for (wire_message& m : in.messages) deliver(self, link, t, m);
+            },
+            [&](inbound_publication p) { publication(self, link, p); },
+            [&](const name_seen& n) { name_changed(self, link, n); },
+            [&](const export_watch& w) { monitor_once(self, t, w.who); },
+            [&](const control::node_lost& n) { lost(self, link, t, n); },
+            [&](control::ask_answered a) { answered(self, link, a); },
+            [&](const down& d) { ended(link, t, d); });
     }
 }
 
@@ -322,18 +325,35 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
 
     const wire_registry& registry = wire_registry::global();
     msgpack::sbuffer buffer;
+    // Plain messages taken in one turn go out together (a batch, one NATS message), up to
+    // batch_limit of them: sent when the mailbox is empty, before this proxy would wait.
+    constexpr std::size_t batch_limit = 64;
+    msgpack::sbuffer batch;
+    std::vector<std::size_t> batch_seq;
+    const auto flush = [&] {
+        if (batch_seq.size() == 1) {
+            link->send_to_node(target, batch, batch_seq.front(), {}, /*counted=*/true);
+        } else if (!batch_seq.empty()) {
+            link->send_batch_to_node(target, batch, batch_seq);
+        }
+        batch.clear();
+        batch_seq.clear();
+    };
     for (;;) {
+        if (!batch_seq.empty() && !detail::relay::has_message(self)) flush();
         std::optional<detail::relayed> next;
         try {
             next.emplace(co_await detail::relay::receive_any(self));
         } catch (const generator_exit&) {
             // Stopped: by a user (self.stop(proxy), rt.stop), so the remote actor is stopped
             // too; by the node leaving, the link is closed already and nothing goes out.
+            flush();
             send_control(*link, target, control::stop_order{}, me);
             throw;
         }
         detail::relayed& m = *next;
         if (m.type() == typeid(control::remote_ended)) {  // from the gateway
+            flush();
             detail::relay::end_as(self, m.view<control::remote_ended>().reason);
             co_return;
         }
@@ -367,12 +387,22 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
                 from = wire_address{link->node, link->incarnation, n};
             }
         }
-        buffer.clear();
-        wire_packer p(buffer);
-        const std::size_t seq_at = detail::encode_header_sequenced(p, buffer, encoding->name, from);
+        if (!reply.empty()) {  // an ask goes alone: its reply subject is the NATS message's
+            flush();
+            buffer.clear();
+            wire_packer p(buffer);
+            const std::size_t seq_at =
+                detail::encode_header_sequenced(p, buffer, encoding->name, from);
+            encoding->encode(p, m.raw());
+            p.pack(target.actor);
+            link->send_to_node(target, buffer, seq_at, reply, /*counted=*/true);
+            continue;
+        }
+        wire_packer p(batch);
+        batch_seq.push_back(detail::encode_header_sequenced(p, batch, encoding->name, from));
         encoding->encode(p, m.raw());
         p.pack(target.actor);
-        link->send_to_node(target, buffer, seq_at, reply, /*counted=*/true);
+        if (batch_seq.size() >= batch_limit) flush();
     }
 }
 

@@ -66,7 +66,9 @@ std::uint64_t unsigned_field(const msgpack::object& o, std::string_view name) {
 
 }  // namespace
 
-wire_message decode_message(std::string_view bytes, const wire_registry& registry) {
+namespace {
+
+msgpack::object_handle unpack_bounded(std::string_view bytes) {
     // Every msgpack value takes at least one byte, so no count in the input may exceed its size:
     // a forged length cannot make the unpacker reserve more than the message could hold.
     const std::size_t n = bytes.size();
@@ -91,7 +93,10 @@ wire_message decode_message(std::string_view bytes, const wire_registry& registr
         throw wire_error("coact wire message: " + std::to_string(n - offset) +
                          " bytes after the message");
     }
-    const msgpack::object& o = handle.get();
+    return handle;
+}
+
+wire_message decode_object(const msgpack::object& o, const wire_registry& registry) {
     if (o.type != msgpack::type::ARRAY || (o.via.array.size != 5 && o.via.array.size != 6)) {
         detail::wire_mismatch("an array of 5 or 6 ([version, type, from, seq, body, to])", o,
                               where);
@@ -123,6 +128,29 @@ wire_message decode_message(std::string_view bytes, const wire_registry& registr
     if (o.via.array.size == 6) m.to = unsigned_field(f[5], "the receiver");
     m.body = decode(f[4]);
     return m;
+}
+
+}  // namespace
+
+wire_message decode_message(std::string_view bytes, const wire_registry& registry) {
+    const msgpack::object_handle handle = unpack_bounded(bytes);
+    return decode_object(handle.get(), registry);
+}
+
+std::vector<wire_message> decode_messages(std::string_view bytes, const wire_registry& registry) {
+    const msgpack::object_handle handle = unpack_bounded(bytes);
+    const msgpack::object& o = handle.get();
+    std::vector<wire_message> all;
+    if (o.type == msgpack::type::ARRAY && o.via.array.size > 0 &&
+        o.via.array.ptr[0].type == msgpack::type::ARRAY) {  // a batch: [message, message, ...]
+        all.reserve(o.via.array.size);
+        for (std::uint32_t i = 0; i < o.via.array.size; ++i) {
+            all.push_back(decode_object(o.via.array.ptr[i], registry));
+        }
+        return all;
+    }
+    all.push_back(decode_object(o, registry));
+    return all;
 }
 
 }  // namespace coact

@@ -40,6 +40,20 @@ coact::actor pong(coact::context& self) {
     }
 }
 
+/// A raw connection whose subscriptions run on cnats' global delivery thread, as the nodes' do.
+natsConnection* connect_on_delivery_thread(const coact_test::nats_server& server) {
+    natsOptions* opts = nullptr;
+    natsConnection* nc = nullptr;
+    if (natsOptions_Create(&opts) == NATS_OK &&
+        natsOptions_SetURL(opts, server.url().c_str()) == NATS_OK &&
+        natsOptions_UseGlobalMessageDelivery(opts, true) == NATS_OK &&
+        natsConnection_Connect(&nc, opts) != NATS_OK) {
+        nc = nullptr;
+    }
+    natsOptions_Destroy(opts);
+    return nc;
+}
+
 }  // namespace
 
 TEST_CASE("Beazley's ping-pong across two nodes: by name there, by the sender's address back",
@@ -194,7 +208,12 @@ TEST_CASE("messages cnats drops because the delivery thread fell behind are coun
         static_cast<void>(co_await self.receive<int>());
         self.send("sink", 0);
         static_cast<void>(co_await self.receive<int>());
-        for (int i = 1; i < 100; ++i) self.send("sink", i);
+        for (int i = 1; i < 100; ++i) {
+            self.send("sink", i);
+            // A pause between sends: the proxy sends each alone (one NATS message each), where
+            // messages taken in one of its turns would go out as one batch.
+            co_await self.sleep(std::chrono::milliseconds(1));
+        }
         // It stays: its end would send node a one more message (to the proxy watching it).
         static_cast<void>(co_await self.receive<int>());
     });
@@ -205,8 +224,8 @@ TEST_CASE("messages cnats drops because the delivery thread fell behind are coun
     REQUIRE(coact_test::eventually([&] { return got.load() == 1; }));
     // cnats delivers every subscription of this process on one thread: a callback that sleeps
     // holds it, and what comes for node a meanwhile waits beyond its limit of 10.
-    natsConnection* raw = nullptr;
-    REQUIRE(natsConnection_ConnectTo(&raw, server.url().c_str()) == NATS_OK);
+    natsConnection* raw = connect_on_delivery_thread(server);
+    REQUIRE(raw != nullptr);
     natsSubscription* sleeper = nullptr;
     std::atomic<bool> asleep{false};
     REQUIRE(natsConnection_Subscribe(
@@ -269,20 +288,21 @@ TEST_CASE("A sequence gap ends everything between the two nodes with noconnectio
         static_cast<void>(co_await self.receive<int>());
         self.monitor("sink");
         self.send("sink", 0);
-        int go = 1;  // the second go: the stream; the third: one more, after the drops
+        const auto on_down = [&](const coact::down& d) {  // (the gap may show in the stream)
+            why_on_b = d.reason.what();
+            on_b_cut = d.reason.noconnection();
+        };
+        co_await self.receive([](int) {}, on_down);  // the second go: the stream
+        for (int i = 1; i < 100 && self.runtime().lookup("sink"); ++i) {
+            self.send("sink", i);
+            co_await self.sleep(std::chrono::milliseconds(1));  // one NATS message each
+        }
         for (;;) {
             co_await self.receive(
                 [&](int) {
-                    if (++go == 2) {
-                        for (int i = 1; i < 100; ++i) self.send("sink", i);
-                    } else if (self.runtime().lookup("sink")) {
-                        self.send("sink", 100);  // shows the gap, if none was seen yet
-                    }
+                    if (self.runtime().lookup("sink")) self.send("sink", 100);  // shows the gap
                 },
-                [&](const coact::down& d) {  // (the gap may show within the stream already)
-                    why_on_b = d.reason.what();
-                    on_b_cut = d.reason.noconnection();
-                });
+                on_down);
         }
     });
     const coact_test::serving sa(ra);
@@ -290,8 +310,8 @@ TEST_CASE("A sequence gap ends everything between the two nodes with noconnectio
     REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.lookup("sink")); }));
     rb.send(source, 0);
     REQUIRE(coact_test::eventually([&] { return got.load() == 1; }));
-    natsConnection* raw = nullptr;
-    REQUIRE(natsConnection_ConnectTo(&raw, server.url().c_str()) == NATS_OK);
+    natsConnection* raw = connect_on_delivery_thread(server);
+    REQUIRE(raw != nullptr);
     natsSubscription* sleeper = nullptr;
     std::atomic<bool> asleep{false};
     REQUIRE(natsConnection_Subscribe(

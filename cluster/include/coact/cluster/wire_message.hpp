@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "coact/cluster/wire_registry.hpp"
 
@@ -77,5 +78,10 @@ void encode_message(msgpack::sbuffer& out, const T& body,
 /// Decodes one message with the types of `registry`. Throws coact::wire_error.
 wire_message decode_message(std::string_view bytes,
                             const wire_registry& registry = wire_registry::global());
+/// Decodes one message, or a batch of them (an array of messages, which a node's proxy sends to
+/// another node's inbox when several messages wait in its mailbox). Throws coact::wire_error for
+/// anything wrong in any of them: a batch is taken whole or not at all.
+std::vector<wire_message> decode_messages(std::string_view bytes,
+                                          const wire_registry& registry = wire_registry::global());
 
 }  // namespace coact

@@ -88,6 +88,10 @@ struct relay {
     /// receive.
     static any_awaiter receive_any(context& self) noexcept { return {{}, &self}; }
 
+    /// Whether receive_any would return at once (a message waits, or a stop): a relay that
+    /// batches sends its batch when this is false, before it would wait.
+    static bool has_message(const context& self) noexcept { return self.message_ready(); }
+
     /// The reply to relay::ask_any, whatever its type (is_no_reply() for a refusal).
     struct any_reply_awaiter : reply_wait {
         relayed await_resume() { return {self->pool(), take_reply()}; }
