@@ -3,6 +3,7 @@
 // (never another exception, a crash or an allocation the input's size does not justify); a
 // decoded body reaches a local actor as the C++ type it was sent as.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -177,4 +178,48 @@ TEST_CASE("a decoded body reaches a local actor as the type it was sent as", "[c
     std::move(*m.body).send_to(rt, a);
     rt.run();
     CHECK(seen == "GBP 0.86");
+}
+
+TEST_CASE("a batch is an array of messages, decoded whole or not at all", "[cluster][wire]") {
+    msgpack::sbuffer one;
+    coact::encode_message(one, std::int32_t{7}, std::nullopt, 1, std::uint64_t{3});
+    msgpack::sbuffer two;
+    coact::encode_message(two, std::string("x"), std::nullopt, 2, std::uint64_t{4});
+    msgpack::sbuffer batch;
+    msgpack::packer<msgpack::sbuffer> p(batch);
+    p.pack_array(2);
+    batch.write(one.data(), one.size());
+    batch.write(two.data(), two.size());
+    const std::vector<coact::wire_message> all =
+        coact::decode_messages(std::string_view(batch.data(), batch.size()));
+    REQUIRE(all.size() == 2);
+    CHECK(*all[0].body->get<std::int32_t>() == 7);
+    CHECK(all[0].seq == 1);
+    CHECK(all[0].to == 3U);
+    CHECK(*all[1].body->get<std::string>() == "x");
+    CHECK(all[1].seq == 2);
+    // One message alone is a batch of one.
+    CHECK(coact::decode_messages(std::string_view(one.data(), one.size())).size() == 1);
+    // A bad member spoils the batch.
+    msgpack::sbuffer bad;
+    msgpack::packer<msgpack::sbuffer> q(bad);
+    q.pack_array(2);
+    bad.write(one.data(), one.size());
+    q.pack_array(1);
+    q.pack(1);
+    CHECK_THROWS_AS(coact::decode_messages(std::string_view(bad.data(), bad.size())),
+                    coact::wire_error);
+}
+
+TEST_CASE("a sequence number left blank is written in place, as a uint 64", "[cluster][wire]") {
+    msgpack::sbuffer out;
+    coact::wire_packer p(out);
+    const std::size_t at = coact::detail::encode_header_sequenced(p, out, "int32", std::nullopt);
+    coact::remote<std::int32_t>::encode(p, 5);
+    p.pack(std::uint64_t{9});
+    coact::detail::set_sequence(out, at, 0x0102030405060708ULL);
+    const coact::wire_message m = coact::decode_message(std::string_view(out.data(), out.size()));
+    CHECK(m.seq == 0x0102030405060708ULL);
+    CHECK(m.to == 9U);
+    CHECK(static_cast<unsigned char>(out.data()[at - 1]) == 0xcf);
 }
