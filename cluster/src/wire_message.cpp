@@ -8,9 +8,12 @@ namespace coact {
 
 namespace detail {
 
-void encode_header(wire_packer& p, std::string_view type, const std::optional<wire_address>& from,
-                   std::uint64_t seq, bool with_to) {
-    p.pack_array(with_to ? 6 : 5);
+namespace {
+
+/// [version, type, from: the first three elements of a message of `size` elements.
+void pack_start(wire_packer& p, std::uint32_t size, std::string_view type,
+                const std::optional<wire_address>& from) {
+    p.pack_array(size);
     p.pack(wire_version);
     p.pack(type);
     if (from) {
@@ -21,23 +24,20 @@ void encode_header(wire_packer& p, std::string_view type, const std::optional<wi
     } else {
         p.pack_nil();
     }
+}
+
+}  // namespace
+
+void encode_header(wire_packer& p, std::string_view type, const std::optional<wire_address>& from,
+                   std::uint64_t seq, bool with_to) {
+    pack_start(p, with_to ? 6 : 5, type, from);
     p.pack(seq);
 }
 
 std::size_t encode_header_sequenced(wire_packer& p, const msgpack::sbuffer& out,
                                     std::string_view type,
                                     const std::optional<wire_address>& from) {
-    p.pack_array(6);
-    p.pack(wire_version);
-    p.pack(type);
-    if (from) {
-        p.pack_array(3);
-        p.pack(from->node);
-        p.pack(from->incarnation);
-        p.pack(from->actor);
-    } else {
-        p.pack_nil();
-    }
+    pack_start(p, 6, type, from);
     const std::size_t at = out.size() + 1;
     p.pack_fix_uint64(0);
     return at;
