@@ -181,6 +181,10 @@ void deliver(context& self, const std::shared_ptr<node_link>& link, watch_table&
     }
     const std::type_info& type = m.body->type();
     if (type == typeid(control::gap_notice)) {  // the other side found our messages missing
+        if (!m.from) {                          // not from a coact node: nothing to cut
+            link->rejected.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
         const std::uint64_t missing = m.body->get<control::gap_notice>()->missing;
         cut(self, link, t, m.from->node, m.from->incarnation,
             control::cut_reason(m.from->node, m.from->incarnation,
@@ -198,7 +202,8 @@ void deliver(context& self, const std::shared_ptr<node_link>& link, watch_table&
     }
     if (type == typeid(control::down)) {  // to one of this node's proxies
         const address proxy = link->actor_numbered(*m.to);
-        if (proxy && m.from) {
+        // Only a proxy ends this way: a down naming any other actor is a peer's mistake.
+        if (proxy && m.from && link->remote_of(proxy)) {
             self.send(proxy, control::remote_ended{
                                  control::reason_of(*m.body->get<control::down>(), *m.from)});
         }

@@ -20,6 +20,7 @@
 
 #include "cluster/support/nodes.hpp"
 #include "cluster/support/sample_types.hpp"
+#include "control.hpp"  // cluster/src: the control messages a peer could forge
 
 namespace {
 
@@ -197,6 +198,8 @@ TEST_CASE("what cannot cross is counted, never delivered: no wire name, garbage,
         static_cast<void>(co_await self.receive<int>());
         self.send("sink", local_only{1});  // no wire name: dropped by the proxy, counted
         self.send("sink", 2);
+        static_cast<void>(co_await self.receive<int>());
+        self.send("sink", 3);
     });
     const coact_test::serving sa(ra);
     const coact_test::serving sb(rb);
@@ -215,11 +218,25 @@ TEST_CASE("what cannot cross is counted, never delivered: no wire name, garbage,
     coact::encode_message(nobody, 5, std::nullopt, 0, std::uint64_t{999999});
     REQUIRE(natsConnection_Publish(raw, inbox.c_str(), nobody.data(),
                                    static_cast<int>(nobody.size())) == NATS_OK);
+    // Forged control messages: a gap notice from no node (rejected), and a down naming the
+    // sink, which is not a proxy (ignored: it must not end the sink).
+    msgpack::sbuffer gap;
+    coact::encode_message(gap, coact::control::gap_notice{3}, std::nullopt, 0, std::uint64_t{0});
+    REQUIRE(natsConnection_Publish(raw, inbox.c_str(), gap.data(), static_cast<int>(gap.size())) ==
+            NATS_OK);
+    msgpack::sbuffer down;
+    coact::encode_message(down, coact::control::down{"failed", "x", "forged"},
+                          coact::wire_address{"b", nodes.b.incarnation(), 77}, 0,
+                          std::uint64_t{1});  // the sink: node a's first numbered actor
+    REQUIRE(natsConnection_Publish(raw, inbox.c_str(), down.data(),
+                                   static_cast<int>(down.size())) == NATS_OK);
     REQUIRE(natsConnection_Flush(raw) == NATS_OK);
     natsConnection_Destroy(raw);
-    REQUIRE(coact_test::eventually([&] { return nodes.a.stats().remote_rejected == 1; }));
+    REQUIRE(coact_test::eventually([&] { return nodes.a.stats().remote_rejected == 2; }));
     REQUIRE(coact_test::eventually([&] { return nodes.a.stats().remote_dropped == 1; }));
     CHECK(got.load() == 1);
+    rb.send(source, 0);  // the sink is still there
+    REQUIRE(coact_test::eventually([&] { return got.load() == 2; }));
 }
 
 TEST_CASE("messages cnats drops because the delivery thread fell behind are counted as lost",
