@@ -119,12 +119,23 @@ std::string node_link::reply_subject(std::uint64_t id) const {
     return s + std::to_string(id);
 }
 
+node_link::outbound& node_link::stream_to(const wire_address& to) {
+    const std::lock_guard order(sequence_mutex_);
+    auto [it, made] = streams_.try_emplace({to.node, to.incarnation});
+    if (made) it->second.subject = subjects.node_inbox(to.node, to.incarnation);
+    return it->second;
+}
+
 bool node_link::send_to_node(const wire_address& to, msgpack::sbuffer& message, std::size_t seq_at,
                              const std::string& reply, bool counted) {
-    const std::string subject = subjects.node_inbox(to.node, to.incarnation);
+    return send_to_node(stream_to(to), message, seq_at, reply, counted);
+}
+
+bool node_link::send_to_node(outbound& to, msgpack::sbuffer& message, std::size_t seq_at,
+                             const std::string& reply, bool counted) {
+    const std::string& subject = to.subject;
     const std::lock_guard order(sequence_mutex_);
-    std::uint64_t& last = sent_seq_[{to.node, to.incarnation}];
-    detail::set_sequence(message, seq_at, ++last);
+    detail::set_sequence(message, seq_at, ++to.last);
     const std::shared_lock lock(connection_mutex_);
     const bool ok =
         connection_ != nullptr &&
@@ -137,17 +148,16 @@ bool node_link::send_to_node(const wire_address& to, msgpack::sbuffer& message, 
     return ok;
 }
 
-bool node_link::send_batch_to_node(const wire_address& to, const msgpack::sbuffer& items,
+bool node_link::send_batch_to_node(outbound& to, const msgpack::sbuffer& items,
                                    const std::vector<std::size_t>& seq_at) {
     msgpack::sbuffer out;
     msgpack::packer<msgpack::sbuffer> p(out);
     p.pack_array(static_cast<std::uint32_t>(seq_at.size()));
     const std::size_t base = out.size();
     out.write(items.data(), items.size());
-    const std::string subject = subjects.node_inbox(to.node, to.incarnation);
+    const std::string& subject = to.subject;
     const std::lock_guard order(sequence_mutex_);
-    std::uint64_t& last = sent_seq_[{to.node, to.incarnation}];
-    for (const std::size_t at : seq_at) detail::set_sequence(out, base + at, ++last);
+    for (const std::size_t at : seq_at) detail::set_sequence(out, base + at, ++to.last);
     const std::shared_lock lock(connection_mutex_);
     const bool ok =
         connection_ != nullptr && natsConnection_Publish(connection_, subject.c_str(), out.data(),

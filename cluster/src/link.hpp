@@ -117,11 +117,21 @@ class node_link {
     /// remote_sent/remote_dropped (user messages), or not (control).
     bool send_to_node(const wire_address& to, msgpack::sbuffer& message, std::size_t seq_at,
                       const std::string& reply, bool counted);
+    /// The stream to one node incarnation: its inbox subject and the last number sent. Made on
+    /// first use and kept (a proxy holds its own, so that a message costs no lookup and no
+    /// subject string).
+    struct outbound {
+        std::string subject;
+        std::uint64_t last = 0;  // under sequence_mutex_
+    };
+    outbound& stream_to(const wire_address& to);
+    bool send_to_node(outbound& to, msgpack::sbuffer& message, std::size_t seq_at,
+                      const std::string& reply, bool counted);
     /// Several messages to one node in one NATS message: a batch, an array of the messages, each
     /// made with detail::encode_header_sequenced back to back in `items`, the places of their
     /// sequence numbers in `seq_at`. Numbered in order and published as send_to_node does;
     /// counted as that many messages.
-    bool send_batch_to_node(const wire_address& to, const msgpack::sbuffer& items,
+    bool send_batch_to_node(outbound& to, const msgpack::sbuffer& items,
                             const std::vector<std::size_t>& seq_at);
     /// Messages from other nodes found missing by their sequence numbers (the gateway).
     std::atomic<std::uint64_t> gaps{0};
@@ -157,7 +167,7 @@ class node_link {
     std::set<std::pair<std::string, std::uint64_t>> lost_;
 
     std::mutex sequence_mutex_;  // numbering and publishing to node inboxes, together
-    std::map<std::pair<std::string, std::uint64_t>, std::uint64_t> sent_seq_;  // last, per node
+    std::map<std::pair<std::string, std::uint64_t>, outbound> streams_;  // nodes never leave it
 
     std::mutex asks_mutex_;
     std::unordered_map<std::uint64_t, pending_ask> asks_;

@@ -335,11 +335,12 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
     constexpr std::size_t batch_limit = 64;
     msgpack::sbuffer batch;
     std::vector<std::size_t> batch_seq;
+    node_link::outbound& stream = link->stream_to(target);  // the subject and numbering, once
     const auto flush = [&] {
         if (batch_seq.size() == 1) {
-            link->send_to_node(target, batch, batch_seq.front(), {}, /*counted=*/true);
+            link->send_to_node(stream, batch, batch_seq.front(), {}, /*counted=*/true);
         } else if (!batch_seq.empty()) {
-            link->send_batch_to_node(target, batch, batch_seq);
+            link->send_batch_to_node(stream, batch, batch_seq);
         }
         batch.clear();
         batch_seq.clear();
@@ -400,7 +401,7 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
                 detail::encode_header_sequenced(p, buffer, encoding->name, from);
             encoding->encode(p, m.raw());
             p.pack(target.actor);
-            link->send_to_node(target, buffer, seq_at, reply, /*counted=*/true);
+            link->send_to_node(stream, buffer, seq_at, reply, /*counted=*/true);
             continue;
         }
         wire_packer p(batch);
