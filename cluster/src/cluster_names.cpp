@@ -58,28 +58,66 @@ cluster_names::cluster_names(natsConnection* connection, const std::string& clus
         unavailable_ = "no JetStream context: " + nats_reason(s);
         return;
     }
+    // The bucket republishes every change it stores to claims(), which start_watching()
+    // follows. Not the bucket's own subjects, `$KV.<bucket>.>`: a plain subscription there also
+    // hears writes JetStream rejects (another node's failed claim, a revision-checked delete
+    // that lost), and took them for facts: a node once made a proxy for a claim that had failed.
+    const std::string source = "$KV." + bucket_ + ".>";
+    const std::string destination = cluster_subjects(cluster_).claims();
+    jsRePublish republish;
+    jsRePublish_Init(&republish);
+    republish.Source = source.c_str();
+    republish.Destination = destination.c_str();
     kvConfig config;
     kvConfig_Init(&config);
     config.Bucket = bucket_.c_str();
     config.History = 1;
-    // Binds to the bucket when another node made it already (same configuration). Two nodes
-    // making it at the same moment: the later create fails ("subjects overlap with an existing
-    // stream") although the bucket is there now, so a failed create looks it up before giving up.
-    if (const natsStatus s = js_CreateKeyValue(&kv_, js_, &config); s != NATS_OK) {
+    config.RePublish = &republish;
+    // Binds to the bucket when another node made it already. Two nodes making it at the same
+    // moment: the later create fails ("subjects overlap with an existing stream") although the
+    // bucket is there now, so a failed create looks it up before giving up.
+    natsStatus s = js_CreateKeyValue(&kv_, js_, &config);
+    if (s != NATS_OK) {
         kv_ = nullptr;
-        if (js_KeyValue(&kv_, js_, bucket_.c_str()) == NATS_OK) return;
+        if (js_KeyValue(&kv_, js_, bucket_.c_str()) == NATS_OK) {
+            unavailable_ = check_republished(republish);
+            if (unavailable_.empty()) return;
+            kvStore_Destroy(std::exchange(kv_, nullptr));
+            return;
+        }
         kv_ = nullptr;
         unavailable_ = "the key-value bucket '" + bucket_ + "' cannot be made (" + nats_reason(s) +
                        "): cluster-scoped names need JetStream on the servers";
-        return;
     }
+}
+
+std::string cluster_names::check_republished(const jsRePublish& wanted) {
+    const std::string stream = "KV_" + bucket_;
+    jsStreamInfo* info = nullptr;
+    if (const natsStatus s = js_GetStreamInfo(&info, js_, stream.c_str(), nullptr, nullptr);
+        s != NATS_OK) {
+        return "the key-value bucket '" + bucket_ + "' cannot be read (" + nats_reason(s) + ")";
+    }
+    const jsRePublish* has = info->Config->RePublish;
+    const bool same = has != nullptr && has->Source != nullptr && has->Destination != nullptr &&
+                      std::string_view(has->Source) == wanted.Source &&
+                      std::string_view(has->Destination) == wanted.Destination && !has->HeadersOnly;
+    jsStreamInfo_Destroy(info);
+    if (same) return {};
+    // NATS cannot add republishing to a stream that has none ("stream configuration update can
+    // not change RePublish"), so the bucket has to be made again.
+    return "the key-value bucket '" + bucket_ + "' does not republish its changes to '" +
+           std::string(wanted.Destination) +
+           "' (made by hand, or by an older coact), and NATS cannot add that to a bucket: delete "
+           "it (`nats kv del " +
+           bucket_ + "`) while no node of the cluster is joined";
 }
 
 void cluster_names::start_watching() {
     if (kv_ == nullptr) return;
     // Subscribed first, then the keys listed: a name claimed in between is seen twice (telling
     // the gateway twice is harmless), never missed.
-    const std::string changes = "$KV." + bucket_ + ".>";
+    const std::string changes = cluster_subjects(cluster_).claims();
     if (natsConnection_Subscribe(&changes_, connection_, changes.c_str(), on_change, this) !=
             NATS_OK ||
         natsSubscription_SetOnCompleteCB(changes_, on_done, this) != NATS_OK) {
@@ -116,13 +154,14 @@ cluster_names::~cluster_names() {
 void cluster_names::on_change(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsMsg* msg,
                               void* self) {
     auto* names = static_cast<cluster_names*>(self);
-    const std::string_view subject = natsMsg_GetSubject(msg);
-    const std::string prefix = "$KV." + names->bucket_ + ".";
-    if (subject.starts_with(prefix)) {
-        const char* operation = nullptr;  // "DEL" or "PURGE" on a delete marker, none on a put
-        const bool gone = natsMsgHeader_Get(msg, "KV-Operation", &operation) == NATS_OK;
-        names->tell(std::string(subject.substr(prefix.size())), natsMsg_GetData(msg),
-                    natsMsg_GetDataLength(msg), gone);
+    try {
+        std::string name = cluster_subjects(names->cluster_).claim_of(natsMsg_GetSubject(msg));
+        if (!name.empty()) {
+            const char* operation = nullptr;  // "DEL" or "PURGE" on a delete marker, none on a put
+            const bool gone = natsMsgHeader_Get(msg, "KV-Operation", &operation) == NATS_OK;
+            names->tell(std::move(name), natsMsg_GetData(msg), natsMsg_GetDataLength(msg), gone);
+        }
+    } catch (...) {  // out of memory: the next change may pass
     }
     natsMsg_Destroy(msg);
 }

@@ -6,9 +6,10 @@
 // two nodes claiming one name at once exactly one wins); the value says who holds it, msgpack
 // [node, incarnation, actor number] (node_link's numbers), so that the loser's name_taken names
 // the holder and other nodes can address it. Every node follows the bucket and tells its gateway
-// of each name that appears or goes (the gateway makes a proxy under that name): it subscribes to
-// the bucket's subjects, `$KV.<bucket>.>`, where every put and delete marker of a key is
-// published, then lists the keys already there. A plain subscription, on cnats' delivery thread:
+// of each name that appears or goes (the gateway makes a proxy under that name): the bucket
+// republishes every put and delete marker it stored to `coact.<cluster>.claims.<name>`, where the
+// node subscribes, then lists the keys already there. (Not the bucket's own subjects: a subscriber
+// there also hears the writes JetStream rejects.) A plain subscription, on cnats' delivery thread:
 // cnats' own watcher (an ordered consumer on a thread of the node's) was tried first, and now and
 // then leaked a message of its own when stopped (LeakSanitizer, 5 runs in 90). The key is deleted
 // when the actor ends, and when the node leaves. JetStream is needed only for this: a node joins a
@@ -51,6 +52,8 @@ class cluster_names final : public detail::name_claims {
 
   private:
     [[nodiscard]] std::string holder_of(const std::string& name) const;
+    /// Empty if the bound bucket republishes its stored changes as `wanted` says, else why not.
+    [[nodiscard]] std::string check_republished(const jsRePublish& wanted);
     /// cnats' delivery thread: a put or a delete marker of the bucket.
     static void on_change(natsConnection* nc, natsSubscription* sub, natsMsg* msg, void* self);
     static void on_done(void* self);

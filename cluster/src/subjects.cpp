@@ -69,6 +69,14 @@ std::string cluster_subjects::name(std::string_view actor_name) const {
     return prefix_ + "name." + std::string(actor_name);
 }
 
+std::string cluster_subjects::claims() const { return prefix_ + "claims.>"; }
+
+std::string cluster_subjects::claim_of(std::string_view subject) const {
+    const std::string start = prefix_ + "claims.";
+    if (!subject.starts_with(start) || subject.size() == start.size()) return {};
+    return std::string(subject.substr(start.size()));
+}
+
 std::string cluster_subjects::topic(std::string_view topic) const {
     if (topic == "*") return prefix_ + "t.>";
     if (topic.size() > 2 && topic.ends_with(".*")) {

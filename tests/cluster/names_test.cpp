@@ -2,14 +2,18 @@
 // nodes on a nats-server with JetStream that the test starts: a name is unique in the cluster
 // (the second claimer, on another node, gets name_taken naming the holder; of claimers racing
 // on several threads exactly one wins); it is free again when its actor ends or its node leaves;
-// without JetStream, or for pools (not built), a scoped spawn says why it cannot be done.
+// without JetStream, or for pools (not built), a scoped spawn says why it cannot be done; a
+// write the bucket refused is not a claim; a bucket made without republishing is refused.
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <msgpack.hpp>
+#include <nats/nats.h>
 
 #include <coact/cluster.hpp>
 #include <coact/coact.hpp>
@@ -164,4 +168,77 @@ TEST_CASE("nodes joining at the same moment all find the names bucket", "[cluste
         joined.clear();
         for (auto& rt : runtimes) rt->shutdown();
     }
+}
+
+namespace {
+
+/// The bucket's value for a holder, as coact writes it: msgpack [node, incarnation, actor].
+std::string holder_value(const char* node) {
+    msgpack::sbuffer out;
+    msgpack::packer<msgpack::sbuffer> p(out);
+    p.pack_array(3);
+    p.pack(std::string(node));
+    p.pack(std::uint64_t{1});
+    p.pack(std::uint64_t{1});
+    return {out.data(), out.size()};
+}
+
+}  // namespace
+
+TEST_CASE("a write to the names bucket that JetStream rejects is not taken for a claim",
+          "[cluster][names]") {
+    // A failed claim is a write the server refuses, but a subscriber to the bucket's own
+    // subjects hears it all the same: a node once made a proxy for a claim that had failed
+    // (fresh-clone CI, this file's second case). Nodes follow only what the bucket stored.
+    coact_test::two_nodes nodes;
+    const coact_test::serving sa(nodes.ra);
+    natsConnection* raw = nullptr;
+    REQUIRE(natsConnection_ConnectTo(&raw, nodes.server.url().c_str()) == NATS_OK);
+    natsMsg* write = nullptr;
+    const std::string value = holder_value("ghost");
+    REQUIRE(natsMsg_Create(&write, "$KV.coact_t_names.ghost", nullptr, value.data(),
+                           static_cast<int>(value.size())) == NATS_OK);
+    REQUIRE(natsMsgHeader_Set(write, "Nats-Expected-Last-Subject-Sequence", "99") == NATS_OK);
+    natsMsg* answer = nullptr;
+    REQUIRE(natsConnection_RequestMsg(&answer, raw, write, 5000) == NATS_OK);
+    const std::string refusal(natsMsg_GetData(answer),
+                              static_cast<std::size_t>(natsMsg_GetDataLength(answer)));
+    CHECK(refusal.find("wrong last sequence") != std::string::npos);  // JetStream refused it
+    natsMsg_Destroy(answer);
+    natsMsg_Destroy(write);
+    natsConnection_Destroy(raw);
+    // A claim b makes after it: once a has seen that one, it has heard the refused write too.
+    REQUIRE(spawn_error(nodes.rb, {.name = "later", .scope = coact::scope::cluster}) ==
+            "(spawned)");
+    REQUIRE(coact_test::eventually([&] { return static_cast<bool>(nodes.ra.lookup("later")); }));
+    CHECK_FALSE(nodes.ra.lookup("ghost"));
+}
+
+TEST_CASE("a names bucket made without the republishing of its changes is refused, saying why",
+          "[cluster][names]") {
+    // A bucket made by an older coact, or by hand, with nothing else than its name.
+    coact_test::nats_server server;
+    natsConnection* raw = nullptr;
+    REQUIRE(natsConnection_ConnectTo(&raw, server.url().c_str()) == NATS_OK);
+    jsCtx* js = nullptr;
+    REQUIRE(natsConnection_JetStream(&js, raw, nullptr) == NATS_OK);
+    kvConfig config;
+    kvConfig_Init(&config);
+    config.Bucket = "coact_t_names";
+    config.History = 1;
+    kvStore* kv = nullptr;
+    REQUIRE(js_CreateKeyValue(&kv, js, &config) == NATS_OK);
+    kvStore_Destroy(kv);
+    jsCtx_Destroy(js);
+    natsConnection_Destroy(raw);
+
+    coact::runtime ra;
+    const coact::cluster a(ra, coact_test::on(server, "a"));  // joining needs no names
+    CHECK(spawn_error(ra, pong) ==
+          "coact::spawn: cannot claim 'pong' in cluster 't': the key-value bucket "
+          "'coact_t_names' does not republish its changes to 'coact.t.claims.>' (made by hand, "
+          "or by an older coact), and NATS cannot add that to a bucket: delete it (`nats kv del "
+          "coact_t_names`) while no node of the cluster is joined");
+    CHECK(ra.stats().actors == 1);  // the node's gateway only
+    ra.shutdown();
 }

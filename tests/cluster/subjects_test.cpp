@@ -28,6 +28,10 @@ TEST_CASE("subjects follow the documented layout", "[cluster][subjects]") {
     CHECK(s.heartbeat("b") == "coact.demo.hb.b");
     CHECK(s.probe("b", 3) == "coact.demo.ping.b.3");
     CHECK(s.probe("b") == "coact.demo.ping.b");
+    CHECK(s.claims() == "coact.demo.claims.>");
+    CHECK(s.claim_of("coact.demo.claims.chat.room_1") == "chat.room_1");
+    CHECK(s.claim_of("coact.demo.claims.") == "");
+    CHECK(s.claim_of("coact.other.claims.pong") == "");
 }
 
 TEST_CASE("topics: coact's trailing `*` is NATS's `>`, and subjects name their topic back",

@@ -3,6 +3,7 @@
 //   coact.<cluster>.n.<node>.<incarnation>    a node's inbox: messages to addresses, control
 //   coact.<cluster>.r.<node>.<incarnation>.>  one wildcard subscription for all ask replies
 //   coact.<cluster>.name.<name>               a cluster-scoped or pooled name
+//   coact.<cluster>.claims.<name>             the names bucket's stored changes, republished
 //   coact.<cluster>.t.<topic>                 a shared topic; coact's "prices.*" is "prices.>"
 //   coact.<cluster>.hb.<node>                 heartbeats
 //   coact.<cluster>.ping.<node>.<incarnation> the liveness probe
@@ -30,6 +31,11 @@ class cluster_subjects {
     [[nodiscard]] std::string node_inbox(std::string_view node, std::uint64_t incarnation) const;
     [[nodiscard]] std::string replies(std::string_view node, std::uint64_t incarnation) const;
     [[nodiscard]] std::string name(std::string_view actor_name) const;
+    /// Where the names bucket republishes each change it stored (a claim, or its end): one
+    /// subscription for all names. Only stored changes come here, never a rejected write.
+    [[nodiscard]] std::string claims() const;
+    /// The name a subject of claims() is about, or "" for another subject.
+    [[nodiscard]] std::string claim_of(std::string_view subject) const;
     /// A topic, or a pattern ending in `*`, which becomes NATS's `>`.
     [[nodiscard]] std::string topic(std::string_view topic) const;
     [[nodiscard]] std::string heartbeat(std::string_view node) const;
