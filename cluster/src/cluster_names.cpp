@@ -46,6 +46,21 @@ std::optional<wire_address> unpack_holder(const void* data, int size) {
     }
 }
 
+/// A pool's value in the bucket: msgpack ["pool"]. Its members are anywhere; the key stays.
+std::string pool_marker() {
+    msgpack::sbuffer out;
+    msgpack::packer<msgpack::sbuffer> p(out);
+    p.pack_array(1);
+    p.pack(std::string_view("pool"));
+    return {out.data(), out.size()};
+}
+
+bool is_pool_marker(const void* data, int size) {
+    const std::string marker = pool_marker();
+    return size == static_cast<int>(marker.size()) &&
+           std::string_view(static_cast<const char*>(data), marker.size()) == marker;
+}
+
 }  // namespace
 
 cluster_names::cluster_names(natsConnection* connection, const std::string& cluster,
@@ -176,6 +191,11 @@ void cluster_names::on_done(void* self) {
 void cluster_names::tell(std::string name, const void* value, int size, bool gone) {
     try {
         name_seen n{std::move(name), std::nullopt};
+        if (!gone && is_pool_marker(value, size)) {
+            n.pool = true;
+            link_->rt.send(link_->gateway, std::move(n));
+            return;
+        }
         if (!gone) {
             n.holder = unpack_holder(value, size);
             if (!n.holder) return;  // not a value coact wrote
@@ -194,17 +214,16 @@ void cluster_names::tell(std::string name, const void* value, int size, bool gon
 }
 
 void cluster_names::claim(std::string_view name, scope s, address a) {
-    if (s == scope::pool) {
-        throw cluster_error("coact::spawn: '" + std::string(name) +
-                            "' with scope::pool: pools are not built yet (docs/design/cluster.md, "
-                            "\"What comes next\")");
-    }
     check_dotted("cluster actor name", name);
     if (kv_ == nullptr) {
         throw cluster_error("coact::spawn: cannot claim '" + std::string(name) + "' in cluster '" +
                             cluster_ + "': " + unavailable_);
     }
     const std::string key(name);
+    if (s == scope::pool) {
+        join_pool(key, a);
+        return;
+    }
     bool made = false;
     const std::uint64_t number = link_->number_of(a, made);
     const std::string holder = pack_holder({link_->node, link_->incarnation, number});
@@ -222,6 +241,29 @@ void cluster_names::claim(std::string_view name, scope s, address a) {
     if (made) link_->rt.send(link_->gateway, export_watch{a});  // its number goes when it ends
     const std::lock_guard lock(mutex_);
     mine_.insert_or_assign(key, a);
+}
+
+void cluster_names::join_pool(const std::string& key, address a) {
+    // The first member's node marks the name as a pool's (an atomic create, as a claim); a
+    // member joining a pool that exists finds the marker; a name a single actor holds is taken.
+    const std::string marker = pool_marker();
+    uint64_t revision = 0;
+    const natsStatus st =
+        kvStore_Create(&revision, kv_, key.c_str(), marker.data(), static_cast<int>(marker.size()));
+    if (st != NATS_OK) {
+        kvEntry* entry = nullptr;
+        const natsStatus got = kvStore_Get(&entry, kv_, key.c_str());
+        const bool pool = got == NATS_OK && entry != nullptr &&
+                          is_pool_marker(kvEntry_Value(entry), kvEntry_ValueLen(entry));
+        kvEntry_Destroy(entry);
+        if (!pool) {
+            const std::string who = holder_of(key);
+            if (!who.empty()) throw name_taken(key, who);
+            throw cluster_error("coact::spawn: cannot make pool '" + key + "' in cluster '" +
+                                cluster_ + "': " + nats_reason(st));
+        }
+    }
+    link_->pools.join(key, a);
 }
 
 void cluster_names::released(std::string_view name, address a) noexcept {
@@ -278,9 +320,11 @@ void cluster_names::release_held_by(const std::string& node, std::uint64_t incar
 std::string cluster_names::holder_of(const std::string& name) const {
     kvEntry* entry = nullptr;
     if (kvStore_Get(&entry, kv_, name.c_str()) != NATS_OK || entry == nullptr) return {};
+    const bool pool = is_pool_marker(kvEntry_Value(entry), kvEntry_ValueLen(entry));
     const std::optional<wire_address> w =
         unpack_holder(kvEntry_Value(entry), kvEntry_ValueLen(entry));
     kvEntry_Destroy(entry);
+    if (pool) return "a pool (scope::pool) of cluster '" + cluster_ + "'";
     if (!w) return "another node of cluster '" + cluster_ + "'";
     return "node '" + w->node + "' (incarnation " + std::to_string(w->incarnation) +
            ") of cluster '" + cluster_ + "'";

@@ -12,7 +12,9 @@
 // there also hears the writes JetStream rejects.) A plain subscription, on cnats' delivery thread:
 // cnats' own watcher (an ordered consumer on a thread of the node's) was tried first, and now and
 // then leaked a message of its own when stopped (LeakSanitizer, 5 runs in 90). The key is deleted
-// when the actor ends, and when the node leaves. JetStream is needed only for this: a node joins a
+// when the actor ends, and when the node leaves. A pool's name has the value ["pool"], made by its
+// first member's node and kept; its members are pool_members' (pool_members.hpp). JetStream is
+// needed only for this: a node joins a
 // cluster whose servers have none, and a scoped spawn then says why it cannot claim.
 #pragma once
 
@@ -52,6 +54,8 @@ class cluster_names final : public detail::name_claims {
 
   private:
     [[nodiscard]] std::string holder_of(const std::string& name) const;
+    /// scope::pool: marks `key` as a pool's in the bucket (or finds it marked), then `a` joins.
+    void join_pool(const std::string& key, address a);
     /// Empty if the bound bucket republishes its stored changes as `wanted` says, else why not.
     [[nodiscard]] std::string check_republished(const jsRePublish& wanted);
     /// cnats' delivery thread: a put or a delete marker of the bucket.

@@ -13,7 +13,12 @@ namespace coact {
 
 node_link::node_link(runtime& r, natsConnection* connection, cluster_subjects s, std::string n,
                      std::uint64_t i)
-    : rt(r), subjects(std::move(s)), node(std::move(n)), incarnation(i), connection_(connection) {}
+    : rt(r),
+      subjects(std::move(s)),
+      node(std::move(n)),
+      incarnation(i),
+      pools(*this, connection),
+      connection_(connection) {}
 
 std::uint64_t node_link::number_of(address a, bool& made) {
     const std::lock_guard lock(numbers_mutex_);
@@ -179,10 +184,14 @@ bool node_link::publish_request(const std::string& subject, const std::string& r
     return true;
 }
 
-bool node_link::publish_control(const std::string& subject, const char* data, std::size_t size) {
+bool node_link::publish_control(const std::string& subject, const char* data, std::size_t size,
+                                const char* reply) {
     const std::shared_lock lock(connection_mutex_);
-    return connection_ != nullptr && natsConnection_Publish(connection_, subject.c_str(), data,
-                                                            static_cast<int>(size)) == NATS_OK;
+    if (connection_ == nullptr) return false;
+    const int n = static_cast<int>(size);
+    return (reply != nullptr
+                ? natsConnection_PublishRequest(connection_, subject.c_str(), reply, data, n)
+                : natsConnection_Publish(connection_, subject.c_str(), data, n)) == NATS_OK;
 }
 
 bool node_link::publish(const std::string& subject, const char* data, std::size_t size) {
@@ -197,6 +206,7 @@ bool node_link::publish(const std::string& subject, const char* data, std::size_
 }
 
 void node_link::close() noexcept {
+    pools.close();
     const std::unique_lock lock(connection_mutex_);
     connection_ = nullptr;
 }
@@ -212,6 +222,24 @@ void node_link::not_serializable(const std::type_info& type) {
                      "remote_dropped; this is said once per type\n",
                      name);
     }
+}
+
+void node_link::reject(const char* what, const std::exception& e) noexcept {
+    if (rejected.fetch_add(1, std::memory_order_relaxed) != 0) return;
+    std::fprintf(stderr,
+                 "coact::cluster: node '%s' rejected %s: %s (counted in remote_rejected; later "
+                 "ones are not printed)\n",
+                 node.c_str(), what, e.what());
+}
+
+void node_link::pool_without_members() {
+    dropped.fetch_add(1, std::memory_order_relaxed);
+    const std::lock_guard lock(said_mutex_);
+    if (!said_.insert("(a pool without members)").second) return;
+    std::fprintf(stderr,
+                 "coact::cluster: a message to a pool found no member on any node (NATS: no "
+                 "responders): dropped, and counted in remote_dropped; later ones are not "
+                 "printed\n");
 }
 
 }  // namespace coact

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <exception>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -32,6 +33,7 @@
 #include "coact/cluster/subjects.hpp"
 #include "coact/cluster/wire_message.hpp"
 #include "coact/detail/actor/relay.hpp"
+#include "pool_members.hpp"
 
 namespace coact {
 
@@ -56,7 +58,8 @@ struct inbound_publication {  // from another node, to a shared topic
 };
 struct name_seen {
     std::string name;
-    std::optional<wire_address> holder;  // none: the name was given back
+    std::optional<wire_address> holder;  // none: the name was given back, or it is a pool's
+    bool pool = false;                   // the name of a pool (its members are anywhere)
 };
 struct export_watch {
     address who;  // a local actor that was given a number: forget it when it ends
@@ -139,11 +142,22 @@ class node_link {
     bool publish_request(const std::string& subject, const std::string& reply, const char* data,
                          std::size_t size);
     /// A control message (coact.watch, coact.down): as publish, counted nowhere.
-    bool publish_control(const std::string& subject, const char* data, std::size_t size);
+    /// With `reply`: a message handed on as it came (a pool's, to another member).
+    bool publish_control(const std::string& subject, const char* data, std::size_t size,
+                         const char* reply = nullptr);
     void close() noexcept;
 
     /// A message of a type with no wire name reached a proxy: counted, and said once per type.
     void not_serializable(const std::type_info& type);
+    /// A message from NATS that `e` says is bad (`what`: "a reply", ...): counted in
+    /// remote_rejected, and said on stderr the first time the node rejects anything.
+    void reject(const char* what, const std::exception& e) noexcept;
+    /// A plain message to a pool found no member (NATS's "no responders"): counted as dropped,
+    /// said once.
+    void pool_without_members();
+
+    /// This node's members of pools (closed with the link).
+    pool_members pools;
 
     std::atomic<std::uint64_t> sent{0};
     std::atomic<std::uint64_t> received{0};

@@ -118,12 +118,7 @@ void on_inbox(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsMsg* msg, v
         if (reply != nullptr) all.front().reply = reply;
         link.rt.send(link.gateway, inbound{std::move(all)});
     } catch (const wire_error& e) {
-        if (link.rejected.fetch_add(1, std::memory_order_relaxed) == 0) {
-            std::fprintf(stderr,
-                         "coact::cluster: node '%s' rejected a message on its inbox: %s (counted "
-                         "in remote_rejected; later ones are not printed)\n",
-                         link.node.c_str(), e.what());
-        }
+        link.reject("a message on its inbox", e);
     } catch (...) {  // the runtime refused it (shutting down): as lost as a dropped message
         link.dropped.fetch_add(1, std::memory_order_relaxed);
     }
@@ -143,18 +138,21 @@ void on_reply(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsMsg* msg, v
         if (ec != std::errc() || end != id.data() + id.size()) {
             throw wire_error("a reply on '" + std::string(subject) + "', which names no ask");
         }
+        if (a.id == 0) {  // the mark of a plain message to a pool: only "no member" comes here
+            if (!natsMsg_IsNoResponders(msg)) {
+                throw wire_error("a reply to a plain message to a pool, which asks for none");
+            }
+            link.pool_without_members();
+            natsMsg_Destroy(msg);
+            return;
+        }
         if (!natsMsg_IsNoResponders(msg)) {
             a.message = std::make_unique<wire_message>(decode_message(std::string_view(
                 natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)))));
         }
         link.rt.send(link.gateway, std::move(a));
     } catch (const wire_error& e) {
-        if (link.rejected.fetch_add(1, std::memory_order_relaxed) == 0) {
-            std::fprintf(stderr,
-                         "coact::cluster: node '%s' rejected a reply: %s (counted in "
-                         "remote_rejected; later ones are not printed)\n",
-                         link.node.c_str(), e.what());
-        }
+        link.reject("a reply", e);
     } catch (...) {
         link.dropped.fetch_add(1, std::memory_order_relaxed);
     }

@@ -107,6 +107,7 @@ void watch(context& self, const std::shared_ptr<node_link>& link, watch_table& t
 /// A local actor other nodes watched or addressed has ended.
 void ended(const std::shared_ptr<node_link>& link, watch_table& t, const down& d) {
     t.monitored.erase(d.who);
+    link->pools.left(d.who);  // a pool member: NATS hands its pool's messages to the others
     link->forget(d.who);
     const auto it = t.watched.find(d.who);
     if (it == t.watched.end()) return;
@@ -253,6 +254,14 @@ void name_changed(context& self, const std::shared_ptr<node_link>& link, const n
     // Given back: nothing to do here. The proxy standing for the name mirrors its actor, so it
     // ends, taking the name with it, when the down of the actor or the loss of its node comes
     // (stopping it now would tell its monitors `closed` instead of the actor's real end).
+    if (n.pool) {  // every node has a proxy for a pool, also one with members of it
+        if (self.runtime().lookup(n.name)) return;  // made already, or a local actor's name
+        try {
+            self.spawn(spawn_options{.name = n.name}, pool_proxy, link, n.name);
+        } catch (const name_taken&) {  // a local actor took the name meanwhile
+        }
+        return;
+    }
     if (!n.holder) return;
     const address here = self.runtime().lookup(n.name);
     if (n.holder->node == link->node && n.holder->incarnation == link->incarnation) return;
@@ -268,6 +277,17 @@ void name_changed(context& self, const std::shared_ptr<node_link>& link, const n
 }
 
 }  // namespace
+
+std::optional<wire_address> wire_sender(context& self, node_link& link, address sender) {
+    if (!sender) return std::nullopt;
+    if (std::optional<wire_address> remote = link.remote_of(sender)) {
+        return remote;  // relayed from another node's actor: its own address
+    }
+    bool made = false;
+    const std::uint64_t n = link.number_of(sender, made);
+    if (made) self.send(link.gateway, export_watch{sender});
+    return wire_address{link.node, link.incarnation, n};
+}
 
 actor node_gateway(context& self, std::shared_ptr<node_link> link) {
     watch_table t;
@@ -382,17 +402,7 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
                 link->add_ask({detail::relay::detach_ask(self), self.address(), target});
             reply = link->reply_subject(id);
         }
-        std::optional<wire_address> from;
-        if (const address sender = m.sender()) {
-            if (std::optional<wire_address> remote = link->remote_of(sender)) {
-                from = *remote;  // relayed from another node's actor: its own address
-            } else {
-                bool new_number = false;
-                const std::uint64_t n = link->number_of(sender, new_number);
-                if (new_number) self.send(link->gateway, export_watch{sender});
-                from = wire_address{link->node, link->incarnation, n};
-            }
-        }
+        const std::optional<wire_address> from = wire_sender(self, *link, m.sender());
         if (!reply.empty()) {  // an ask goes alone: its reply subject is the NATS message's
             flush();
             buffer.clear();

@@ -6,10 +6,14 @@
 //   proxy    one per remote actor in use: every message sent to it is encoded (its type's wire
 //            name, the local sender's number) and published to the remote actor's node; an ask
 //            is detached and answered when its reply comes to the node's reply subject;
-//   responder one per ask from another node: asks the local actor, sends the reply back.
+//   responder one per ask from another node: asks the local actor, sends the reply back;
+//   pool proxy one per pool name on every node (pool_proxy.cpp): publishes each message to the
+//            pool's subject, where NATS hands it to one member.
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "coact/actor.hpp"
 #include "coact/cluster/wire_message.hpp"
@@ -22,6 +26,11 @@ actor node_gateway(context& self, std::shared_ptr<node_link> link);
 actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address target);
 /// One per ask from another node: asks the local actor `to` and publishes its reply (or why none
 /// comes) to the ask's reply subject. The asked actor's self.sender() is this responder.
+/// One per pool name, on every node, under that name: each message to it goes to one member.
+actor pool_proxy(context& self, std::shared_ptr<node_link> link, std::string pool);
+/// How a message's local sender is named on the wire: a proxy as the remote actor it stands
+/// for, a local actor by its number (made, and watched by the gateway, on first use).
+std::optional<wire_address> wire_sender(context& self, node_link& link, address sender);
 actor ask_responder(context& self, std::shared_ptr<node_link> link,
                     std::unique_ptr<remote_value> question, address to, std::string reply);
 

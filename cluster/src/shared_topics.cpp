@@ -111,12 +111,7 @@ void shared_topics::on_publication(natsConnection* /*nc*/, natsSubscription* /*s
             link.rt.send(link.gateway, inbound_publication{topic, std::move(m)});
         }
     } catch (const cluster_error& e) {  // wire_error, or a subject that is not a topic
-        if (link.rejected.fetch_add(1, std::memory_order_relaxed) == 0) {
-            std::fprintf(stderr,
-                         "coact::cluster: node '%s' rejected a publication: %s (counted in "
-                         "remote_rejected; later ones are not printed)\n",
-                         link.node.c_str(), e.what());
-        }
+        link.reject("a publication", e);
     } catch (...) {  // the runtime refused it (shutting down)
         link.dropped.fetch_add(1, std::memory_order_relaxed);
     }

@@ -89,6 +89,13 @@ TEST_CASE("a scoped spawn is claimed with its address, and its end is reported",
     CHECK(claims.claimed[1].scope == coact::scope::pool);
     CHECK(claims.claimed[1].who == pool);
     CHECK(rt.lookup("pong") == pong);  // a local name too
+    // A pool's members share its name: a second member is no name_taken, and neither holds the
+    // name here (the cluster's proxy for the pool does).
+    const coact::address second =
+        rt.spawn(coact::spawn_options{.name = "workers", .scope = coact::scope::pool}, waits);
+    REQUIRE(claims.claimed.size() == 3);
+    CHECK(claims.claimed[2].who == second);
+    CHECK_FALSE(rt.lookup("workers"));
 
     rt.send(pong, 1);
     rt.send(local, 1);
@@ -104,8 +111,10 @@ TEST_CASE("a scoped spawn is claimed with its address, and its end is reported",
     // ending actor's claim.
     CHECK(claims.still_registered == std::vector<bool>{true, true});
     rt.send(pool, 1);
+    rt.send(second, 1);
     rt.run();
-    CHECK(claims.released_names.size() == 3);
+    CHECK(claims.released_names.size() == 2);  // pool members are not named here
+    CHECK(rt.stats().actors == 0);
     coact::detail_access::core_of(rt).claims.store(nullptr);
 }
 

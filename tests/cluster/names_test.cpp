@@ -2,7 +2,7 @@
 // nodes on a nats-server with JetStream that the test starts: a name is unique in the cluster
 // (the second claimer, on another node, gets name_taken naming the holder; of claimers racing
 // on several threads exactly one wins); it is free again when its actor ends or its node leaves;
-// without JetStream, or for pools (not built), a scoped spawn says why it cannot be done; a
+// without JetStream a scoped spawn (also a pool's) says why it cannot be done; a
 // write the bucket refused is not a claim; a bucket made without republishing is refused.
 #include <atomic>
 #include <cstdint>
@@ -116,7 +116,7 @@ TEST_CASE("claimers racing for one name on several nodes: exactly one wins", "[c
     for (auto& rt : runtimes) rt->shutdown();
 }
 
-TEST_CASE("without JetStream, or for a pool, a scoped spawn says why it cannot be done",
+TEST_CASE("without JetStream a scoped spawn, also a pool's, says why it cannot be done",
           "[cluster][names]") {
     coact_test::nats_server server("", /*jetstream=*/false);
     coact::runtime rt;
@@ -126,9 +126,9 @@ TEST_CASE("without JetStream, or for a pool, a scoped spawn says why it cannot b
         e.starts_with("coact::spawn: cannot claim 'pong' in cluster 't': the key-value bucket "
                       "'coact_t_names' cannot be made ("));
     CHECK(e.ends_with("): cluster-scoped names need JetStream on the servers"));
-    CHECK(spawn_error(rt, {.name = "workers", .scope = coact::scope::pool}) ==
-          "coact::spawn: 'workers' with scope::pool: pools are not built yet "
-          "(docs/design/cluster.md, \"What comes next\")");
+    CHECK(spawn_error(rt, {.name = "workers", .scope = coact::scope::pool})
+              .starts_with("coact::spawn: cannot claim 'workers' in cluster 't': the key-value "
+                           "bucket 'coact_t_names' cannot be made ("));
     CHECK(rt.stats().actors == 1);  // the node's gateway only
     CHECK(spawn_error(rt, {.name = "bad..name", .scope = coact::scope::cluster}) ==
           "cluster actor name 'bad..name' has an empty segment (two dots, or one at an end)");

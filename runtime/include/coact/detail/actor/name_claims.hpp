@@ -2,11 +2,13 @@
 // beyond this runtime (spawn_options::scope).
 //
 // A runtime that joined a cluster has a name_claims (the cluster library's node sets it on the
-// core; nothing else does). Spawning with scope::cluster or scope::pool registers the name
-// locally first, as any name, then asks the claims to claim it across the cluster: a claim that
-// throws (name_taken: another node holds it) undoes the spawn. When a named actor ends, or its
-// spawn is undone, the claims hear of it (released), for every named actor: they keep track of
-// the names they claimed and ignore the others.
+// core; nothing else does). Spawning with scope::cluster registers the name locally first, as
+// any name, then asks the claims to claim it across the cluster: a claim that throws
+// (name_taken: another node holds it) undoes the spawn. When a named actor ends, or its spawn is
+// undone, the claims hear of it (released), for every named actor: they keep track of the names
+// they claimed and ignore the others. A pool member (scope::pool) is not registered locally: the
+// members share the name, so each is anonymous here and the claims follow its life themselves
+// (released is not called for it).
 //
 // Threads: claim runs on the spawning thread (any thread in the work-stealing mode), released on
 // the thread that ends the actor; an implementation locks what it shares.

@@ -100,7 +100,9 @@ coact::address core::spawn(const spawn_options& options, Fn&& fn, Args&&... args
     }
     context* c = acquire_cell();
     try {
-        if (!options.name.empty()) {
+        // A pool's members share its name: none of them holds it here (the cluster's proxy for
+        // the pool does), so each is anonymous in this runtime.
+        if (!options.name.empty() && options.scope != scope::pool) {
             c->name_ = names.insert(options.name, c);
             if (c->name_ == nullptr) throw name_taken(options.name);
         }
