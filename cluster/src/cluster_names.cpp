@@ -136,7 +136,8 @@ void cluster_names::start_watching() {
     if (natsConnection_Subscribe(&changes_, connection_, changes.c_str(), on_change, this) !=
             NATS_OK ||
         natsSubscription_SetOnCompleteCB(changes_, on_done, this) != NATS_OK) {
-        natsSubscription_Destroy(std::exchange(changes_, nullptr));
+        natsSubscription_Unsubscribe(changes_);
+        link_->bury(std::exchange(changes_, nullptr));
         return;
     }
     kvKeysList keys{};
@@ -157,7 +158,7 @@ cluster_names::~cluster_names() {
             std::unique_lock lock(done_mutex_);
             done_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return done_; });
         }
-        natsSubscription_Destroy(changes_);
+        link_->bury(changes_);  // destroyed once the connection is closed
     }
     if (kv_ != nullptr) {
         for (const auto& [name, who] : mine_) static_cast<void>(kvStore_Delete(kv_, name.c_str()));

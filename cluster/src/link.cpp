@@ -224,6 +224,24 @@ void node_link::not_serializable(const std::type_info& type) {
     }
 }
 
+void node_link::bury(natsSubscription* s) noexcept {
+    if (s == nullptr) return;
+    try {
+        const std::lock_guard lock(buried_mutex_);
+        buried_.push_back(s);
+    } catch (...) {  // out of memory: kept for good (a leak, not a crash)
+    }
+}
+
+void node_link::destroy_buried() noexcept {
+    std::vector<natsSubscription*> all;
+    {
+        const std::lock_guard lock(buried_mutex_);
+        all.swap(buried_);
+    }
+    for (natsSubscription* s : all) natsSubscription_Destroy(s);
+}
+
 void node_link::reject(const char* what, const std::exception& e) noexcept {
     if (rejected.fetch_add(1, std::memory_order_relaxed) != 0) return;
     std::fprintf(stderr,

@@ -146,6 +146,14 @@ class node_link {
     bool publish_control(const std::string& subject, const char* data, std::size_t size,
                          const char* reply = nullptr);
     void close() noexcept;
+    /// Instead of natsSubscription_Destroy while the connection is open: cnats 3.4's read loop
+    /// takes a subscription from its table and uses it after letting go of the table's lock,
+    /// so a subscription destroyed meanwhile is freed memory it writes to (nats.c#637, fixed
+    /// in 3.6; here one crash in about 60 loaded runs of names_test.cpp). Unsubscribed ones are
+    /// kept until the connection is closed, then destroyed_buried() frees them.
+    void bury(natsSubscription* s) noexcept;
+    /// After natsConnection_Close: the read loop has ended, the buried ones can go.
+    void destroy_buried() noexcept;
 
     /// A message of a type with no wire name reached a proxy: counted, and said once per type.
     void not_serializable(const std::type_info& type);
@@ -189,6 +197,9 @@ class node_link {
 
     std::shared_mutex connection_mutex_;
     natsConnection* connection_;
+
+    std::mutex buried_mutex_;
+    std::vector<natsSubscription*> buried_;
 
     std::mutex said_mutex_;
     std::unordered_set<std::string> said_;

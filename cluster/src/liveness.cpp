@@ -70,9 +70,10 @@ void liveness::stop() noexcept {
         std::unique_lock lock(mutex_);
         done_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return done_ >= subscribed; });
     }
-    natsSubscription_Destroy(std::exchange(heartbeats_, nullptr));
-    natsSubscription_Destroy(std::exchange(probes_, nullptr));
-    natsSubscription_Destroy(std::exchange(named_probes_, nullptr));
+    // Destroyed once the connection is closed (node_link::bury).
+    link_->bury(std::exchange(heartbeats_, nullptr));
+    link_->bury(std::exchange(probes_, nullptr));
+    link_->bury(std::exchange(named_probes_, nullptr));
     std::vector<std::pair<std::string, address>> asked;
     {
         const std::lock_guard lock(mutex_);

@@ -343,14 +343,14 @@ void cluster::node_state::leave() noexcept {
             std::unique_lock lock(closing);
             inbox_done_cv.wait_for(lock, std::chrono::seconds(5), [&] { return inbox_done; });
         }
-        natsSubscription_Destroy(std::exchange(inbox, nullptr));
+        link->bury(std::exchange(inbox, nullptr));  // destroyed once the connection is closed
     }
     if (replies != nullptr) {
         if (natsSubscription_Unsubscribe(replies) == NATS_OK) {
             std::unique_lock lock(closing);
             inbox_done_cv.wait_for(lock, std::chrono::seconds(5), [&] { return replies_done; });
         }
-        natsSubscription_Destroy(std::exchange(replies, nullptr));
+        link->bury(std::exchange(replies, nullptr));
     }
     names.reset();  // the watcher stops, the names this node holds are given back
     if (link != nullptr) {
@@ -372,6 +372,7 @@ void cluster::node_state::close() noexcept {
         std::unique_lock lock(closing);
         closed_cv.wait_for(lock, std::chrono::seconds(5), [&] { return closed; });
     }
+    if (link != nullptr) link->destroy_buried();  // the read loop has ended: nothing uses them
     natsConnection_Destroy(std::exchange(connection, nullptr));
 }
 

@@ -63,10 +63,10 @@ void pool_members::close() noexcept {
     }
     members_.clear();
     connection_ = nullptr;
-    // The callbacks hold their member, not the subscription: destroying it here is safe.
-    for (const std::unique_ptr<member>& m : gone_) {
-        natsSubscription_Destroy(std::exchange(m->subscription, nullptr));
-    }
+    // Destroyed once the connection is closed (node_link::bury); the members' records stay
+    // with this object, as their last callbacks may still run.
+    for (const std::unique_ptr<member>& m : gone_)
+        link_.bury(std::exchange(m->subscription, nullptr));
 }
 
 bool pool_members::plain(std::string_view reply) noexcept { return reply.ends_with(".0"); }

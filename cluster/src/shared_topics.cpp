@@ -48,7 +48,7 @@ void shared_topics::stop() noexcept {
         std::unique_lock lock(mutex_);
         done_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return done_ >= subscribed; });
     }
-    for (const auto& s : subscriptions_) natsSubscription_Destroy(s->sub);
+    for (const auto& s : subscriptions_) link_->bury(s->sub);  // once the connection is closed
     subscriptions_.clear();
 }
 
