@@ -60,6 +60,7 @@ coact::cluster_options options(const std::string& url, const char* node) {
 
 // --- the players ---
 
+// [snippet:players]
 coact::actor pong(coact::context& self) {
     for (;;) {
         const int n = co_await self.receive<int>();
@@ -81,6 +82,7 @@ coact::actor ping(coact::context& self, int last, std::atomic<bool>* done) {
     done->store(true);
     self.runtime().request_stop();
 }
+// [/snippet:players]
 
 /// Serves until SIGTERM or SIGINT (the parent stops pong that way).
 int run_pong(const std::string& url) {
@@ -90,9 +92,11 @@ int run_pong(const std::string& url) {
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);  // for every thread started from here
 
+    // [snippet:pong_node]
     coact::runtime rt;
     const coact::cluster net(rt, options(url, "pong"));
     rt.spawn(coact::spawn_options{.name = "pong", .scope = coact::scope::cluster}, pong);
+    // [/snippet:pong_node]
     std::thread waiter([&] {
         int signal = 0;
         sigwait(&stop_signals, &signal);
