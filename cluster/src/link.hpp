@@ -150,7 +150,7 @@ class node_link {
     /// takes a subscription from its table and uses it after letting go of the table's lock,
     /// so a subscription destroyed meanwhile is freed memory it writes to (nats.c#637, fixed
     /// in 3.6; here one crash in about 60 loaded runs of names_test.cpp). Unsubscribed ones are
-    /// kept until the connection is closed, then destroyed_buried() frees them.
+    /// kept until the connection is closed, then destroy_buried() frees them.
     void bury(natsSubscription* s) noexcept;
     /// After natsConnection_Close: the read loop has ended, the buried ones can go.
     void destroy_buried() noexcept;
