@@ -47,16 +47,19 @@ std::optional<wire_address> unpack_holder(const void* data, int size) {
 }
 
 /// A pool's value in the bucket: msgpack ["pool"]. Its members are anywhere; the key stays.
-std::string pool_marker() {
-    msgpack::sbuffer out;
-    msgpack::packer<msgpack::sbuffer> p(out);
-    p.pack_array(1);
-    p.pack(std::string_view("pool"));
-    return {out.data(), out.size()};
+const std::string& pool_marker() {
+    static const std::string marker = [] {
+        msgpack::sbuffer out;
+        msgpack::packer<msgpack::sbuffer> p(out);
+        p.pack_array(1);
+        p.pack(std::string_view("pool"));
+        return std::string(out.data(), out.size());
+    }();
+    return marker;
 }
 
 bool is_pool_marker(const void* data, int size) {
-    const std::string marker = pool_marker();
+    const std::string& marker = pool_marker();
     return size == static_cast<int>(marker.size()) &&
            std::string_view(static_cast<const char*>(data), marker.size()) == marker;
 }
@@ -78,7 +81,7 @@ cluster_names::cluster_names(natsConnection* connection, const std::string& clus
     // hears writes JetStream rejects (another node's failed claim, a revision-checked delete
     // that lost), and took them for facts: a node once made a proxy for a claim that had failed.
     const std::string source = "$KV." + bucket_ + ".>";
-    const std::string destination = cluster_subjects(cluster_).claims();
+    const std::string destination = link_->subjects.claims();
     jsRePublish republish;
     jsRePublish_Init(&republish);
     republish.Source = source.c_str();
@@ -132,7 +135,7 @@ void cluster_names::start_watching() {
     if (kv_ == nullptr) return;
     // Subscribed first, then the keys listed: a name claimed in between is seen twice (telling
     // the gateway twice is harmless), never missed.
-    const std::string changes = cluster_subjects(cluster_).claims();
+    const std::string changes = link_->subjects.claims();
     if (natsConnection_Subscribe(&changes_, connection_, changes.c_str(), on_change, this) !=
             NATS_OK ||
         natsSubscription_SetOnCompleteCB(changes_, on_done, this) != NATS_OK) {
@@ -171,7 +174,7 @@ void cluster_names::on_change(natsConnection* /*nc*/, natsSubscription* /*sub*/,
                               void* self) {
     auto* names = static_cast<cluster_names*>(self);
     try {
-        std::string name = cluster_subjects(names->cluster_).claim_of(natsMsg_GetSubject(msg));
+        std::string name = names->link_->subjects.claim_of(natsMsg_GetSubject(msg));
         if (!name.empty()) {
             const char* operation = nullptr;  // "DEL" or "PURGE" on a delete marker, none on a put
             const bool gone = natsMsgHeader_Get(msg, "KV-Operation", &operation) == NATS_OK;
@@ -192,16 +195,12 @@ void cluster_names::on_done(void* self) {
 void cluster_names::tell(std::string name, const void* value, int size, bool gone) {
     try {
         name_seen n{std::move(name), std::nullopt};
-        if (!gone && is_pool_marker(value, size)) {
-            n.pool = true;
-            link_->rt.send(link_->gateway, std::move(n));
-            return;
-        }
-        if (!gone) {
+        n.pool = !gone && is_pool_marker(value, size);
+        if (!gone && !n.pool) {
             n.holder = unpack_holder(value, size);
             if (!n.holder) return;  // not a value coact wrote
         }
-        {
+        if (!n.pool) {  // a pool's name has no holder to follow
             const std::lock_guard lock(mutex_);
             if (n.holder) {
                 seen_.insert_or_assign(n.name, *n.holder);
@@ -247,7 +246,7 @@ void cluster_names::claim(std::string_view name, scope s, address a) {
 void cluster_names::join_pool(const std::string& key, address a) {
     // The first member's node marks the name as a pool's (an atomic create, as a claim); a
     // member joining a pool that exists finds the marker; a name a single actor holds is taken.
-    const std::string marker = pool_marker();
+    const std::string& marker = pool_marker();
     uint64_t revision = 0;
     const natsStatus st =
         kvStore_Create(&revision, kv_, key.c_str(), marker.data(), static_cast<int>(marker.size()));

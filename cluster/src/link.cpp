@@ -242,6 +242,37 @@ void node_link::destroy_buried() noexcept {
     for (natsSubscription* s : all) natsSubscription_Destroy(s);
 }
 
+void node_link::hand_to_gateway(natsMsg* msg, std::optional<std::uint64_t> member,
+                                const char* what) noexcept {
+    try {
+        const std::string_view bytes(natsMsg_GetData(msg),
+                                     static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+        const char* reply = natsMsg_GetReply(msg);
+        std::vector<wire_message> all;
+        if (member) {  // NATS picked the member: the message names none
+            all.push_back(decode_message(bytes));
+            wire_message& m = all.front();
+            if (m.to) throw wire_error("a message to a pool names a receiver (NATS picks it)");
+            m.to = member;
+            if (reply != nullptr && !pool_members::plain(reply)) m.reply = reply;
+        } else {
+            all = decode_messages(bytes);
+            for (const wire_message& m : all) {
+                if (!m.to) throw wire_error("a message to a node's inbox names no receiver");
+            }
+            if (reply != nullptr && all.size() != 1) {
+                throw wire_error("a batch of messages with a reply subject (an ask goes alone)");
+            }
+            if (reply != nullptr) all.front().reply = reply;
+        }
+        rt.send(gateway, inbound{std::move(all)});
+    } catch (const wire_error& e) {
+        reject(what, e);
+    } catch (...) {  // the runtime refused it (shutting down): as lost as a dropped message
+        dropped.fetch_add(1, std::memory_order_relaxed);
+    }
+}
+
 void node_link::reject(const char* what, const std::exception& e) noexcept {
     if (rejected.fetch_add(1, std::memory_order_relaxed) != 0) return;
     std::fprintf(stderr,

@@ -157,6 +157,13 @@ class node_link {
 
     /// A message of a type with no wire name reached a proxy: counted, and said once per type.
     void not_serializable(const std::type_info& type);
+    /// cnats' delivery thread: what `msg` carries, handed to the gateway in one rt.send. With
+    /// `member` (a pool's), one message that names no receiver, for that member; else one
+    /// message or a batch, each naming its receiver (a message to the node's inbox). What does
+    /// not decode is rejected (`what` says where it came), never handed on; what the runtime
+    /// refuses (shutting down) is counted as dropped.
+    void hand_to_gateway(natsMsg* msg, std::optional<std::uint64_t> member,
+                         const char* what) noexcept;
     /// A message from NATS that `e` says is bad (`what`: "a reply", ...): counted in
     /// remote_rejected, and said on stderr the first time the node rejects anything.
     void reject(const char* what, const std::exception& e) noexcept;

@@ -11,7 +11,6 @@
 #include <array>
 #include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <mutex>
 #include <random>
 #include <string>
@@ -100,28 +99,10 @@ void on_reconnected(natsConnection* /*nc*/, void* closure) {
     if (state->live != nullptr) state->live->connection_back();
 }
 
-/// cnats' delivery thread: a message on the node's inbox. Decoded here (what does not decode is
-/// counted and dropped, never handed on), then handed to the gateway with rt.send.
+/// cnats' delivery thread: a message on the node's inbox, handed to the gateway.
 void on_inbox(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsMsg* msg, void* closure) {
-    auto* state = static_cast<cluster::node_state*>(closure);
-    node_link& link = *state->link;
-    try {
-        std::vector<wire_message> all = decode_messages(std::string_view(
-            natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
-        for (const wire_message& m : all) {
-            if (!m.to) throw wire_error("a message to a node's inbox names no receiver");
-        }
-        const char* reply = natsMsg_GetReply(msg);
-        if (reply != nullptr && all.size() != 1) {
-            throw wire_error("a batch of messages with a reply subject (an ask goes alone)");
-        }
-        if (reply != nullptr) all.front().reply = reply;
-        link.rt.send(link.gateway, inbound{std::move(all)});
-    } catch (const wire_error& e) {
-        link.reject("a message on its inbox", e);
-    } catch (...) {  // the runtime refused it (shutting down): as lost as a dropped message
-        link.dropped.fetch_add(1, std::memory_order_relaxed);
-    }
+    static_cast<cluster::node_state*>(closure)->link->hand_to_gateway(msg, std::nullopt,
+                                                                      "a message on its inbox");
     natsMsg_Destroy(msg);
 }
 

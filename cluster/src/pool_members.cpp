@@ -1,7 +1,6 @@
 // cluster/src/pool_members.cpp — this node's members of pools: a queue subscription each.
 #include "pool_members.hpp"
 
-#include <cstdio>
 #include <utility>
 
 #include "coact/cluster/errors.hpp"
@@ -83,21 +82,7 @@ void pool_members::on_message(natsConnection* /*nc*/, natsSubscription* /*sub*/,
         natsMsg_Destroy(msg);
         return;
     }
-    try {
-        wire_message w = decode_message(std::string_view(
-            natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
-        if (w.to) throw wire_error("a message to a pool names a receiver (NATS picks it)");
-        w.to = m->number;
-        const char* reply = natsMsg_GetReply(msg);
-        if (reply != nullptr && !plain(reply)) w.reply = reply;
-        std::vector<wire_message> one;
-        one.push_back(std::move(w));
-        link.rt.send(link.gateway, inbound{std::move(one)});
-    } catch (const wire_error& e) {
-        link.reject("a message to a pool", e);
-    } catch (...) {  // the runtime refused it (shutting down): as lost as a dropped message
-        link.dropped.fetch_add(1, std::memory_order_relaxed);
-    }
+    link.hand_to_gateway(msg, m->number, "a message to a pool");
     natsMsg_Destroy(msg);
 }
 

@@ -39,18 +39,19 @@ actor pool_proxy(context& self, std::shared_ptr<node_link> link, std::string poo
             }
             continue;
         }
-        std::string reply = plain_reply;
-        if (m.is_ask()) {  // no node to lose: a member's node lost while it works is a timeout
+        std::string ask_reply;  // a plain message uses plain_reply: no string made for it
+        if (m.is_ask()) {       // no node to lose: a member's node lost while it works is a timeout
             const std::uint64_t id =
                 link->add_ask({detail::relay::detach_ask(self), self.address(), wire_address{}});
-            reply = link->reply_subject(id);
+            ask_reply = link->reply_subject(id);
         }
         const std::optional<wire_address> from = wire_sender(self, *link, m.sender());
         buffer.clear();
         wire_packer p(buffer);
         detail::encode_header(p, encoding->name, from, 0);
         encoding->encode(p, m.raw());
-        link->publish_request(subject, reply, buffer.data(), buffer.size());
+        link->publish_request(subject, m.is_ask() ? ask_reply : plain_reply, buffer.data(),
+                              buffer.size());
     }
 }
 
