@@ -255,7 +255,7 @@ void name_changed(context& self, const std::shared_ptr<node_link>& link, const n
     // ends, taking the name with it, when the down of the actor or the loss of its node comes
     // (stopping it now would tell its monitors `closed` instead of the actor's real end).
     if (n.pool) {  // every node has a proxy for a pool, also one with members of it
-        if (self.runtime().lookup(n.name)) return;  // made already, or a local actor's name
+        if (self.runtime().try_lookup(n.name)) return;  // made already, or a local actor's name
         try {
             self.spawn(spawn_options{.name = n.name}, pool_proxy, link, n.name);
         } catch (const name_taken&) {  // a local actor took the name meanwhile
@@ -263,7 +263,7 @@ void name_changed(context& self, const std::shared_ptr<node_link>& link, const n
         return;
     }
     if (!n.holder) return;
-    const address here = self.runtime().lookup(n.name);
+    const address here = self.runtime().try_lookup(n.name);
     if (n.holder->node == link->node && n.holder->incarnation == link->incarnation) return;
     if (here) {
         // Already a proxy for that holder, or a local actor of that name: nothing to make.

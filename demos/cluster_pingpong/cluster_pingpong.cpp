@@ -116,10 +116,10 @@ int run_ping(const std::string& url, int rounds) {
     std::thread server([&] { rt.serve(); });
     // "pong" is seen here once the other node has claimed it and the news has come.
     const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!rt.lookup("pong") && std::chrono::steady_clock::now() < deadline) {
+    while (!rt.try_lookup("pong") && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(5ms);
     }
-    if (!rt.lookup("pong")) {
+    if (!rt.try_lookup("pong")) {
         rt.request_stop();
         server.join();
         fail("no actor named 'pong' appeared in cluster 'demo' within 10 s (is pong running?)");

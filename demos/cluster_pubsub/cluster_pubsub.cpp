@@ -230,10 +230,10 @@ int run_feed(const std::string& url, const std::vector<std::string>& names) {
     std::thread serving([&] { rt.serve(); });
     const auto deadline = std::chrono::steady_clock::now() + 20s;
     for (const std::string& n : names) {
-        while (!rt.lookup(n) && std::chrono::steady_clock::now() < deadline) {
+        while (!rt.try_lookup(n) && std::chrono::steady_clock::now() < deadline) {
             std::this_thread::sleep_for(5ms);
         }
-        if (!rt.lookup(n)) {
+        if (!rt.try_lookup(n)) {
             rt.request_stop();
             serving.join();
             fail("no subscriber named '" + n + "' appeared in cluster 'market' within 20 s");

@@ -101,6 +101,6 @@ int main() {
     rt.send("account", 2.5);  // no handler takes a double: the account fails
     rt.run();
     std::cout << "failed: " << rt.stats().failed << ", account alive: " << std::boolalpha
-              << static_cast<bool>(rt.lookup("account")) << '\n';
+              << static_cast<bool>(rt.try_lookup("account")) << '\n';
     // [/snippet:unhandled]
 }

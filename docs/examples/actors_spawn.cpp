@@ -57,7 +57,7 @@ int main() {
     coact::address b = rt.spawn(greeter, std::string("hi"));
     std::unordered_set<coact::address> known{a, b};  // comparable and hashable
     std::cout << std::boolalpha << (rt.lookup("hello") == a) << ' ' << (a == b) << ' '
-              << known.size() << ' ' << static_cast<bool>(rt.lookup("nobody")) << '\n';
+              << known.size() << ' ' << static_cast<bool>(rt.try_lookup("nobody")) << '\n';
     rt.send(a, 1);
     rt.send(b, 1);
     rt.run();

@@ -85,12 +85,12 @@ int main() {
         coact::runtime rt;
         rt.spawn("supervisor", coact::supervise, options, children);
         rt.run();  // the supervisor starts its children
-        const coact::address before = rt.lookup("doubler");
+        const coact::address before = rt.try_lookup("doubler");
         for (int n : {1, 2, -3, 4}) rt.send("doubler", n);
         rt.send(before, 5);
         rt.send("greeter", std::string("world"));
         rt.run();
-        std::cout << "same address: " << std::boolalpha << (rt.lookup("doubler") == before)
+        std::cout << "same address: " << std::boolalpha << (rt.try_lookup("doubler") == before)
                   << ", restarts: " << rt.stats().restarts
                   << ", dead letters: " << rt.stats().dead_letters << '\n';
         // [/snippet:supervise]

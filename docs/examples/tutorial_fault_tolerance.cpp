@@ -77,7 +77,7 @@ coact::actor watcher(coact::context& self, std::vector<std::string> names) {
     std::unordered_map<coact::address, std::string> watched;
     for (const std::string& name : names) {
         self.monitor(name);
-        watched[self.runtime().lookup(name)] = name;
+        watched[self.runtime().try_lookup(name)] = name;
     }
     while (!watched.empty()) {
         const coact::down d = co_await self.receive<coact::down>();
@@ -144,7 +144,7 @@ int main() {
         rt.run();
         std::cout << "failed: " << rt.stats().failed
                   << ", dead letters: " << rt.stats().dead_letters
-                  << ", parser alive: " << static_cast<bool>(rt.lookup("parser")) << '\n';
+                  << ", parser alive: " << static_cast<bool>(rt.try_lookup("parser")) << '\n';
         // [/snippet:crash]
     }
 
@@ -173,7 +173,7 @@ int main() {
         rt.run();
         rt.send("parser", "bergen warm");
         rt.run();
-        std::cout << "board alive: " << static_cast<bool>(rt.lookup("board"))
+        std::cout << "board alive: " << static_cast<bool>(rt.try_lookup("board"))
                   << ", failed: " << rt.stats().failed << '\n';
         // [/snippet:link]
     }
@@ -192,13 +192,13 @@ int main() {
         rt.run();  // the supervisor starts its children, in order
         // [/snippet:supervise]
         // [snippet:supervise_send]
-        const coact::address before = rt.lookup("parser");
+        const coact::address before = rt.try_lookup("parser");
         rt.send("parser", "oslo 4");
         rt.send("parser", "bergen warm");
         rt.send("parser", "tromso -7");  // queued behind the bad line
         rt.send(before, "bergen 9");     // by address: the same mailbox
         rt.run();
-        std::cout << "same address: " << (rt.lookup("parser") == before)
+        std::cout << "same address: " << (rt.try_lookup("parser") == before)
                   << ", restarts: " << rt.stats().restarts
                   << ", dead letters: " << rt.stats().dead_letters << '\n';
         // [/snippet:supervise_send]

@@ -201,10 +201,15 @@ bool runtime::stop(std::string_view target) {
 
 std::size_t runtime::shutdown() { return core_->shutdown(); }
 
-address runtime::lookup(std::string_view name) const {
-    auto found = core_->names.find_shared(name, [](context* c) {
+address runtime::try_lookup(std::string_view name) const {
+    return core_->names.find_shared(name, [](context* c) {
         return c == nullptr ? address{} : detail_access::make(c, c->generation());
     });
+}
+
+address runtime::lookup(std::string_view name) const {
+    const address found = try_lookup(name);
+    if (!found) throw no_such_actor(name);
     return found;
 }
 

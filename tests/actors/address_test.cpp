@@ -35,13 +35,13 @@ TEST_CASE("spawn returns addresses that are equal for one actor, differ between 
     CHECK(b);
     CHECK(anon);
     CHECK(a == a_again);
-    CHECK(a == rt.lookup("a"));
+    CHECK(a == rt.try_lookup("a"));
     CHECK(a != b);
     CHECK(a != anon);
     CHECK(b != anon);
     CHECK(std::hash<coact::address>{}(a) == std::hash<coact::address>{}(a_again));
 
-    std::unordered_set<coact::address> set{a, b, anon, a_again, rt.lookup("b")};
+    std::unordered_set<coact::address> set{a, b, anon, a_again, rt.try_lookup("b")};
     CHECK(set.size() == 3);
     CHECK(set.count(a) == 1);
     CHECK(set.count(coact::address{}) == 0);
@@ -50,7 +50,7 @@ TEST_CASE("spawn returns addresses that are equal for one actor, differ between 
     CHECK_FALSE(null);
     CHECK(null == coact::address{});
     CHECK(null != a);
-    CHECK_FALSE(rt.lookup("nobody"));
+    CHECK_FALSE(rt.try_lookup("nobody"));
 }
 
 TEST_CASE("self.lookup finds a live actor by name, and throws no_such_actor for an unknown one",
@@ -73,13 +73,33 @@ TEST_CASE("self.lookup finds a live actor by name, and throws no_such_actor for 
     CHECK(unknown == "coact::no_such_actor: no actor named 'nobody' is running");
 }
 
+TEST_CASE(
+    "rt.lookup finds a live actor by name and throws no_such_actor for an unknown or ended "
+    "one, and rt.try_lookup gives a null address instead",
+    "[actor]") {
+    coact::runtime rt(test_options());
+    const coact::address a = rt.spawn("a", idle);
+    const coact::address brief =
+        rt.spawn("brief", [](coact::context&) -> coact::actor { co_return; });
+    CHECK(rt.lookup("a") == a);
+    CHECK(rt.lookup("brief") == brief);
+    CHECK_THROWS_MATCHES(
+        rt.lookup("nobody"), coact::no_such_actor,
+        Catch::Message("coact::no_such_actor: no actor named 'nobody' is running"));
+    CHECK_FALSE(rt.try_lookup("nobody"));
+    rt.run();  // "brief" ends and its name is free
+    CHECK_THROWS_AS(rt.lookup("brief"), coact::no_such_actor);
+    CHECK_FALSE(rt.try_lookup("brief"));
+    CHECK(rt.lookup("a") == a);
+}
+
 TEST_CASE("an ended actor's address differs from a new actor's, even in a reused cell", "[actor]") {
     coact::runtime rt(test_options());
     const coact::address first = rt.spawn("x", done);
     rt.run();
     const coact::address second = rt.spawn("x", done);
     CHECK(first != second);
-    CHECK(rt.lookup("x") == second);
+    CHECK(rt.try_lookup("x") == second);
 }
 
 TEST_CASE("self.address() is the spawned address and self.name() the name, empty if anonymous",
@@ -135,11 +155,11 @@ TEST_CASE("a name is free again once its actor's function returns", "[actor]") {
     CHECK_THROWS_AS(rt.spawn("brief", idle), coact::name_taken);
     rt.send("brief", 1);
     rt.run();
-    CHECK_FALSE(rt.lookup("brief"));
+    CHECK_FALSE(rt.try_lookup("brief"));
     CHECK(rt.stats().actors == 0);
     CHECK_THROWS_AS(rt.send("brief", 2), coact::no_such_actor);
     CHECK_NOTHROW(rt.spawn("brief", idle));
-    CHECK(rt.lookup("brief"));
+    CHECK(rt.try_lookup("brief"));
 }
 
 TEST_CASE("a spawn whose function throws leaves no actor behind and frees the name", "[actor]") {
@@ -149,7 +169,7 @@ TEST_CASE("a spawn whose function throws leaves no actor behind and frees the na
     };
     CHECK_THROWS_WITH(rt.spawn("refuser", refuse), Catch::Contains("refused to start"));
     CHECK_THROWS_AS(rt.spawn(refuse), std::runtime_error);
-    CHECK_FALSE(rt.lookup("refuser"));
+    CHECK_FALSE(rt.try_lookup("refuser"));
     CHECK(rt.stats().actors == 0);
     CHECK_NOTHROW(rt.spawn("refuser", idle));
     rt.run();

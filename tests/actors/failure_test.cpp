@@ -40,7 +40,7 @@ TEST_CASE("an exception escaping an actor ends that actor only", "[actor]") {
 
     CHECK(destroyed == 1);
     CHECK(counted == 15);
-    CHECK_FALSE(rt.lookup("fragile"));
+    CHECK_FALSE(rt.try_lookup("fragile"));
     const coact::runtime_stats s = rt.stats();
     CHECK(s.failed == 1);
     CHECK(s.actors == 1);

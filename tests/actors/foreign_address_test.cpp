@@ -66,7 +66,7 @@ TEST_CASE("rt.stop with another runtime's address ends the actor in its own runt
 
     owner->run();  // the owner delivers the stop
     CHECK(owner->stats().actors == 0);
-    CHECK_FALSE(owner->lookup("target"));  // the name is the owner's, and it is free again
+    CHECK_FALSE(owner->try_lookup("target"));  // the name is the owner's, and it is free again
     CHECK(caller.stats().actors == 0);
 
     // The cell went back to its owner's free list: once the owner is gone, the caller's spawns
@@ -99,7 +99,7 @@ TEST_CASE("self.stop with another runtime's address ends the actor in its own ru
     CHECK(owner.stats().actors == 1);
     owner.run();
     CHECK(owner.stats().actors == 0);
-    CHECK_FALSE(owner.lookup("target"));
+    CHECK_FALSE(owner.try_lookup("target"));
 }
 
 TEST_CASE("rt.send with another runtime's address is delivered by the owner, in order",

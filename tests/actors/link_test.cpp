@@ -181,9 +181,9 @@ TEST_CASE("unlink takes a link back both ways, and linking twice is one link", "
     CHECK(results == std::vector<bool>{true, false});
     rt.send(a, -1);  // unlinked: the linker lives on
     rt.run();
-    CHECK(rt.lookup("linker"));
+    CHECK(rt.try_lookup("linker"));
     rt.send(b, -1);  // still linked: the linker is closed
     rt.run();
-    CHECK_FALSE(rt.lookup("linker"));
+    CHECK_FALSE(rt.try_lookup("linker"));
     CHECK(rt.stats().failed == 2);
 }

@@ -33,7 +33,7 @@ class test_claims final : public coact::detail::name_claims {
     }
     void released(std::string_view name, coact::address a) noexcept override {
         // Whether the local name was still this actor's when the claims heard of its end.
-        const bool registered = rt != nullptr && rt->lookup(name) == a;
+        const bool registered = rt != nullptr && rt->try_lookup(name) == a;
         const std::lock_guard lock(mutex_);
         released_names.push_back({std::string(name), coact::scope::local, a});
         still_registered.push_back(registered);
@@ -88,14 +88,14 @@ TEST_CASE("a scoped spawn is claimed with its address, and its end is reported",
     CHECK(claims.claimed[0].who == pong);
     CHECK(claims.claimed[1].scope == coact::scope::pool);
     CHECK(claims.claimed[1].who == pool);
-    CHECK(rt.lookup("pong") == pong);  // a local name too
+    CHECK(rt.try_lookup("pong") == pong);  // a local name too
     // A pool's members share its name: a second member is no name_taken, and neither holds the
     // name here (the cluster's proxy for the pool does).
     const coact::address second =
         rt.spawn(coact::spawn_options{.name = "workers", .scope = coact::scope::pool}, waits);
     REQUIRE(claims.claimed.size() == 3);
     CHECK(claims.claimed[2].who == second);
-    CHECK_FALSE(rt.lookup("workers"));
+    CHECK_FALSE(rt.try_lookup("workers"));
 
     rt.send(pong, 1);
     rt.send(local, 1);
@@ -126,7 +126,7 @@ TEST_CASE("a refused claim undoes the spawn: the local name is free, no actor st
     CHECK(spawn_error(rt, {.name = "held-elsewhere", .scope = coact::scope::cluster}) ==
           coact::name_taken("held-elsewhere").what());
     CHECK(rt.stats().actors == 0);
-    CHECK_FALSE(rt.lookup("held-elsewhere"));
+    CHECK_FALSE(rt.try_lookup("held-elsewhere"));
     // The undone spawn is reported like an end (the claims hold nothing for it).
     REQUIRE(claims.released_names.size() == 1);
     CHECK(claims.released_names[0].name == "held-elsewhere");

@@ -413,9 +413,9 @@ TEST_CASE("spawn and stop storms: children that return, wait, get stopped or spa
     CHECK(st.delivered == static_cast<std::uint64_t>(waves * (waiters + stopped)));
     CHECK(st.failed == 0);
     CHECK(st.dead_letters == 0);
-    CHECK_FALSE(rt.lookup("root"));
-    CHECK_FALSE(rt.lookup("quitter-0-0"));
-    CHECK_FALSE(rt.lookup("stopped-0-0"));
+    CHECK_FALSE(rt.try_lookup("root"));
+    CHECK_FALSE(rt.try_lookup("quitter-0-0"));
+    CHECK_FALSE(rt.try_lookup("stopped-0-0"));
 
     // The survivors, stopped from outside by name.
     for (int w = 0; w < waves; ++w) {

@@ -39,7 +39,7 @@ TEST_CASE("receive of the wrong type fails that actor only, with bad_message on 
 
     CHECK_FALSE(passed_receive);
     CHECK(other_got == 3);
-    CHECK_FALSE(rt.lookup("picky"));
+    CHECK_FALSE(rt.try_lookup("picky"));
     const coact::runtime_stats s = rt.stats();
     CHECK(s.failed == 1);
     CHECK(s.actors == 1);

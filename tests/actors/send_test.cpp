@@ -124,7 +124,7 @@ TEST_CASE("an uncaught no_such_actor inside an actor fails that actor only", "[a
     rt.run();
 
     CHECK(steady_count == 2);
-    CHECK_FALSE(rt.lookup("lost"));
+    CHECK_FALSE(rt.try_lookup("lost"));
     const coact::runtime_stats s = rt.stats();
     CHECK(s.failed == 1);
     CHECK(s.actors == 1);

@@ -151,7 +151,7 @@ TEST_CASE("self.spawn starts a child that runs after the parent's turn, never in
     CHECK(named_child);
     CHECK(anon_child);
     CHECK(named_child != anon_child);
-    CHECK(rt.lookup("child") == coact::address{});  // it returned: its name is free
+    CHECK(rt.try_lookup("child") == coact::address{});  // it returned: its name is free
     CHECK(anon_name.empty());
     CHECK(rt.stats().spawned == 3);
     CHECK(rt.stats().actors == 1);
@@ -195,7 +195,7 @@ TEST_CASE("self.spawn never runs the child inside spawn(), and the child knows i
     CHECK(named_seen.name == "child");
     CHECK(named_seen.got == 7);
     CHECK(anon_seen.name.empty());
-    CHECK(rt.lookup("child") == coact::address{});  // it returned: its name is free
+    CHECK(rt.try_lookup("child") == coact::address{});  // it returned: its name is free
     CHECK(rt.stats().spawned == 3);
     CHECK(rt.stats().actors == 1);
     CHECK(rt.stats().failed == 0);

@@ -118,7 +118,7 @@ TEST_CASE("stop of an actor that never ran means its body never runs", "[actor][
     CHECK(rt.stop("unborn"));
     rt.run();
     CHECK_FALSE(ran);
-    CHECK_FALSE(rt.lookup("unborn"));
+    CHECK_FALSE(rt.try_lookup("unborn"));
     const coact::runtime_stats s = rt.stats();
     CHECK(s.actors == 0);
     CHECK(s.failed == 0);
@@ -168,7 +168,7 @@ TEST_CASE("an actor that catches generator_exit and waits again ends as failed (
     CHECK(waited_again);
     CHECK_FALSE(after_second_wait);
     CHECK(destroyed == 1);
-    CHECK_FALSE(rt.lookup("stubborn"));
+    CHECK_FALSE(rt.try_lookup("stubborn"));
     CHECK(rt.stats().failed == 1);
     CHECK(rt.stats().actors == 0);
     CHECK(coact_test::count_lines(text) == 1);

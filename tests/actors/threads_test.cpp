@@ -78,7 +78,7 @@ TEST_CASE("rt.send from 4 threads while serve() runs delivers every message in p
                         rt.send("sink", numbered{p, i});
                     } else {
                         const numbered m{p, i};
-                        rt.send(rt.lookup("sink"), m);
+                        rt.send(rt.try_lookup("sink"), m);
                     }
                 }
             } catch (...) {
@@ -140,7 +140,7 @@ TEST_CASE("serve() on another thread takes messages sent from this one until req
     CHECK(t.received.load() == count);
     CHECK(t.out_of_order == 0);
     CHECK(closed_by_stop.load());
-    CHECK_FALSE(rt.lookup("victim"));
+    CHECK_FALSE(rt.try_lookup("victim"));
 }
 
 TEST_CASE("run() while another thread sends returns at quiescence each time", "[actor][threads]") {
@@ -215,7 +215,7 @@ TEST_CASE(
     dog.cancel();
     CHECK_FALSE(spawn_threw_other);
     CHECK(turns < 10'000);
-    CHECK_FALSE(rt.lookup("intruder"));  // never made, or made and returned
+    CHECK_FALSE(rt.try_lookup("intruder"));  // never made, or made and returned
     if (coact_test::work_stealing) {
         CHECK(spawn_error.empty());
         CHECK(intruder_ran.load());

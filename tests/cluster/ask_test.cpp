@@ -81,8 +81,8 @@ TEST_CASE("An ask across nodes gets its reply, by name and by the proxy's addres
     {
         const coact_test::serving sa(nodes.ra);
         const coact_test::serving sb(nodes.rb);
-        REQUIRE(
-            coact_test::eventually([&] { return static_cast<bool>(nodes.rb.lookup("server")); }));
+        REQUIRE(coact_test::eventually(
+            [&] { return static_cast<bool>(nodes.rb.try_lookup("server")); }));
         nodes.rb.send(a1, 0);
         nodes.rb.send(a2, 0);
         REQUIRE(coact_test::eventually([&] { return by_name.finished() && typed.finished(); }));
@@ -128,8 +128,8 @@ TEST_CASE(
     {
         const coact_test::serving sa(nodes.ra);
         const coact_test::serving sb(nodes.rb);
-        REQUIRE(
-            coact_test::eventually([&] { return static_cast<bool>(nodes.rb.lookup("server")); }));
+        REQUIRE(coact_test::eventually(
+            [&] { return static_cast<bool>(nodes.rb.try_lookup("server")); }));
         nodes.rb.send(f, 0);
         REQUIRE(coact_test::eventually([&] { return failed.finished(); }));
     }
@@ -171,7 +171,8 @@ TEST_CASE("An ask pending when the asked node leaves fails with its loss, and as
         const coact_test::serving sb(rb);
         {
             const coact_test::serving sa(ra);
-            REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.lookup("server")); }));
+            REQUIRE(
+                coact_test::eventually([&] { return static_cast<bool>(rb.try_lookup("server")); }));
             rb.send(p, 0);
             REQUIRE(coact_test::eventually([&] { return timed.finished(); }));
             std::this_thread::sleep_for(100ms);  // the second ask is on its way, unanswered

@@ -101,8 +101,8 @@ TEST_CASE("A monitor of a remote actor hears its end: normal, failed (a remote_e
     {
         const coact_test::serving sa(nodes.ra);
         const coact_test::serving sb(nodes.rb);
-        REQUIRE(
-            coact_test::eventually([&] { return static_cast<bool>(nodes.rb.lookup("target")); }));
+        REQUIRE(coact_test::eventually(
+            [&] { return static_cast<bool>(nodes.rb.try_lookup("target")); }));
         nodes.rb.send(m, 0);  // go
         REQUIRE(coact_test::eventually([&] { return s.has_reason(); }));
     }
@@ -117,7 +117,7 @@ TEST_CASE("A monitor of a remote actor hears its end: normal, failed (a remote_e
         CHECK(r.kind == coact::exit_kind::closed);
     }
     // The proxy ended with its actor: the name is free on b too (the name's release also tells b).
-    CHECK(coact_test::eventually([&] { return !nodes.rb.lookup("target"); }));
+    CHECK(coact_test::eventually([&] { return !nodes.rb.try_lookup("target"); }));
 }
 
 TEST_CASE("A link with a remote actor: its failure closes the local partner, or comes as an exit",
@@ -149,8 +149,8 @@ TEST_CASE("A link with a remote actor: its failure closes the local partner, or 
     {
         const coact_test::serving sa(nodes.ra);
         const coact_test::serving sb(nodes.rb);
-        REQUIRE(
-            coact_test::eventually([&] { return static_cast<bool>(nodes.rb.lookup("target")); }));
+        REQUIRE(coact_test::eventually(
+            [&] { return static_cast<bool>(nodes.rb.try_lookup("target")); }));
         nodes.rb.send(partner, 0);  // go
         REQUIRE(coact_test::eventually([&] { return linked.load(); }));
         REQUIRE(coact_test::eventually([&] { return partner_end.has_reason(); }));
@@ -189,7 +189,8 @@ TEST_CASE(
         const coact_test::serving sb(rb);
         {
             const coact_test::serving sa(ra);
-            REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.lookup("target")); }));
+            REQUIRE(
+                coact_test::eventually([&] { return static_cast<bool>(rb.try_lookup("target")); }));
             // b heard a's heartbeat by now: a new node's first heartbeat is answered at once.
             std::this_thread::sleep_for(200ms);
             rb.send(m, 0);
@@ -210,7 +211,7 @@ TEST_CASE(
     CHECK_THAT(r.what(), Catch::Contains("node 'a'") && Catch::Contains("left the cluster"));
     CHECK(by_node.node->node == "a");
     CHECK(by_node.node->why == "it left the cluster");
-    CHECK(!rb.lookup("target"));  // its proxy went, and with it the name here
+    CHECK(!rb.try_lookup("target"));  // its proxy went, and with it the name here
 }
 
 TEST_CASE(
@@ -315,8 +316,8 @@ TEST_CASE("Stopping a remote actor's proxy stops the actor on its node", "[clust
     {
         const coact_test::serving sa(nodes.ra);
         const coact_test::serving sb(nodes.rb);
-        REQUIRE(
-            coact_test::eventually([&] { return static_cast<bool>(nodes.rb.lookup("target")); }));
+        REQUIRE(coact_test::eventually(
+            [&] { return static_cast<bool>(nodes.rb.try_lookup("target")); }));
         CHECK(nodes.rb.stop("target"));  // the proxy, from outside: thread-safe
         REQUIRE(coact_test::eventually([&] { return on_a.has_reason(); }));
     }

@@ -55,7 +55,7 @@ coact::actor member(coact::context& self, taken* t, int id) {
 
 coact::actor waits(coact::context& self) { static_cast<void>(co_await self.receive<int>()); }
 
-bool has_proxy(coact::runtime& rt) { return static_cast<bool>(rt.lookup("workers")); }
+bool has_proxy(coact::runtime& rt) { return static_cast<bool>(rt.try_lookup("workers")); }
 
 /// Asks the pool "who" `times` times, and records the answers.
 coact::actor asker(coact::context& self, int times, std::vector<std::string>* answers,
@@ -105,7 +105,8 @@ TEST_CASE("the docs' pool: members on two nodes, one of them answers", "[cluster
         // [/snippet:pool_spawn]
     }
     std::optional<coact_test::serving> sb(std::in_place, nodes.rb);
-    REQUIRE(coact_test::eventually([&] { return static_cast<bool>(nodes.rb.lookup("resize")); }));
+    REQUIRE(
+        coact_test::eventually([&] { return static_cast<bool>(nodes.rb.try_lookup("resize")); }));
     sb.reset();
     std::string result;
     std::atomic<bool> done{false};

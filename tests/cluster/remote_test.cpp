@@ -102,7 +102,7 @@ TEST_CASE("Beazley's ping-pong across two nodes: by name there, by the sender's 
         self.send("pong", n);
         for (;;) {
             n = co_await self.receive<int>();
-            if (self.sender() != self.runtime().lookup("pong")) answers_from_proxy = false;
+            if (self.sender() != self.runtime().try_lookup("pong")) answers_from_proxy = false;
             if (n >= 100) {
                 last = n;
                 co_return;
@@ -113,12 +113,18 @@ TEST_CASE("Beazley's ping-pong across two nodes: by name there, by the sender's 
     {
         const coact_test::serving sa(ra);
         const coact_test::serving sb(rb);
-        REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.lookup("pong")); }));
+        REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.try_lookup("pong")); }));
         rb.send(ping, 0);
         REQUIRE(coact_test::eventually([&] { return last.load() >= 0; }));
     }
     CHECK(last.load() == 101);
     CHECK(answers_from_proxy.load());  // the answers' sender is the proxy named "pong"
+    // rt.lookup finds a remote actor's cluster name (its proxy here), and throws for a name that
+    // no node has (contract §6).
+    CHECK(rb.lookup("pong") == rb.try_lookup("pong"));
+    CHECK(rb.lookup("pong"));
+    CHECK_THROWS_MATCHES(rb.lookup("pang"), coact::no_such_actor,
+                         Catch::Message("coact::no_such_actor: no actor named 'pang' is running"));
     CHECK(nodes.a.stats().remote_received == 51);
     CHECK(nodes.a.stats().remote_sent == 51);
     CHECK(nodes.b.stats().remote_received == 51);
@@ -151,7 +157,7 @@ TEST_CASE("a thousand messages to a remote actor arrive in the order they were s
     });
     const coact_test::serving sa(ra);
     const coact_test::serving sb(rb);
-    REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.lookup("sink")); }));
+    REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.try_lookup("sink")); }));
     rb.send(source, 0);
     REQUIRE(coact_test::eventually([&] { return seen.load() == count; }));
     CHECK(out_of_order.load() == 0);
@@ -179,7 +185,7 @@ TEST_CASE("user types cross as themselves, positional and named", "[cluster][rem
     });
     const coact_test::serving sa(ra);
     const coact_test::serving sb(rb);
-    REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.lookup("desk")); }));
+    REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.try_lookup("desk")); }));
     rb.send(trader, 0);
     REQUIRE(coact_test::eventually([&] { return right.load() == 2; }));
 }
@@ -203,7 +209,7 @@ TEST_CASE("what cannot cross is counted, never delivered: no wire name, garbage,
     });
     const coact_test::serving sa(ra);
     const coact_test::serving sb(rb);
-    REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.lookup("sink")); }));
+    REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.try_lookup("sink")); }));
     rb.send(source, 0);
     REQUIRE(coact_test::eventually([&] { return got.load() == 1; }));
     CHECK(nodes.b.stats().remote_dropped == 1);
@@ -266,7 +272,7 @@ TEST_CASE("messages cnats drops because the delivery thread fell behind are coun
     });
     const coact_test::serving sa(ra);
     const coact_test::serving sb(rb);
-    REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.lookup("sink")); }));
+    REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.try_lookup("sink")); }));
     rb.send(source, 0);
     REQUIRE(coact_test::eventually([&] { return got.load() == 1; }));
     // cnats delivers every subscription of this process on one thread: a callback that sleeps
@@ -324,21 +330,21 @@ TEST_CASE("A sequence gap ends everything between the two nodes with noconnectio
             on_b_cut = d.reason.noconnection();
         };
         co_await self.receive([](int) {}, on_down);  // the second go: the stream
-        for (int i = 1; i < 100 && self.runtime().lookup("sink"); ++i) {
+        for (int i = 1; i < 100 && self.runtime().try_lookup("sink"); ++i) {
             self.send("sink", i);
             co_await self.sleep(std::chrono::milliseconds(1));  // one NATS message each
         }
         for (;;) {
             co_await self.receive(
                 [&](int) {
-                    if (self.runtime().lookup("sink")) self.send("sink", 100);  // shows the gap
+                    if (self.runtime().try_lookup("sink")) self.send("sink", 100);  // shows the gap
                 },
                 on_down);
         }
     });
     const coact_test::serving sa(ra);
     const coact_test::serving sb(rb);
-    REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.lookup("sink")); }));
+    REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.try_lookup("sink")); }));
     rb.send(source, 0);
     REQUIRE(coact_test::eventually([&] { return got.load() == 1; }));
     const delivery_hold hold(server);

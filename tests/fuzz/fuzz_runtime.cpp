@@ -671,7 +671,7 @@ void run(fuzz_input& in) {
     coact::runtime rt{options};
 
     auto spawn = [&](kind k, const coact::spawn_options& o, std::uint8_t decisions) {
-        const bool taken = !o.name.empty() && static_cast<bool>(rt.lookup(o.name));
+        const bool taken = !o.name.empty() && static_cast<bool>(rt.try_lookup(o.name));
         const traits t{w.take_slot(), static_cast<bool>(o.supervisor), decisions};
         try {
             const coact::address a = rt.spawn(o, body_of(k), &w, k, 0, t);
@@ -701,7 +701,7 @@ void run(fuzz_input& in) {
                 break;
             case 3: {
                 const int v = in.byte();
-                const bool known_name = static_cast<bool>(rt.lookup(name));
+                const bool known_name = static_cast<bool>(rt.try_lookup(name));
                 try {
                     try_send(rt, w, w.limit_of_name(name_index), false, w.posted,
                              [&] { rt.send(name, v); });
@@ -724,7 +724,7 @@ void run(fuzz_input& in) {
                 }
                 break;
             case 6: {
-                const bool known_name = static_cast<bool>(rt.lookup(name));
+                const bool known_name = static_cast<bool>(rt.try_lookup(name));
                 try {
                     static_cast<void>(rt.stop(name));
                     expect(known_name, "stop() of a name nobody has throws no_such_actor");

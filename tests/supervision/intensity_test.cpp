@@ -42,8 +42,8 @@ TEST_CASE("max_restarts failures within the window are all restarted", "[supervi
     for (int i = 1; i <= 3; ++i) rt.send("w", -i);
     rt.run();
     CHECK(w.starts == 4);
-    CHECK(rt.lookup("sup"));
-    CHECK(rt.lookup("w"));
+    CHECK(rt.try_lookup("sup"));
+    CHECK(rt.try_lookup("w"));
     CHECK(rt.stats().restarts == 3);
 }
 
@@ -132,12 +132,12 @@ TEST_CASE("restarts older than the window no longer count", "[supervision][inten
     rt.send("w", -2);
     rt.run();
     CHECK(w.starts == 3);
-    CHECK(rt.lookup("sup") == sup);
+    CHECK(rt.try_lookup("sup") == sup);
     clock.ms = 15;  // the restart at 10 is 5 ms old: a second one within 10 ms is too many
     rt.send("w", -3);
     rt.run();
     CHECK(w.starts == 3);
-    CHECK_FALSE(rt.lookup("sup"));
+    CHECK_FALSE(rt.try_lookup("sup"));
     CHECK(rt.stats().actors == 0);
 }
 
@@ -158,13 +158,13 @@ TEST_CASE("a supervisor that gives up is restarted by its own supervisor, childr
     coact::runtime rt(test_options());
     rt.spawn("top", coact::supervise, top_options, top_children);
     rt.run();
-    const coact::address inner = rt.lookup("inner");
+    const coact::address inner = rt.try_lookup("inner");
     REQUIRE(inner);
     rt.send("w", -1);  // inner gives up at once (max_restarts 0) and fails; top restarts it
     rt.run();
     CHECK(w.starts == 2);
-    CHECK(rt.lookup("inner") == inner);
-    CHECK(rt.lookup("w"));
+    CHECK(rt.try_lookup("inner") == inner);
+    CHECK(rt.try_lookup("w"));
     CHECK(rt.stats().restarts == 1);
     CHECK(rt.stats().failed == 2);
     CHECK(top_events ==

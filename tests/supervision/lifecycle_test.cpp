@@ -58,8 +58,8 @@ TEST_CASE("stopping the supervisor stops its children", "[supervision][lifecycle
     const coact::address sup = rt.spawn("sup", coact::supervise, generous(), specs);
     rt.run();
     coact_test::watch_log on_a, on_b;
-    rt.spawn(coact_test::watcher, rt.lookup("a"), std::vector<std::string>{}, std::ref(on_a));
-    rt.spawn(coact_test::watcher, rt.lookup("b"), std::vector<std::string>{}, std::ref(on_b));
+    rt.spawn(coact_test::watcher, rt.try_lookup("a"), std::vector<std::string>{}, std::ref(on_a));
+    rt.spawn(coact_test::watcher, rt.try_lookup("b"), std::vector<std::string>{}, std::ref(on_b));
     rt.run();
     rt.stop(sup);
     rt.run();
@@ -81,7 +81,7 @@ TEST_CASE("stopping the supervisor ends a held child for good, with its failure"
     const coact::address sup = sim.spawn("sup", coact::supervise, generous(), specs);
     sim.step_all();
     coact_test::watch_log log;
-    sim.spawn(coact_test::watcher, sim.runtime().lookup("w"), std::vector<std::string>{},
+    sim.spawn(coact_test::watcher, sim.runtime().try_lookup("w"), std::vector<std::string>{},
               std::ref(log));
     sim.step_all();
     sim.send("w", -1);
@@ -114,7 +114,7 @@ TEST_CASE("shutdown with held children and queued messages leaks nothing",
         rt.send(b, tracked{-1});
         rt.run();
         CHECK(heard == 2);
-        CHECK(rt.lookup("a") == a);  // held, not ended
+        CHECK(rt.try_lookup("a") == a);  // held, not ended
         for (int i = 0; i < 10; ++i) {
             rt.send("a", tracked{i});
             rt.send(b, tracked{i});
@@ -163,8 +163,8 @@ TEST_CASE("an on_event that throws fails the supervisor, which stops its childre
     REQUIRE(log.downs.size() == 1);
     CHECK(log.downs[0].reason.what() == "observer");
     CHECK(a.starts == 1);
-    CHECK_FALSE(rt.lookup("a"));  // held when the supervisor failed: stopped, ended for good
-    CHECK_FALSE(rt.lookup("b"));
+    CHECK_FALSE(rt.try_lookup("a"));  // held when the supervisor failed: stopped, ended for good
+    CHECK_FALSE(rt.try_lookup("b"));
     CHECK(rt.stats().actors == 0);
 }
 
@@ -177,7 +177,7 @@ TEST_CASE("a supervisor drops messages that are not for it", "[supervision][life
     rt.send(sup, 42);
     rt.send(sup, std::string("hello"));
     rt.run();
-    CHECK(rt.lookup("sup") == sup);
+    CHECK(rt.try_lookup("sup") == sup);
     rt.send("w", -1);
     rt.run();
     CHECK(w.starts == 2);
@@ -195,10 +195,10 @@ TEST_CASE("an actor that names the supervisor but was not started by it ends whe
     rt.run();
     rt.send("stranger", -1);
     rt.run();
-    CHECK_FALSE(rt.lookup("stranger"));  // held, then stopped by the supervisor: ended for good
+    CHECK_FALSE(rt.try_lookup("stranger"));  // held, then stopped by the supervisor: ended for good
     CHECK(stranger.starts == 1);
     CHECK(rt.stats().restarts == 0);
-    CHECK(rt.lookup("sup") == sup);
+    CHECK(rt.try_lookup("sup") == sup);
 }
 
 TEST_CASE("a child list without a start function, or with a name twice, fails the supervisor",
@@ -217,7 +217,7 @@ TEST_CASE("a child list without a start function, or with a name twice, fails th
         REQUIRE(heard.size() == 1);
         CHECK(heard[0].who == sup);
         CHECK(heard[0].reason.what().find("coact::supervise") != std::string::npos);
-        CHECK_FALSE(rt.lookup("a"));
+        CHECK_FALSE(rt.try_lookup("a"));
         CHECK(rt.stats().actors == 1);  // the recorder
     }
     CHECK(p.starts == 0);
@@ -243,14 +243,14 @@ TEST_CASE("a supervisor restarted in place by its own supervisor starts its chil
     coact::runtime rt(test_options());
     rt.spawn("top", coact::supervise, top_options, top_children);
     rt.run();
-    const coact::address old_w = rt.lookup("w");
+    const coact::address old_w = rt.try_lookup("w");
     for (int round = 1; round <= 20; ++round) {
         rt.send("c", -round);
         rt.run();
         CHECK(w.starts == round + 1);
         CHECK(c.starts == round + 1);
-        REQUIRE(rt.lookup("w"));
-        CHECK(rt.lookup("w") != old_w);  // a new actor (its old self was stopped, not failed)
+        REQUIRE(rt.try_lookup("w"));
+        CHECK(rt.try_lookup("w") != old_w);  // a new actor (its old self was stopped, not failed)
     }
     rt.send("w", 7);
     rt.run();
@@ -266,15 +266,15 @@ TEST_CASE("a child whose name a live actor holds starts once that actor has ende
     std::vector<coact::child_spec> specs{worker_spec("a", a), worker_spec("b", b)};
     rt.spawn("sup", coact::supervise, generous(), specs);
     rt.run();
-    CHECK(rt.lookup("a") == old);
+    CHECK(rt.try_lookup("a") == old);
     CHECK(a.starts == 0);
     CHECK(b.starts == 0);  // the children start in order: b waits for a
     rt.send(old, 0);       // the squatter returns: the name is free
     rt.run();
     CHECK(a.starts == 1);
     CHECK(b.starts == 1);
-    REQUIRE(rt.lookup("a"));
-    CHECK(rt.lookup("a") != old);
+    REQUIRE(rt.try_lookup("a"));
+    CHECK(rt.try_lookup("a") != old);
     rt.send("a", -1);  // and it is supervised
     rt.run();
     CHECK(a.starts == 2);

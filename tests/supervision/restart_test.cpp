@@ -48,12 +48,12 @@ TEST_CASE("a restarted child keeps its name and its address", "[supervision][res
     std::vector<coact::child_spec> specs{worker_spec("w", p)};
     rt.spawn("sup", coact::supervise, generous(), specs);
     rt.run();
-    const coact::address before = rt.lookup("w");
+    const coact::address before = rt.try_lookup("w");
     REQUIRE(before);
     rt.send("w", -1);
     rt.run();
     CHECK(p.starts == 2);
-    CHECK(rt.lookup("w") == before);
+    CHECK(rt.try_lookup("w") == before);
     rt.send(before, 5);  // the old address reaches the new body
     rt.send("w", 6);
     rt.run();
@@ -72,7 +72,7 @@ TEST_CASE(
     std::vector<coact::child_spec> specs{worker_spec("w", p)};
     rt.spawn("sup", coact::supervise, generous(), specs);
     rt.run();
-    const coact::address w = rt.lookup("w");
+    const coact::address w = rt.try_lookup("w");
     coact_test::watchdog dog(std::chrono::seconds(60), std::string("feeding a failing child"));
     rt.spawn(feeder, w, count, fail_every);
     rt.run();
@@ -84,7 +84,7 @@ TEST_CASE(
     CHECK(rt.stats().failed == count / fail_every);
     CHECK(rt.stats().restarts == count / fail_every);
     CHECK(rt.stats().dead_letters == 0);
-    CHECK(rt.lookup("w") == w);
+    CHECK(rt.try_lookup("w") == w);
 }
 
 TEST_CASE("a held child keeps its name, and what is sent to it meanwhile waits for its new body",
@@ -96,14 +96,14 @@ TEST_CASE("a held child keeps its name, and what is sent to it meanwhile waits f
     std::vector<coact::child_spec> specs{worker_spec("w", p)};
     sim.spawn("sup", coact::supervise, generous(), specs);
     sim.step_all();
-    const coact::address w = sim.runtime().lookup("w");
+    const coact::address w = sim.runtime().try_lookup("w");
     REQUIRE(w);
     sim.send("w", 1);
     sim.send("w", -1);
     while (sim.stats().failed == 0) REQUIRE(sim.step());
     CHECK(p.values() == std::vector{1});
     // Held: its name still resolves to the same address, and sends by name do not throw.
-    CHECK(sim.runtime().lookup("w") == w);
+    CHECK(sim.runtime().try_lookup("w") == w);
     sim.send("w", 2);
     sim.send(w, 3);
     sim.send("w", 4);
@@ -137,8 +137,8 @@ TEST_CASE("a child that returns normally is not restarted", "[supervision][resta
     rt.send("w", 0);
     rt.run();
     CHECK(w.starts == 1);
-    CHECK_FALSE(rt.lookup("w"));
-    CHECK(rt.lookup("sup"));
+    CHECK_FALSE(rt.try_lookup("w"));
+    CHECK(rt.try_lookup("sup"));
     CHECK(rt.stats().restarts == 0);
     rt.send("other", -1);  // the supervisor still supervises the others
     rt.run();
@@ -155,8 +155,8 @@ TEST_CASE("a child stopped by someone else is not restarted", "[supervision][res
     rt.stop("w");
     rt.run();
     CHECK(p.starts == 1);
-    CHECK_FALSE(rt.lookup("w"));
-    CHECK(rt.lookup("sup"));
+    CHECK_FALSE(rt.try_lookup("w"));
+    CHECK(rt.try_lookup("sup"));
     CHECK(rt.stats().restarts == 0);
 }
 

@@ -39,9 +39,9 @@ struct three_children {
 TEST_CASE("a supervisor starts its children in order, named, once each", "[supervision]") {
     three_children t(coact::restart_strategy::one_for_one);
     CHECK(t.starts() == std::vector{1, 1, 1});
-    CHECK(t.rt.lookup("a"));
-    CHECK(t.rt.lookup("b"));
-    CHECK(t.rt.lookup("c"));
+    CHECK(t.rt.try_lookup("a"));
+    CHECK(t.rt.try_lookup("b"));
+    CHECK(t.rt.try_lookup("c"));
     CHECK(t.rt.stats().actors == 4);
 }
 
@@ -66,7 +66,7 @@ TEST_CASE("one_for_all restarts every running child, and counts that as one rest
     CHECK(t.starts() == std::vector{2, 2, 2});
     CHECK(t.rt.stats().restarts == 3);
     CHECK(t.rt.stats().failed == 1);
-    CHECK(t.rt.lookup("sup"));  // max_restarts 1: three children restarted is one restart
+    CHECK(t.rt.try_lookup("sup"));  // max_restarts 1: three children restarted is one restart
     CHECK(t.rt.stats().actors == 4);
 }
 
@@ -90,11 +90,11 @@ TEST_CASE("one_for_all does not restart a child that has returned", "[supervisio
     three_children t(coact::restart_strategy::one_for_all);
     t.rt.send("c", 0);  // c returns normally
     t.rt.run();
-    CHECK_FALSE(t.rt.lookup("c"));
+    CHECK_FALSE(t.rt.try_lookup("c"));
     t.rt.send("a", -1);
     t.rt.run();
     CHECK(t.starts() == std::vector{2, 2, 1});
-    CHECK_FALSE(t.rt.lookup("c"));
+    CHECK_FALSE(t.rt.try_lookup("c"));
     CHECK(t.rt.stats().actors == 3);
 }
 
@@ -121,7 +121,7 @@ TEST_CASE("a sibling restarted while live keeps the messages queued for it",
     rt.spawn("sup", coact::supervise,
              coact::supervisor_options{.strategy = coact::restart_strategy::one_for_all}, specs);
     rt.run();
-    const coact::address stuck_address = rt.lookup("stuck");
+    const coact::address stuck_address = rt.try_lookup("stuck");
     for (int i = 1; i <= 10; ++i) {
         if (i % 2 == 0) {
             rt.send("stuck", i);
@@ -133,7 +133,7 @@ TEST_CASE("a sibling restarted while live keeps the messages queued for it",
     rt.run();
     CHECK(a.starts == 2);
     CHECK(stuck.starts == 2);
-    CHECK(rt.lookup("stuck") == stuck_address);
+    CHECK(rt.try_lookup("stuck") == stuck_address);
     CHECK(stuck.values() == std::vector{1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
     CHECK(rt.stats().dead_letters == 0);
 }

@@ -121,8 +121,13 @@ class runtime {
     /// or while run() or serve() is active on another thread.
     std::size_t shutdown();
 
-    /// The address of the actor named `name`, or a null address.
+    /// The address of the live actor named `name`: this runtime's names, which include the names
+    /// of actors on the other nodes of a joined cluster (their proxies here). Throws
+    /// coact::no_such_actor if no actor has it. Any thread.
     [[nodiscard]] address lookup(std::string_view name) const;
+    /// As lookup(), but a null address where no actor has the name (to test whether it has, or
+    /// to wait for it).
+    [[nodiscard]] address try_lookup(std::string_view name) const;
 
     /// A snapshot of the counters.
     [[nodiscard]] runtime_stats stats() const noexcept;

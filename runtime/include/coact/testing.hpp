@@ -110,7 +110,7 @@ class deterministic {
 
     /// Whether a live actor has the name `name`.
     [[nodiscard]] bool alive(std::string_view name) const {
-        return static_cast<bool>(rt_.lookup(name));
+        return static_cast<bool>(rt_.try_lookup(name));
     }
     /// As runtime::stats().
     [[nodiscard]] runtime_stats stats() const noexcept { return rt_.stats(); }
@@ -121,7 +121,7 @@ class deterministic {
         return detail_access::address_of(*c).second;
     }
     context& cell(std::string_view name) {
-        address a = rt_.lookup(name);
+        address a = rt_.try_lookup(name);
         if (!a) throw no_such_actor(name);
         return *detail_access::cell(a);
     }

@@ -92,7 +92,7 @@ inline coact::actor watcher(coact::context& self, coact::address target,
     self.monitor(target);
     log.downs.push_back(co_await self.receive<coact::down>());
     for (const std::string& name : names) {
-        log.names_free.push_back(!self.runtime().lookup(name));
+        log.names_free.push_back(!self.runtime().try_lookup(name));
     }
 }
 

@@ -69,7 +69,7 @@ class supervision {
             try {
                 c.who = self_.spawn(how, c.spec.start);
             } catch (const name_taken&) {
-                const coact::address holder = self_.runtime().lookup(c.spec.name);
+                const coact::address holder = self_.runtime().try_lookup(c.spec.name);
                 if (!holder) continue;  // it ended meanwhile: try again
                 self_.monitor(holder);
                 blocker_ = holder;
