@@ -11,11 +11,19 @@
 //   coact/ask           co_await self.ask<int>("pong", n) from node b, pong replies
 //   raw/pairs           100 pairs of subjects, each ping-ponging (one message in flight each)
 //   coact/pairs         100 pings on node b, each with its pong on node a ("pong.<i>")
+//   coact/crash_to_down a node in a process of its own (this program, `--lone-node`) is killed
+//                       with SIGKILL; the time from the kill to the watcher's down{noconnection}
+//                       (manual time; counters median_ms and max_ms), with the servers'
+//                       disconnect advisories imported into the nodes' account (1) and without (0)
 //
 // An item is a round trip (pingpong) or a message (stream). Both sides run in this process and
 // share cnats' one delivery thread, as two coact nodes of one process do. The ratio to read is
 // coact/x against raw/x of the same run (docs/design/cluster.md).
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -23,6 +31,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -31,11 +41,14 @@
 #include <coact/cluster.hpp>
 #include <coact/coact.hpp>
 
+#include "cluster/support/lone_node.hpp"
+#include "cluster/support/node_process.hpp"
 #include "cluster/support/nodes.hpp"
 
 namespace {
 
 coact_test::nats_server* server = nullptr;
+std::string self_program;  // this program's path: the crash benchmark's victim runs it
 
 constexpr int round_trips = 1000;
 constexpr int stream_messages = 100000;
@@ -267,7 +280,7 @@ void coact_pingpong(benchmark::State& state) {
     });
     const coact_test::serving sa(p.ra);
     const coact_test::serving sb(p.rb);
-    if (!coact_test::eventually([&] { return static_cast<bool>(p.rb.lookup("pong")); })) {
+    if (!coact_test::eventually([&] { return static_cast<bool>(p.rb.try_lookup("pong")); })) {
         state.SkipWithError("'pong' did not appear on node b");
         return;
     }
@@ -300,7 +313,7 @@ void coact_stream(benchmark::State& state) {
     });
     const coact_test::serving sa(p.ra);
     const coact_test::serving sb(p.rb);
-    if (!coact_test::eventually([&] { return static_cast<bool>(p.rb.lookup("sink")); })) {
+    if (!coact_test::eventually([&] { return static_cast<bool>(p.rb.try_lookup("sink")); })) {
         state.SkipWithError("'sink' did not appear on node b");
         return;
     }
@@ -333,7 +346,7 @@ void coact_ask(benchmark::State& state) {
     });
     const coact_test::serving sa(p.ra);
     const coact_test::serving sb(p.rb);
-    if (!coact_test::eventually([&] { return static_cast<bool>(p.rb.lookup("pong")); })) {
+    if (!coact_test::eventually([&] { return static_cast<bool>(p.rb.try_lookup("pong")); })) {
         state.SkipWithError("'pong' did not appear on node b");
         return;
     }
@@ -374,8 +387,9 @@ void coact_pairs(benchmark::State& state) {
     }
     const coact_test::serving sa(p.ra);
     const coact_test::serving sb(p.rb);
-    if (!coact_test::eventually(
-            [&] { return static_cast<bool>(p.rb.lookup("pong." + std::to_string(pairs - 1))); })) {
+    if (!coact_test::eventually([&] {
+            return static_cast<bool>(p.rb.try_lookup("pong." + std::to_string(pairs - 1)));
+        })) {
         state.SkipWithError("the pongs did not appear on node b");
         return;
     }
@@ -389,6 +403,71 @@ void coact_pairs(benchmark::State& state) {
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * pairs *
                             pair_round_trips);
+}
+
+/// Monitors `victim` once it answers; records when its down arrives.
+struct crash_watch {
+    std::atomic<bool> ready{false};
+    std::atomic<bool> down{false};
+    std::atomic<bool> noconnection{false};
+    std::chrono::steady_clock::time_point down_at{};  // written before `down` is set
+};
+
+struct watch_victim {
+    std::string name;
+    crash_watch* w;
+};
+
+coact::actor crash_watcher(coact::context& self) {
+    for (;;) {
+        const auto [victim, w] = co_await self.receive<watch_victim>();
+        self.monitor(victim);
+        self.send(victim, 1);
+        static_cast<void>(co_await self.receive<int>());
+        w->ready = true;
+        const coact::down d = co_await self.receive<coact::down>();
+        w->down_at = std::chrono::steady_clock::now();
+        w->noconnection = d.reason.noconnection();
+        w->down = true;
+    }
+}
+
+void coact_crash_to_down(benchmark::State& state) {
+    const bool advisories = state.range(0) != 0;
+    coact_test::nats_server own(advisories ? coact_test::accounts_with_advisories() : "");
+    coact::runtime rt;
+    coact::cluster net(rt, coact_test::on(own, "watch"));
+    const coact::address watcher = rt.spawn(crash_watcher);
+    const coact_test::serving serve(rt);
+    std::vector<double> ms;
+    int round = 0;
+    for (auto _ : state) {
+        const std::string name = "victim" + std::to_string(round++);
+        coact_test::node_process victim(self_program, "--lone-node", own.url(), "t", name, name);
+        crash_watch w;
+        const bool known =
+            coact_test::eventually([&] { return static_cast<bool>(rt.try_lookup(name)); });
+        if (known) rt.send(watcher, watch_victim{name, &w});
+        if (!known || !coact_test::eventually([&] { return w.ready.load(); })) {
+            state.SkipWithError("the victim node did not answer");
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));  // its heartbeats are heard
+        const auto struck = std::chrono::steady_clock::now();
+        victim.kill(SIGKILL);
+        if (!coact_test::eventually([&] { return w.down.load(); }) || !w.noconnection) {
+            state.SkipWithError("no down{noconnection} within 10 s of the kill");
+            return;
+        }
+        const std::chrono::duration<double> took = w.down_at - struck;
+        state.SetIterationTime(took.count());
+        ms.push_back(took.count() * 1000);
+    }
+    std::sort(ms.begin(), ms.end());
+    if (!ms.empty()) {
+        state.counters["median_ms"] = ms[ms.size() / 2];
+        state.counters["max_ms"] = ms.back();
+    }
 }
 
 }  // namespace
@@ -420,7 +499,21 @@ BENCHMARK(coact_pairs)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
+BENCHMARK(coact_crash_to_down)
+    ->Name("coact/crash_to_down")
+    ->ArgName("advisories")
+    ->Arg(1)
+    ->Arg(0)
+    ->Iterations(9)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
 int main(int argc, char** argv) {
+    if (argc > 1 && std::string_view(argv[1]) == "--lone-node")
+        return coact_test::run_lone_node(argc - 2, argv + 2, argv[0]);
+    std::array<char, 4096> path{};
+    const ssize_t n = ::readlink("/proc/self/exe", path.data(), path.size() - 1);
+    self_program = n > 0 ? std::string(path.data(), static_cast<std::size_t>(n)) : argv[0];
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     coact_test::nats_server s("", /*jetstream=*/true);

@@ -164,7 +164,11 @@ cluster_names::~cluster_names() {
         link_->bury(changes_);  // destroyed once the connection is closed
     }
     if (kv_ != nullptr) {
-        for (const auto& [name, who] : mine_) static_cast<void>(kvStore_Delete(kv_, name.c_str()));
+        // Only while the claim is still this incarnation's: if the others lost this node, they
+        // gave its names back, and another node may hold one now.
+        for (const auto& [name, who] : mine_) {
+            delete_if_held_by(name, link_->node, link_->incarnation);
+        }
         kvStore_Destroy(kv_);
     }
     jsCtx_Destroy(js_);
@@ -228,12 +232,16 @@ void cluster_names::claim(std::string_view name, scope s, address a) {
     const std::uint64_t number = link_->number_of(a, made);
     const std::string holder = pack_holder({link_->node, link_->incarnation, number});
     uint64_t revision = 0;
-    const natsStatus st =
-        kvStore_Create(&revision, kv_, key.c_str(), holder.data(), static_cast<int>(holder.size()));
-    if (st != NATS_OK) {
-        if (made) link_->forget(a);
+    // A create that finds the key held, then finds no holder, lost a race with the name's
+    // release (its actor ended, or its node was lost a moment ago): the name is free, try again.
+    for (int attempt = 1;; ++attempt) {
+        const natsStatus st = kvStore_Create(&revision, kv_, key.c_str(), holder.data(),
+                                             static_cast<int>(holder.size()));
+        if (st == NATS_OK) break;
         const std::string reason = nats_reason(st);
         const std::string who = holder_of(key);
+        if (who.empty() && attempt < 3) continue;
+        if (made) link_->forget(a);
         if (!who.empty()) throw name_taken(name, who);
         throw cluster_error("coact::spawn: cannot claim '" + key + "' in cluster '" + cluster_ +
                             "': " + reason);
@@ -275,7 +283,7 @@ void cluster_names::released(std::string_view name, address a) noexcept {
             if (it == mine_.end() || it->second != a) return;  // not claimed here, or not by `a`
             mine_.erase(it);
         }
-        if (kv_ != nullptr) static_cast<void>(kvStore_Delete(kv_, key.c_str()));
+        delete_if_held_by(key, link_->node, link_->incarnation);  // still this incarnation's
     } catch (...) {  // a string that cannot be made: the name stays claimed until the node leaves
     }
 }
@@ -290,30 +298,37 @@ void cluster_names::release_held_by(const std::string& node, std::uint64_t incar
                 if (w.node == node && w.incarnation == incarnation) held.push_back(name);
             }
         }
-        for (const std::string& name : held) {
-            // Delete only the claim seen now: a delete marker published with the revision read
-            // as the stream's expected last sequence for the key. Of the survivors doing this,
-            // one succeeds; a node that claimed the name since makes the others' fail.
-            kvEntry* entry = nullptr;
-            if (kvStore_Get(&entry, kv_, name.c_str()) != NATS_OK || entry == nullptr) continue;
-            const std::optional<wire_address> w =
-                unpack_holder(kvEntry_Value(entry), kvEntry_ValueLen(entry));
-            const std::uint64_t revision = kvEntry_Revision(entry);
-            kvEntry_Destroy(entry);
-            if (!w || w->node != node || w->incarnation != incarnation) continue;
-            natsMsg* marker = nullptr;
-            const std::string subject = "$KV." + bucket_ + "." + name;
-            if (natsMsg_Create(&marker, subject.c_str(), nullptr, nullptr, 0) != NATS_OK) continue;
-            static_cast<void>(natsMsgHeader_Set(marker, "KV-Operation", "DEL"));
-            jsPubOptions o;
-            jsPubOptions_Init(&o);
-            o.ExpectLastSubjectSeq = revision;
-            jsPubAck* ack = nullptr;
-            static_cast<void>(js_PublishMsg(&ack, js_, marker, &o, nullptr));
-            jsPubAck_Destroy(ack);
-            natsMsg_Destroy(marker);
-        }
+        for (const std::string& name : held) delete_if_held_by(name, node, incarnation);
     } catch (...) {  // out of memory: the names stay until their node's incarnation comes back
+    }
+}
+
+void cluster_names::delete_if_held_by(const std::string& name, const std::string& node,
+                                      std::uint64_t incarnation) noexcept {
+    if (kv_ == nullptr || js_ == nullptr) return;
+    try {
+        // Delete only the claim seen now: a delete marker published with the revision read
+        // as the stream's expected last sequence for the key. Of the survivors doing this,
+        // one succeeds; a node that claimed the name since makes the others' fail.
+        kvEntry* entry = nullptr;
+        if (kvStore_Get(&entry, kv_, name.c_str()) != NATS_OK || entry == nullptr) return;
+        const std::optional<wire_address> w =
+            unpack_holder(kvEntry_Value(entry), kvEntry_ValueLen(entry));
+        const std::uint64_t revision = kvEntry_Revision(entry);
+        kvEntry_Destroy(entry);
+        if (!w || w->node != node || w->incarnation != incarnation) return;
+        natsMsg* marker = nullptr;
+        const std::string subject = "$KV." + bucket_ + "." + name;
+        if (natsMsg_Create(&marker, subject.c_str(), nullptr, nullptr, 0) != NATS_OK) return;
+        static_cast<void>(natsMsgHeader_Set(marker, "KV-Operation", "DEL"));
+        jsPubOptions o;
+        jsPubOptions_Init(&o);
+        o.ExpectLastSubjectSeq = revision;
+        jsPubAck* ack = nullptr;
+        static_cast<void>(js_PublishMsg(&ack, js_, marker, &o, nullptr));
+        jsPubAck_Destroy(ack);
+        natsMsg_Destroy(marker);
+    } catch (...) {  // out of memory: the name stays
     }
 }
 
@@ -328,6 +343,11 @@ std::string cluster_names::holder_of(const std::string& name) const {
     if (!w) return "another node of cluster '" + cluster_ + "'";
     return "node '" + w->node + "' (incarnation " + std::to_string(w->incarnation) +
            ") of cluster '" + cluster_ + "'";
+}
+
+std::vector<std::pair<std::string, address>> cluster_names::claimed() {
+    const std::lock_guard lock(mutex_);
+    return {mine_.begin(), mine_.end()};
 }
 
 }  // namespace coact

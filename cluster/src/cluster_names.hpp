@@ -5,7 +5,9 @@
 // A scope::cluster spawn creates the key with the name (kvStore_Create: an atomic create, so of
 // two nodes claiming one name at once exactly one wins); the value says who holds it, msgpack
 // [node, incarnation, actor number] (node_link's numbers), so that the loser's name_taken names
-// the holder and other nodes can address it. Every node follows the bucket and tells its gateway
+// the holder and other nodes can address it. A name is deleted only while the claim in the bucket
+// is still this incarnation's (revision-checked: the others may have given it back and another
+// node claimed it since, membership.hpp). Every node follows the bucket and tells its gateway
 // of each name that appears or goes (the gateway makes a proxy under that name): the bucket
 // republishes every put and delete marker it stored to `coact.<cluster>.claims.<name>`, where the
 // node subscribes, then lists the keys already there. (Not the bucket's own subjects: a subscriber
@@ -25,6 +27,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include <nats/nats.h>
 
@@ -49,11 +53,16 @@ class cluster_names final : public detail::name_claims {
     /// The names a lost node incarnation held are deleted from the bucket, each only if its
     /// claim is still the one seen (a revision-checked delete): any node may claim them again.
     void release_held_by(const std::string& node, std::uint64_t incarnation) noexcept;
+    /// The names this node claimed and still holds, by actor.
+    [[nodiscard]] std::vector<std::pair<std::string, address>> claimed();
     /// The bucket's name.
     [[nodiscard]] const std::string& bucket() const noexcept { return bucket_; }
 
   private:
     [[nodiscard]] std::string holder_of(const std::string& name) const;
+    /// Deletes `name` from the bucket if (node, incarnation) holds it now (revision-checked).
+    void delete_if_held_by(const std::string& name, const std::string& node,
+                           std::uint64_t incarnation) noexcept;
     /// scope::pool: marks `key` as a pool's in the bucket (or finds it marked), then `a` joins.
     void join_pool(const std::string& key, address a);
     /// Empty if the bound bucket republishes its stored changes as `wanted` says, else why not.

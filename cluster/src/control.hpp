@@ -10,6 +10,8 @@
 //   coact.no_reply   to an ask's reply subject: the ask will get no reply, and why
 //   coact.heartbeat  on coact.<cluster>.hb.<node>, `from` [node, incarnation, 0]: alive (every
 //                    heartbeat_interval), or leaving (its last)
+//   coact.lost_you   to a node incarnation's probe subject, from a node that heard a heartbeat
+//                    of it after losing it (it froze, or was cut off): join again
 // Inside a process (never on the wire):
 //   node_lost        liveness -> gateway: a node is lost; its proxies end with noconnection
 //   remote_ended     gateway -> proxy: end, and let your watchers hear `reason`
@@ -46,6 +48,9 @@ struct heartbeat {
     std::uint32_t interval_ms = 0;
     bool leaving = false;
 };
+struct lost_notice {  // to a lost incarnation that still beats: the sender had lost it
+    std::string why;
+};
 
 struct node_lost {
     std::string node;
@@ -77,3 +82,4 @@ COACT_REMOTE(coact::control::stop_order, "coact.stop", closed);
 COACT_REMOTE(coact::control::gap_notice, "coact.gap", missing);
 COACT_REMOTE(coact::control::refusal, "coact.no_reply", what);
 COACT_REMOTE(coact::control::heartbeat, "coact.heartbeat", interval_ms, leaving);
+COACT_REMOTE(coact::control::lost_notice, "coact.lost_you", why);

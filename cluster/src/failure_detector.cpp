@@ -28,12 +28,17 @@ std::vector<failure_detector::loss> failure_detector::heartbeat(const peer& p, b
     }
     if (leaving) {
         const auto here = nodes_.find(p.node);
-        const state s{p.incarnation, now, false};
+        const state s{.incarnation = p.incarnation, .last = now};
         losses.push_back(lose(p.node, s, "it left the cluster"));
         if (here != nodes_.end()) nodes_.erase(here);
         return losses;
     }
-    nodes_[p.node] = state{p.incarnation, now, false};
+    // A heartbeat does not clear an advisory's suspicion: in flight from before the crash, it
+    // could arrive after the advisory (through another server); the probe decides.
+    state& s = nodes_[p.node];
+    s.incarnation = p.incarnation;
+    s.last = now;
+    s.probed = false;
     return losses;
 }
 
@@ -50,7 +55,7 @@ failure_detector::verdicts failure_detector::tick(clock::time_point now) {
             it = nodes_.erase(it);
             continue;
         }
-        if (silence > timings_.suspect_after && !it->second.probed) {
+        if ((silence > timings_.suspect_after || it->second.suspected) && !it->second.probed) {
             it->second.probed = true;
             v.probe.push_back(peer{it->first, it->second.incarnation});
         }
@@ -68,6 +73,7 @@ std::optional<failure_detector::loss> failure_detector::probed(const peer& p, pr
             // It answered: alive, only slow with its heartbeats. Its silence starts again.
             it->second.last = now;
             it->second.probed = false;
+            it->second.suspected = false;
             return std::nullopt;
         case probe_answer::no_responders: {
             loss l = lose(p.node, it->second,
@@ -80,6 +86,10 @@ std::optional<failure_detector::loss> failure_detector::probed(const peer& p, pr
             return std::nullopt;  // lost_after decides
     }
     return std::nullopt;
+}
+
+void failure_detector::disconnected(const std::string& node) {
+    if (const auto it = nodes_.find(node); it != nodes_.end()) it->second.suspected = true;
 }
 
 void failure_detector::heard_all(clock::time_point now) {

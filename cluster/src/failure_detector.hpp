@@ -56,9 +56,18 @@ class failure_detector {
     /// The answer to a probe of `p`. Returns the loss it proves, if any.
     std::optional<loss> probed(const peer& p, probe_answer answer, clock::time_point now);
 
+    /// A server says `node`'s connection closed (a disconnect advisory): probe it at the next
+    /// tick, whatever its silence. Nothing if it is not alive, or already probed.
+    void disconnected(const std::string& node);
+
     /// This node's own connection came back: nothing could be heard while it was away, so every
     /// node's silence starts again at `now`.
     void heard_all(clock::time_point now);
+
+    /// Whether `p` was lost (a heartbeat of it now is a frozen or cut-off node still beating).
+    [[nodiscard]] bool was_lost(const peer& p) const {
+        return lost_.contains({p.node, p.incarnation});
+    }
 
     /// The incarnation of `node` alive now, if any.
     [[nodiscard]] std::optional<std::uint64_t> alive(const std::string& node) const;
@@ -69,7 +78,8 @@ class failure_detector {
     struct state {
         std::uint64_t incarnation = 0;
         clock::time_point last{};
-        bool probed = false;  // a probe went out in this silence
+        bool probed = false;     // a probe went out in this silence
+        bool suspected = false;  // a disconnect advisory named it: probe now
     };
     loss lose(const std::string& node, const state& s, std::string why);
 

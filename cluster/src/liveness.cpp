@@ -8,6 +8,7 @@
 #include "coact/cluster/node_down.hpp"
 #include "coact/runtime.hpp"
 #include "control.hpp"
+#include "disconnect_advisory.hpp"
 #include "nats_status.hpp"
 
 namespace coact {
@@ -22,15 +23,18 @@ void check(natsStatus s, const std::string& what) {
 
 liveness::liveness(natsConnection* connection, std::shared_ptr<node_link> link,
                    const cluster_options& options,
-                   std::function<void(const std::string&, std::uint64_t)> lost)
+                   std::function<void(const std::string&, std::uint64_t)> lost,
+                   std::function<void(const std::string&)> expelled)
     : connection_(connection),
       link_(std::move(link)),
       interval_(options.heartbeat_interval),
       beat_subject_(link_->subjects.heartbeat(link_->node)),
       cluster_(options.cluster),
+      advisories_subject_(options.disconnect_advisories),
       timings_{.suspect_after = options.heartbeat_interval * 3 / 2,
                .lost_after = options.node_timeout},
       lost_(std::move(lost)),
+      expelled_(std::move(expelled)),
       detector_(timings_) {
     // The timings were checked by the node (node.cpp) before it connected.
 }
@@ -48,6 +52,12 @@ void liveness::start() {
     check(natsConnection_Subscribe(&named_probes_, connection_, any.c_str(), on_probe, this),
           "cannot answer probes on '" + any + "'");
     check(natsSubscription_SetOnCompleteCB(named_probes_, on_done, this), "probes");
+    if (!advisories_subject_.empty()) {
+        check(natsConnection_Subscribe(&advisories_, connection_, advisories_subject_.c_str(),
+                                       on_advisory, this),
+              "cannot follow the servers' disconnect advisories on '" + advisories_subject_ + "'");
+        check(natsSubscription_SetOnCompleteCB(advisories_, on_done, this), "advisories");
+    }
     beat(false);  // the others know this node before its first name or message
     thread_ = std::thread([this] { run(); });
 }
@@ -62,7 +72,7 @@ void liveness::stop() noexcept {
     stop_cv_.notify_all();
     if (thread_.joinable()) thread_.join();
     int subscribed = 0;
-    for (natsSubscription* s : {heartbeats_, probes_, named_probes_}) {
+    for (natsSubscription* s : {heartbeats_, probes_, named_probes_, advisories_}) {
         if (s != nullptr && natsSubscription_Unsubscribe(s) == NATS_OK) ++subscribed;
     }
     {
@@ -74,6 +84,7 @@ void liveness::stop() noexcept {
     link_->bury(std::exchange(heartbeats_, nullptr));
     link_->bury(std::exchange(probes_, nullptr));
     link_->bury(std::exchange(named_probes_, nullptr));
+    link_->bury(std::exchange(advisories_, nullptr));
     std::vector<std::pair<std::string, address>> asked;
     {
         const std::lock_guard lock(mutex_);
@@ -154,9 +165,21 @@ void liveness::beat(bool leaving) noexcept {
 void liveness::run() {
     const auto step = std::max(interval_ / 5, std::chrono::milliseconds(1));
     auto next_beat = failure_detector::clock::now() + interval_;
+    auto wait_began = failure_detector::clock::now();
     std::unique_lock lock(mutex_);
     while (!stopping_) {
+        advised_ = false;  // the tick below probes what the advisory named
         const auto now = failure_detector::clock::now();
+        // The wait below lasts a fifth of an interval. Waking from it an interval or more late
+        // is this process's own stall (SIGSTOP, a starved machine): the heartbeats it could not
+        // take meanwhile say nothing about the others, and waking must not lose them all (nor
+        // give their names back). (A probe's request may block for an interval: not counted.)
+        if (now - wait_began > interval_) detector_.heard_all(now);
+        if (expelled_now_) {  // this incarnation is over: the node joins again as a new one
+            stop_cv_.wait_for(lock, step, [&] { return stopping_; });
+            wait_began = failure_detector::clock::now();
+            continue;
+        }
         if (now >= next_beat || beat_soon_) {
             beat_soon_ = false;
             lock.unlock();
@@ -200,8 +223,9 @@ void liveness::run() {
             for (const failure_detector::peer& p : gone) lost_(p.node, p.incarnation);
             lock.lock();
         }
+        wait_began = failure_detector::clock::now();
         stop_cv_.wait_for(lock, step, [&] {
-            return stopping_ || beat_soon_ || (connected_ && !unheard_.empty()) ||
+            return stopping_ || beat_soon_ || advised_ || (connected_ && !unheard_.empty()) ||
                    !to_release_.empty();
         });
     }
@@ -300,8 +324,11 @@ void liveness::on_heartbeat(natsConnection* /*nc*/, natsSubscription* /*sub*/, n
         if (m.from->node != me->link_->node) {
             std::vector<failure_detector::loss> losses;
             bool first = false;
+            bool lost_before = false;
             {
                 const std::lock_guard lock(me->mutex_);
+                lost_before =
+                    !beat->leaving && me->detector_.was_lost({m.from->node, m.from->incarnation});
                 first = !beat->leaving && me->detector_.alive(m.from->node) != m.from->incarnation;
                 losses = me->detector_.heartbeat({m.from->node, m.from->incarnation}, beat->leaving,
                                                  failure_detector::clock::now());
@@ -310,6 +337,7 @@ void liveness::on_heartbeat(natsConnection* /*nc*/, natsSubscription* /*sub*/, n
                 if (first) me->beat_soon_ = true;
             }
             if (first) me->stop_cv_.notify_all();
+            if (lost_before) me->tell_lost({m.from->node, m.from->incarnation});
             me->act(losses);
         }
     } catch (const wire_error&) {
@@ -320,8 +348,21 @@ void liveness::on_heartbeat(natsConnection* /*nc*/, natsSubscription* /*sub*/, n
 }
 
 void liveness::on_probe(natsConnection* nc, natsSubscription* /*sub*/, natsMsg* msg, void* self) {
-    const auto* me = static_cast<liveness*>(self);
-    if (const char* reply = natsMsg_GetReply(msg); reply != nullptr) {
+    auto* me = static_cast<liveness*>(self);
+    const char* reply = natsMsg_GetReply(msg);
+    if (reply == nullptr) {  // not a probe: another node says it had lost this incarnation
+        try {
+            const wire_message m = decode_message(std::string_view(
+                natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
+            const auto* notice = m.body ? m.body->get<control::lost_notice>() : nullptr;
+            if (notice == nullptr || !m.from)
+                throw wire_error("a message on the probe subject that is not a lost notice");
+            me->expel("node '" + m.from->node + "' had lost it: " + notice->why);
+        } catch (const wire_error&) {
+            me->link_->rejected.fetch_add(1, std::memory_order_relaxed);
+        } catch (...) {
+        }
+    } else {
         try {  // the answer names this incarnation (a heartbeat, as the probe of any wants)
             msgpack::sbuffer out;
             encode_message(
@@ -333,6 +374,84 @@ void liveness::on_probe(natsConnection* nc, natsSubscription* /*sub*/, natsMsg* 
         }
     }
     natsMsg_Destroy(msg);
+}
+
+void liveness::tell_lost(const failure_detector::peer& p) noexcept {
+    try {
+        const auto now = failure_detector::clock::now();
+        {
+            const std::lock_guard lock(mutex_);
+            auto [it, fresh] = told_.try_emplace({p.node, p.incarnation}, now);
+            if (!fresh && now - it->second < interval_) return;
+            it->second = now;
+        }
+        msgpack::sbuffer out;
+        encode_message(out,
+                       control::lost_notice{"it was silent for longer than its node_timeout: it "
+                                            "froze, or the network between them was cut"},
+                       wire_address{link_->node, link_->incarnation, 0});
+        const std::string subject = link_->subjects.probe(p.node, p.incarnation);
+        static_cast<void>(natsConnection_Publish(connection_, subject.c_str(), out.data(),
+                                                 static_cast<int>(out.size())));
+    } catch (...) {  // out of memory: its next heartbeat tries again
+    }
+}
+
+void liveness::expel(const std::string& why) noexcept {
+    std::vector<failure_detector::peer> peers;
+    std::map<std::string, std::vector<address>, std::less<>> watchers;
+    {
+        const std::lock_guard lock(mutex_);
+        if (expelled_now_ || stopping_) return;
+        expelled_now_ = true;
+        peers = detector_.alive_nodes();
+        detector_ = failure_detector(timings_);
+        watchers.swap(watchers_);
+    }
+    stop_cv_.notify_all();
+    const std::string reason = "this node's incarnation " + std::to_string(link_->incarnation) +
+                               " had been lost by the cluster (" + why +
+                               "), and the node joins again as a new incarnation";
+    for (const failure_detector::peer& p : peers) {
+        try {  // its proxies here end with noconnection; the others' names stay theirs
+            link_->rt.send(link_->gateway, control::node_lost{p.node, p.incarnation, reason});
+        } catch (...) {
+        }
+    }
+    for (const auto& [node, ws] : watchers) {
+        for (const address w : ws) {
+            try {
+                link_->rt.send(w, node_down{node, reason});
+            } catch (...) {
+            }
+        }
+    }
+    if (expelled_) expelled_(reason);
+}
+
+void liveness::on_advisory(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsMsg* msg,
+                           void* self) {
+    auto* me = static_cast<liveness*>(self);
+    const std::optional<client_disconnect> d = read_disconnect_advisory(std::string_view(
+        natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
+    natsMsg_Destroy(msg);
+    if (!d) {
+        me->link_->rejected.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    // A node's connection is named "<cluster>.<node>" (node.cpp); other clients are not ours.
+    const std::string_view name = d->client;
+    if (!d->gone() || !name.starts_with(me->cluster_) || name.size() <= me->cluster_.size() + 1 ||
+        name[me->cluster_.size()] != '.')
+        return;
+    const std::string node(name.substr(me->cluster_.size() + 1));
+    if (node == me->link_->node) return;
+    {
+        const std::lock_guard lock(me->mutex_);
+        me->detector_.disconnected(node);
+        me->advised_ = true;
+    }
+    me->stop_cv_.notify_all();
 }
 
 void liveness::on_done(void* self) {

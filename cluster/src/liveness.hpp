@@ -5,8 +5,8 @@
 // The node's side of the core's node_monitors seam.
 //
 // Threads: its own (heartbeats, ticks, probes: a probe is a blocking request); cnats' delivery
-// thread (heartbeats and probes arriving); monitor_node on any worker. The detector and the
-// watchers are behind one mutex.
+// thread (heartbeats, probes and the servers' disconnect advisories arriving); monitor_node on any
+// worker. The detector and the watchers are behind one mutex.
 #pragma once
 
 #include <chrono>
@@ -33,10 +33,14 @@ namespace coact {
 class liveness final : public detail::node_monitors {
   public:
     /// `lost` is called for each node incarnation lost (on the liveness or the delivery thread),
-    /// until stop() returns.
+    /// until stop() returns. `expelled` is called once, on cnats' delivery thread, when another
+    /// node says it had lost this incarnation (it froze, or was cut off), after everything
+    /// between this incarnation and the others has ended here; it must not block (the node
+    /// joins again as a new incarnation: cluster/src/membership.cpp).
     liveness(natsConnection* connection, std::shared_ptr<node_link> link,
              const cluster_options& options,
-             std::function<void(const std::string&, std::uint64_t)> lost);
+             std::function<void(const std::string&, std::uint64_t)> lost,
+             std::function<void(const std::string&)> expelled = {});
     ~liveness() override;  // stop()
     /// Stops the thread and the subscriptions, after their last callback. monitor_node still
     /// answers after it (at once: nothing is alive any more).
@@ -59,10 +63,15 @@ class liveness final : public detail::node_monitors {
   private:
     static void on_heartbeat(natsConnection* nc, natsSubscription* sub, natsMsg* msg, void* self);
     static void on_probe(natsConnection* nc, natsSubscription* sub, natsMsg* msg, void* self);
+    static void on_advisory(natsConnection* nc, natsSubscription* sub, natsMsg* msg, void* self);
     static void on_done(void* self);
     void run();
     void beat(bool leaving) noexcept;
     void act(const std::vector<failure_detector::loss>& losses) noexcept;
+    /// Another node had lost this incarnation: end everything with the others, once.
+    void expel(const std::string& why) noexcept;
+    /// Tells a lost incarnation that still beats that it was lost (at most once an interval).
+    void tell_lost(const failure_detector::peer& p) noexcept;
     void check_unheard() noexcept;
 
     natsConnection* connection_;
@@ -70,8 +79,10 @@ class liveness final : public detail::node_monitors {
     const std::chrono::milliseconds interval_;
     const std::string beat_subject_;
     const std::string cluster_;
+    const std::string advisories_subject_;  // cluster_options::disconnect_advisories
     const failure_detector::timings timings_;
     const std::function<void(const std::string&, std::uint64_t)> lost_;
+    const std::function<void(const std::string&)> expelled_;
 
     std::mutex mutex_;
     failure_detector detector_;
@@ -80,13 +91,18 @@ class liveness final : public detail::node_monitors {
     natsSubscription* heartbeats_ = nullptr;
     natsSubscription* probes_ = nullptr;
     natsSubscription* named_probes_ = nullptr;  // the probe of any incarnation of this node
+    natsSubscription* advisories_ = nullptr;    // the servers' disconnect advisories
     int done_ = 0;  // subscriptions whose last callback has run (under mutex_)
     std::condition_variable done_cv_;
 
     std::thread thread_;
-    bool stopping_ = false;   // under mutex_
-    bool connected_ = true;   // under mutex_
-    bool beat_soon_ = false;  // under mutex_: a new node was heard, beat now
+    bool stopping_ = false;      // under mutex_
+    bool connected_ = true;      // under mutex_
+    bool beat_soon_ = false;     // under mutex_: a new node was heard, beat now
+    bool advised_ = false;       // under mutex_: an advisory named a node, probe it now
+    bool expelled_now_ = false;  // under mutex_: the others had lost this incarnation
+    // When each lost incarnation still beating was last told so (under mutex_).
+    std::map<std::pair<std::string, std::uint64_t>, failure_detector::clock::time_point> told_;
     // monitor_node of a node not heard yet (under mutex_): the thread probes it by name.
     std::vector<std::pair<std::string, address>> unheard_;
     // Lost node incarnations whose names this thread gives back (under mutex_).

@@ -163,7 +163,8 @@ void on_closed(natsConnection* /*nc*/, void* closure) {
 
 }  // namespace
 
-cluster::node_state::node_state(runtime& r, cluster_options o)
+cluster::node_state::node_state(runtime& r, cluster_options o,
+                                std::function<void(const std::string&)> expelled)
     : rt(r),
       options(std::move(o)),
       subjects(options.cluster),
@@ -192,7 +193,9 @@ cluster::node_state::node_state(runtime& r, cluster_options o)
     for (const std::string& s : options.servers) urls.push_back(s.c_str());
     check(natsOptions_SetServers(g.opts, urls.data(), static_cast<int>(urls.size())),
           "bad server list '" + joined(options.servers) + "'");
-    check(natsOptions_SetName(g.opts, node.c_str()), "bad node name");
+    // "<cluster>.<node>": the name the servers' disconnect advisories give (liveness.cpp).
+    const std::string connection_name = options.cluster + "." + node;
+    check(natsOptions_SetName(g.opts, connection_name.c_str()), "bad node name");
     check(natsOptions_SetTimeout(g.opts, options.connect_timeout.count()), "bad connect timeout");
     check(natsOptions_SetSendAsap(g.opts, true), "cannot set SendAsap");
     check(natsOptions_UseGlobalMessageDelivery(g.opts, true), "cannot use global delivery");
@@ -250,7 +253,8 @@ cluster::node_state::node_state(runtime& r, cluster_options o)
             cluster_names* n = names.get();
             auto l = std::make_shared<liveness>(
                 connection, link, options,
-                [n](const std::string& node, std::uint64_t i) { n->release_held_by(node, i); });
+                [n](const std::string& node, std::uint64_t i) { n->release_held_by(node, i); },
+                std::move(expelled));
             l->start();
             const std::lock_guard lock(closing);
             live = std::move(l);
@@ -338,7 +342,18 @@ void cluster::node_state::leave() noexcept {
         link->close();  // the proxies publish no more
         // The node's actors end at their runtime's next turns (stop is thread-safe).
         try {
-            for (const address p : link->proxies()) rt.stop(p);
+            for (const address p : link->proxies()) {
+                // Expelled: its proxies' watchers hear noconnection, as for a lost node (a stop
+                // would overtake the gateway's own telling of it).
+                const std::optional<wire_address> w =
+                    expelled_why.empty() ? std::nullopt : link->remote_of(p);
+                if (w) {
+                    rt.send(p, control::remote_ended{
+                                   control::lost_reason(w->node, w->incarnation, expelled_why)});
+                } else {
+                    rt.stop(p);
+                }
+            }
             if (link->gateway) rt.stop(link->gateway);
         } catch (...) {
         }
@@ -357,30 +372,25 @@ void cluster::node_state::close() noexcept {
     natsConnection_Destroy(std::exchange(connection, nullptr));
 }
 
-cluster::cluster(runtime& rt, cluster_options options)
-    : state_(std::make_unique<node_state>(rt, std::move(options))) {}
+std::vector<std::pair<std::string, address>> cluster::node_state::claimed() const {
+    return names != nullptr ? names->claimed() : std::vector<std::pair<std::string, address>>{};
+}
 
-cluster::~cluster() = default;
+std::vector<std::pair<std::string, address>> cluster::node_state::pooled() const {
+    return link != nullptr ? link->pools.members() : std::vector<std::pair<std::string, address>>{};
+}
 
-const std::string& cluster::node() const noexcept { return state_->node; }
-
-std::uint64_t cluster::incarnation() const noexcept { return state_->incarnation; }
-
-std::string cluster::server() const {
+std::string cluster::node_state::server() const {
     std::array<char, 512> url{};
-    if (natsConnection_GetConnectedUrl(state_->connection, url.data(), url.size()) != NATS_OK) {
-        return {};
-    }
+    if (natsConnection_GetConnectedUrl(connection, url.data(), url.size()) != NATS_OK) return {};
     return url.data();
 }
 
-cluster_stats cluster::stats() const noexcept {
-    const node_link& l = *state_->link;
+cluster_stats cluster::node_state::stats() const noexcept {
+    const node_link& l = *link;
     constexpr auto r = std::memory_order_relaxed;
     int64_t lost = 0;  // dropped by cnats: more waited on the inbox than its limits allow
-    if (state_->inbox != nullptr) {
-        static_cast<void>(natsSubscription_GetDropped(state_->inbox, &lost));
-    }
+    if (inbox != nullptr) static_cast<void>(natsSubscription_GetDropped(inbox, &lost));
     return {
         .remote_sent = l.sent.load(r),
         .remote_received = l.received.load(r),
@@ -389,8 +399,8 @@ cluster_stats cluster::stats() const noexcept {
         .remote_lost = std::max(static_cast<std::uint64_t>(lost), l.gaps.load(r)),
         .remote_dropped = l.dropped.load(r) + l.unserializable.load(r) + l.unknown_receiver.load(r),
         .remote_rejected = l.rejected.load(r),
-        .disconnects = state_->disconnects.load(r),
-        .reconnects = state_->reconnects.load(r)};
+        .disconnects = disconnects.load(r),
+        .reconnects = reconnects.load(r)};
 }
 
 }  // namespace coact

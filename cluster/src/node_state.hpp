@@ -7,9 +7,12 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nats/nats.h>
 
@@ -23,7 +26,10 @@ namespace coact {
 
 class cluster::node_state {
   public:
-    node_state(runtime& rt, cluster_options options);
+    /// Joins as a new incarnation (throws cluster_error). `expelled`: liveness's, when the others
+    /// had lost this incarnation (membership.cpp joins again).
+    node_state(runtime& rt, cluster_options options,
+               std::function<void(const std::string&)> expelled = {});
     ~node_state();
     node_state(const node_state&) = delete;
     node_state& operator=(const node_state&) = delete;
@@ -49,6 +55,9 @@ class cluster::node_state {
     bool inbox_done = false;
     natsSubscription* replies = nullptr;  // replies to this node's asks, and no responders
     bool replies_done = false;            // its last callback has run (under `closing`)
+    // Set before it leaves when the others had lost this incarnation (membership.cpp): its
+    // proxies end with noconnection and this reason.
+    std::string expelled_why;
     std::atomic<std::uint64_t> disconnects{0};
     std::atomic<std::uint64_t> reconnects{0};
     // cnats calls the connection's callbacks on a thread of its own, also after Close(): the
@@ -56,6 +65,16 @@ class cluster::node_state {
     std::mutex closing;
     std::condition_variable closed_cv;
     bool closed = false;
+
+    /// This incarnation's counts.
+    [[nodiscard]] cluster_stats stats() const noexcept;
+    /// The URL of the server it is connected to now (empty while reconnecting).
+    [[nodiscard]] std::string server() const;
+
+    /// The names this node claimed (scope::cluster), by actor, and its pools' members: what a
+    /// new incarnation claims again.
+    [[nodiscard]] std::vector<std::pair<std::string, address>> claimed() const;
+    [[nodiscard]] std::vector<std::pair<std::string, address>> pooled() const;
 
   private:
     void leave() noexcept;  // everything but the connection

@@ -21,6 +21,7 @@ void pool_members::join(const std::string& pool, address member_address) {
     auto m = std::make_unique<member>();
     m->owner = this;
     m->number = link_.number_of(member_address, made);
+    m->pool = pool;
     m->subject = subject;
     const std::lock_guard lock(mutex_);
     natsStatus s = NATS_CONNECTION_CLOSED;
@@ -84,6 +85,15 @@ void pool_members::on_message(natsConnection* /*nc*/, natsSubscription* /*sub*/,
     }
     link.hand_to_gateway(msg, m->number, "a message to a pool");
     natsMsg_Destroy(msg);
+}
+
+std::vector<std::pair<std::string, address>> pool_members::members() {
+    const std::lock_guard lock(mutex_);
+    std::vector<std::pair<std::string, address>> all;
+    for (const auto& [a, m] : members_) {
+        if (!m->gone.load(std::memory_order_relaxed)) all.emplace_back(m->pool, a);
+    }
+    return all;
 }
 
 }  // namespace coact

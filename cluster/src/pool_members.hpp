@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <nats/nats.h>
@@ -49,6 +50,8 @@ class pool_members {
     void join(const std::string& pool, address member);
     /// `member` has ended: no more messages to it.
     void left(address member) noexcept;
+    /// Every live member, with its pool's name.
+    [[nodiscard]] std::vector<std::pair<std::string, address>> members();
     /// The node leaves: every member's subscription goes.
     void close() noexcept;
 
@@ -60,7 +63,8 @@ class pool_members {
     struct member {
         pool_members* owner;
         std::uint64_t number;  // on the link
-        std::string subject;   // the pool's
+        std::string pool;
+        std::string subject;  // the pool's
         natsSubscription* subscription = nullptr;
         std::atomic<bool> gone{false};  // ended: what still comes is handed on
     };

@@ -121,3 +121,29 @@ TEST_CASE("A probe answer for an incarnation no longer followed changes nothing"
     CHECK(!d.probed({"c", 1}, failure_detector::probe_answer::no_responders, t0 + 1ms));
     CHECK(d.alive("b") == 8U);
 }
+
+TEST_CASE("A node a disconnect advisory names is probed at the next tick, whatever its silence",
+          "[cluster][liveness]") {
+    failure_detector d(timings);
+    static_cast<void>(d.heartbeat({"b", 7}, false, t0));
+    d.disconnected("c");  // not a node heard: nothing to probe
+    d.disconnected("b");
+    // A heartbeat sent before the crash and heard after the advisory does not clear it.
+    static_cast<void>(d.heartbeat({"b", 7}, false, t0 + 5ms));
+    const failure_detector::verdicts v = d.tick(t0 + 10ms);
+    REQUIRE(v.probe.size() == 1);
+    CHECK(v.probe[0] == failure_detector::peer{"b", 7});
+    CHECK(d.tick(t0 + 20ms).probe.empty());  // once
+    SECTION("no subscriber: lost at once") {
+        const auto loss =
+            d.probed({"b", 7}, failure_detector::probe_answer::no_responders, t0 + 11ms);
+        REQUIRE(loss);
+        CHECK_THAT(loss->why, Catch::Contains("connection is gone"));
+        CHECK(!d.alive("b"));
+    }
+    SECTION("it answers (it reconnected through another server): alive, suspicion cleared") {
+        CHECK(!d.probed({"b", 7}, failure_detector::probe_answer::alive, t0 + 11ms));
+        CHECK(d.tick(t0 + 500ms).probe.empty());
+        CHECK(d.alive("b") == 7U);
+    }
+}

@@ -1,8 +1,10 @@
 // Crashed and frozen nodes (cluster/src/liveness.cpp): node "victim" runs in a process of its own
 // (support/node_main.cpp) and is killed with SIGKILL or frozen with SIGSTOP. The node in this
 // process must end its monitors of the victim's actor with noconnection, and tell monitor_node:
-//   - a crash, within 1.5 s: its connection is gone, so the probe after the first missed
-//     heartbeat finds no subscriber (cluster.md's target without the server's advisory);
+//   - a crash, within 200 ms where the account imports the servers' disconnect advisories: the
+//     advisory names the victim's connection and a probe finds no subscriber at once;
+//   - a crash without them, within 1.5 s: its connection is gone, so the probe after the first
+//     missed heartbeat finds no subscriber;
 //   - a freeze, within 3.5 s: the probe gets no answer, and node_timeout (1.5 s) decides;
 //   - either way, the survivors give the victim's cluster name back.
 // The limits asserted are the (robust under sanitizers); the figures are in the closing
@@ -65,12 +67,22 @@ bool both(outcome& o) {
 
 }  // namespace
 
-TEST_CASE("A node killed with SIGKILL: noconnection and node_down within 1.5 s",
-          "[cluster][lost]") {
-    const int signal = GENERATE(SIGKILL, SIGSTOP);
-    const auto limit = signal == SIGKILL ? 1500ms : 3500ms;
-    INFO((signal == SIGKILL ? "SIGKILL" : "SIGSTOP"));
-    coact_test::nats_server server;
+TEST_CASE(
+    "A node killed or frozen: noconnection and node_down in time (SIGKILL 200 ms with the "
+    "servers' advisories and 1.5 s without, SIGSTOP 3.5 s)",
+    "[cluster][lost]") {
+    struct strike {
+        int signal;
+        bool advisories;
+        std::chrono::milliseconds limit;
+    };
+    const strike how = GENERATE(strike{SIGKILL, true, 200ms}, strike{SIGKILL, false, 1500ms},
+                                strike{SIGSTOP, true, 3500ms});
+    const int signal = how.signal;
+    const auto limit = how.limit;
+    INFO((signal == SIGKILL ? "SIGKILL" : "SIGSTOP")
+         << (how.advisories ? ", the account imports the advisories" : ", no advisories"));
+    coact_test::nats_server server(how.advisories ? coact_test::accounts_with_advisories() : "");
     coact_test::node_process victim(server.url(), "t", "victim-node", "victim");
     coact::runtime rt;
     coact::cluster net(rt, coact_test::on(server, "here"));
@@ -79,7 +91,7 @@ TEST_CASE("A node killed with SIGKILL: noconnection and node_down within 1.5 s",
     steady::time_point struck;
     {
         const coact_test::serving s(rt);
-        REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rt.lookup("victim")); }));
+        REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rt.try_lookup("victim")); }));
         std::this_thread::sleep_for(200ms);  // the victim's heartbeat is heard here
         rt.send(w, 0);
         REQUIRE(coact_test::eventually([&] { return o.pongs.load() == 1; }));
@@ -105,7 +117,7 @@ TEST_CASE("A node killed with SIGKILL: noconnection and node_down within 1.5 s",
     CHECK(to_down < limit);
     CHECK(to_node < limit);
     // A send to the lost actor's proxy is now a dead letter here, not a message into the void.
-    CHECK(!rt.lookup("victim"));
+    CHECK(!rt.try_lookup("victim"));
     // The survivors gave its name back: it can be claimed again (here, from outside the run).
     const bool claimed = coact_test::eventually([&] {
         try {
@@ -119,4 +131,63 @@ TEST_CASE("A node killed with SIGKILL: noconnection and node_down within 1.5 s",
         }
     });
     CHECK(claimed);
+}
+
+TEST_CASE(
+    "A frozen node that wakes joins again as a new incarnation and takes nothing from the "
+    "nodes that lived on",
+    "[cluster][lost][frozen]") {
+    coact_test::nats_server server;
+    coact_test::node_process victim(server.url(), "t", "victim-node", "victim");
+    coact::runtime rt;
+    coact::cluster net(rt, coact_test::on(server, "here"));
+    rt.spawn(coact::spawn_options{.name = "keeper", .scope = coact::scope::cluster},
+             [](coact::context& self) -> coact::actor {
+                 for (;;) static_cast<void>(co_await self.receive<int>());
+             });
+    outcome o;
+    const coact::address w = rt.spawn(watcher, &o);
+    std::atomic<int> answer{0};
+    const coact::address asker = rt.spawn([&](coact::context& self) -> coact::actor {
+        for (;;) {
+            self.send(co_await self.receive<coact::address>(), 41);
+            answer = co_await self.receive<int>();
+        }
+    });
+    coact::address before;
+    coact::address after;
+    {
+        const coact_test::serving s(rt);
+        REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rt.try_lookup("victim")); }));
+        before = rt.lookup("victim");
+        std::this_thread::sleep_for(200ms);  // the victim's heartbeat is heard here
+        rt.send(w, 0);
+        REQUIRE(coact_test::eventually([&] { return o.pongs.load() == 1; }));
+        victim.kill(SIGSTOP);
+        REQUIRE(coact_test::eventually([&] { return both(o); }, 10s));  // lost here
+        REQUIRE(!rt.try_lookup("victim"));                              // its name was given back
+        victim.kill(SIGCONT);
+        // It hears that it was lost, joins again, and claims its actor's name again.
+        REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rt.try_lookup("victim")); }));
+        after = rt.lookup("victim");
+        rt.send(asker, after);
+        REQUIRE(coact_test::eventually([&] { return answer.load() == 42; }));
+    }
+    CHECK(after != before);  // a new proxy: the old address is its old incarnation's
+    const std::uint64_t dead = rt.stats().dead_letters;
+    rt.send(before, 1);
+    CHECK(rt.stats().dead_letters == dead + 1);
+    // Waking did not take "keeper" from this node: a claim from a third node is refused.
+    coact::runtime rc;
+    coact::cluster c(rc, coact_test::on(server, "c"));
+    std::string refused;
+    try {
+        rc.spawn(coact::spawn_options{.name = "keeper", .scope = coact::scope::cluster},
+                 [](coact::context& self) -> coact::actor {
+                     static_cast<void>(co_await self.receive<int>());
+                 });
+    } catch (const coact::name_taken& e) {
+        refused = e.what();
+    }
+    CHECK_THAT(refused, Catch::Contains("node 'here'"));
 }

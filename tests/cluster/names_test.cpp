@@ -44,8 +44,8 @@ TEST_CASE("a cluster-scoped name is unique in the cluster, and the loser learns 
     const std::string lost = spawn_error(rb, pong);
     CHECK(lost == "coact::name_taken: the name 'pong' is held by node 'a' (incarnation " +
                       std::to_string(a.incarnation()) + ") of cluster 't'");
-    CHECK_FALSE(rb.lookup("pong"));  // the losing spawn was undone
-    CHECK(rb.stats().actors == 1);   // the node's gateway only
+    CHECK_FALSE(rb.try_lookup("pong"));  // the losing spawn was undone
+    CHECK(rb.stats().actors == 2);       // the node's gateway and membership actor only
     // Another name is free; a local name of the same text on another node is still its own.
     CHECK(spawn_error(rb, {.name = "ping", .scope = coact::scope::cluster}) == "(spawned)");
     ra.shutdown();
@@ -67,7 +67,7 @@ TEST_CASE("a name is free again when its actor ends, and when its node leaves",
             // run() may find the queue momentarily empty while that thread adds to it.
             const coact_test::serving sa(ra);
             ra.send(p, 1);  // it ends
-            REQUIRE(coact_test::eventually([&] { return !ra.lookup("pong"); }));
+            REQUIRE(coact_test::eventually([&] { return !ra.try_lookup("pong"); }));
         }
         CHECK(spawn_error(rb, pong) == "(spawned)");  // b has it now
         rb.shutdown();
@@ -129,7 +129,7 @@ TEST_CASE("without JetStream a scoped spawn, also a pool's, says why it cannot b
     CHECK(spawn_error(rt, {.name = "workers", .scope = coact::scope::pool})
               .starts_with("coact::spawn: cannot claim 'workers' in cluster 't': the key-value "
                            "bucket 'coact_t_names' cannot be made ("));
-    CHECK(rt.stats().actors == 1);  // the node's gateway only
+    CHECK(rt.stats().actors == 2);  // the node's gateway and membership actor only
     CHECK(spawn_error(rt, {.name = "bad..name", .scope = coact::scope::cluster}) ==
           "cluster actor name 'bad..name' has an empty segment (two dots, or one at an end)");
     rt.shutdown();
@@ -210,8 +210,9 @@ TEST_CASE("a write to the names bucket that JetStream rejects is not taken for a
     // A claim b makes after it: once a has seen that one, it has heard the refused write too.
     REQUIRE(spawn_error(nodes.rb, {.name = "later", .scope = coact::scope::cluster}) ==
             "(spawned)");
-    REQUIRE(coact_test::eventually([&] { return static_cast<bool>(nodes.ra.lookup("later")); }));
-    CHECK_FALSE(nodes.ra.lookup("ghost"));
+    REQUIRE(
+        coact_test::eventually([&] { return static_cast<bool>(nodes.ra.try_lookup("later")); }));
+    CHECK_FALSE(nodes.ra.try_lookup("ghost"));
 }
 
 TEST_CASE("a names bucket made without the republishing of its changes is refused, saying why",
@@ -239,6 +240,6 @@ TEST_CASE("a names bucket made without the republishing of its changes is refuse
           "'coact_t_names' does not republish its changes to 'coact.t.claims.>' (made by hand, "
           "or by an older coact), and NATS cannot add that to a bucket: delete it (`nats kv del "
           "coact_t_names`) while no node of the cluster is joined");
-    CHECK(ra.stats().actors == 1);  // the node's gateway only
+    CHECK(ra.stats().actors == 2);  // the node's gateway and membership actor only
     ra.shutdown();
 }

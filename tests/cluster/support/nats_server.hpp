@@ -32,6 +32,21 @@
 
 namespace coact_test {
 
+/// Configuration for nats_server's `extra`: accounts as docs/concepts/cluster.md deploys them, so
+/// that the nodes hear the servers' disconnect advisories. The nodes' account APP imports them
+/// from the system account; clients that give no credentials are APP's user.
+inline std::string accounts_with_advisories() {
+    return R"(accounts {
+  SYS: { users: [{user: sys, password: sys}],
+         exports: [{stream: "$SYS.ACCOUNT.*.DISCONNECT"}] }
+  APP: { jetstream: enabled, users: [{user: app, password: app}],
+         imports: [{stream: {account: SYS, subject: "$SYS.ACCOUNT.APP.DISCONNECT"}}] }
+}
+system_account: SYS
+no_auth_user: app
+)";
+}
+
 /// A TCP port on 127.0.0.1 that nothing listened on a moment ago.
 inline int free_port() {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -1,8 +1,8 @@
-// cluster/support/node_process.hpp — a coact node in a process of its own (support/node_main.cpp),
-// for the tests that kill or freeze a node. The constructor starts it and returns once it has
-// joined (it prints "joined"); kill(SIGKILL) crashes it, kill(SIGSTOP) freezes it; the destructor
-// kills it by its pid and reaps it, also when a test fails. Like the server, it dies with the test
-// process (PR_SET_PDEATHSIG).
+// cluster/support/node_process.hpp — a coact node in a process of its own (lone_node.hpp), for the
+// tests and the benchmark that kill or freeze a node. The constructor starts it and returns once it
+// has joined (it prints "joined"); kill(SIGKILL) crashes it, kill(SIGSTOP) freezes it; the
+// destructor kills it by its pid and reaps it, also when a test fails. Like the server, it dies
+// with the test process (PR_SET_PDEATHSIG).
 #pragma once
 
 #include <fcntl.h>
@@ -22,12 +22,12 @@ namespace coact_test {
 
 class node_process {
   public:
-    /// `coact_cluster_node url cluster node name`, the program's path from the build.
-    node_process(const std::string& url, const std::string& cluster, const std::string& node,
-                 const std::string& name) {
+    /// `program [first] url cluster node name`: a program that runs run_lone_node on these four,
+    /// after `first` if it is not empty (bench_cluster's `--lone-node`).
+    node_process(const std::string& program, const std::string& first, const std::string& url,
+                 const std::string& cluster, const std::string& node, const std::string& name) {
         int out[2];
         if (::pipe(out) != 0) throw std::runtime_error("node_process: pipe() failed");
-        const std::string program = COACT_TEST_NODE_PROGRAM;
         const pid_t parent = ::getpid();
         pid_ = ::fork();
         if (pid_ < 0) throw std::runtime_error("node_process: fork() failed");
@@ -37,8 +37,13 @@ class node_process {
             ::dup2(out[1], 1);
             ::close(out[0]);
             ::close(out[1]);
-            ::execl(program.c_str(), program.c_str(), url.c_str(), cluster.c_str(), node.c_str(),
-                    name.c_str(), nullptr);
+            if (first.empty()) {
+                ::execl(program.c_str(), program.c_str(), url.c_str(), cluster.c_str(),
+                        node.c_str(), name.c_str(), nullptr);
+            } else {
+                ::execl(program.c_str(), program.c_str(), first.c_str(), url.c_str(),
+                        cluster.c_str(), node.c_str(), name.c_str(), nullptr);
+            }
             ::_exit(127);
         }
         ::close(out[1]);
@@ -60,6 +65,12 @@ class node_process {
             throw std::runtime_error("node_process: " + program + " did not join (see stderr)");
         }
     }
+#ifdef COACT_TEST_NODE_PROGRAM
+    /// coact_cluster_node (node_main.cpp), its path from the build.
+    node_process(const std::string& url, const std::string& cluster, const std::string& node,
+                 const std::string& name)
+        : node_process(COACT_TEST_NODE_PROGRAM, "", url, cluster, node, name) {}
+#endif
     node_process(const node_process&) = delete;
     node_process& operator=(const node_process&) = delete;
     ~node_process() { kill(SIGKILL); }

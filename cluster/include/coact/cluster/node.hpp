@@ -2,7 +2,9 @@
 //
 // Constructing one joins: it connects to NATS (failing over between `servers`), takes a fresh
 // incarnation (a random number: a node that leaves and joins again is a new node, and addresses
-// of its earlier life go nowhere), and subscribes to its inbox. Destroying it leaves. It never
+// of its earlier life go nowhere), and subscribes to its inbox. If the others lose it while it
+// lives (it froze, or the network was cut) and then hear it again, they tell it, and it joins
+// again by itself as a new incarnation (stats().rejoins). Destroying it leaves. It never
 // hangs past `connect_timeout`: an unreachable or refusing server, bad credentials or a name NATS
 // would misread throw coact::cluster_error naming the server or the name and the reason.
 //
@@ -29,17 +31,18 @@ class cluster {
 
     /// This node's name.
     [[nodiscard]] const std::string& node() const noexcept;
-    /// This node's incarnation: random, never 0, new at every join.
+    /// This node's incarnation: random, never 0, new at every join (0 while joining again).
     [[nodiscard]] std::uint64_t incarnation() const noexcept;
     /// The URL of the server it is connected to now (empty while reconnecting).
     [[nodiscard]] std::string server() const;
     /// What it has sent and received so far.
     [[nodiscard]] cluster_stats stats() const noexcept;
 
-    class node_state;  // the connection and its counters (cluster/src/node_state.hpp)
+    class node_state;  // one incarnation: its connection, counters (cluster/src/node_state.hpp)
+    class membership;  // the incarnation now, and joining again (cluster/src/membership.hpp)
 
   private:
-    std::unique_ptr<node_state> state_;
+    std::unique_ptr<membership> membership_;
 };
 
 }  // namespace coact

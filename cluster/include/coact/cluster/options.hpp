@@ -52,6 +52,12 @@ struct cluster_options {
     /// connection is gone), and one silent for `node_timeout` is lost (frozen, or cut off).
     std::chrono::milliseconds heartbeat_interval{500};
     std::chrono::milliseconds node_timeout{1500};
+    /// Where the servers' client-disconnect advisories reach this node's account; empty: do not
+    /// listen. With them a crashed node is lost within milliseconds instead of after up to 1.5
+    /// heartbeat intervals; the account must import them from the system account
+    /// (docs/concepts/cluster.md, "Security and deployment"). Without the import nothing
+    /// arrives here and heartbeats and probes find the crash.
+    std::string disconnect_advisories = "$SYS.ACCOUNT.*.DISCONNECT";
     /// Topics whose publications cross to every node of the cluster: topics ("news") and
     /// patterns ending in a `*` segment ("prices.*"; "*" is every topic). A publication to a
     /// topic one of these follows goes to the subscribers of every node; other topics stay
@@ -73,9 +79,13 @@ struct cluster_stats {
     /// type with no wire name, for an actor of this node that has ended, or refused by a full
     /// bounded mailbox.
     std::uint64_t remote_dropped = 0;
-    std::uint64_t remote_rejected = 0;  ///< arrived but not decodable (coact::wire_error)
-    std::uint64_t disconnects = 0;      ///< times the connection to the servers was lost
-    std::uint64_t reconnects = 0;       ///< times it came back (cnats resubscribes and resends)
+    /// Arrived but not decodable (coact::wire_error), or a server advisory not understood.
+    std::uint64_t remote_rejected = 0;
+    std::uint64_t disconnects = 0;  ///< times the connection to the servers was lost
+    std::uint64_t reconnects = 0;   ///< times it came back (cnats resubscribes and resends)
+    /// Times it joined again as a new incarnation because the others had lost it (it froze, or
+    /// was cut off); the counts above include every incarnation's.
+    std::uint64_t rejoins = 0;
 };
 
 }  // namespace coact
