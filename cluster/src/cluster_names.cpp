@@ -155,23 +155,34 @@ void cluster_names::start_watching() {
     kvKeysList_Destroy(&keys);
 }
 
-cluster_names::~cluster_names() {
-    if (changes_ != nullptr) {
-        if (natsSubscription_Unsubscribe(changes_) == NATS_OK) {
+cluster_names::~cluster_names() { shutdown(); }
+
+void cluster_names::shutdown() noexcept {
+    if (natsSubscription* changes = std::exchange(changes_, nullptr); changes != nullptr) {
+        if (natsSubscription_Unsubscribe(changes) == NATS_OK) {
             std::unique_lock lock(done_mutex_);
             done_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return done_; });
         }
-        link_->bury(changes_);  // destroyed once the connection is closed
+        link_->bury(changes);  // destroyed once the connection is closed
     }
+    // After a claim or a release under way on another thread (they hold kv_mutex_ shared).
+    const std::unique_lock kv_lock(kv_mutex_);
     if (kv_ != nullptr) {
+        std::vector<std::string> mine;
+        try {
+            const std::lock_guard lock(mutex_);
+            for (const auto& [name, who] : mine_) mine.push_back(name);
+        } catch (...) {  // out of memory: the names stay until the others lose this node
+        }
         // Only while the claim is still this incarnation's: if the others lost this node, they
         // gave its names back, and another node may hold one now.
-        for (const auto& [name, who] : mine_) {
+        for (const std::string& name : mine) {
             delete_if_held_by(name, link_->node, link_->incarnation);
         }
-        kvStore_Destroy(kv_);
+        kvStore_Destroy(std::exchange(kv_, nullptr));
     }
-    jsCtx_Destroy(js_);
+    jsCtx_Destroy(std::exchange(js_, nullptr));
+    if (unavailable_.empty()) unavailable_ = "this node is leaving the cluster";
 }
 
 void cluster_names::on_change(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsMsg* msg,
@@ -219,6 +230,7 @@ void cluster_names::tell(std::string name, const void* value, int size, bool gon
 
 void cluster_names::claim(std::string_view name, scope s, address a) {
     check_dotted("cluster actor name", name);
+    const std::shared_lock kv_lock(kv_mutex_);
     if (kv_ == nullptr) {
         throw cluster_error("coact::spawn: cannot claim '" + std::string(name) + "' in cluster '" +
                             cluster_ + "': " + unavailable_);
@@ -275,6 +287,7 @@ void cluster_names::join_pool(const std::string& key, address a) {
 }
 
 void cluster_names::released(std::string_view name, address a) noexcept {
+    const std::shared_lock kv_lock(kv_mutex_);  // the bucket stays while this runs
     try {
         const std::string key(name);
         {
@@ -289,6 +302,7 @@ void cluster_names::released(std::string_view name, address a) noexcept {
 }
 
 void cluster_names::release_held_by(const std::string& node, std::uint64_t incarnation) noexcept {
+    const std::shared_lock kv_lock(kv_mutex_);
     if (kv_ == nullptr || js_ == nullptr) return;
     try {
         std::vector<std::string> held;

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -53,6 +54,11 @@ class cluster_names final : public detail::name_claims {
     /// The names a lost node incarnation held are deleted from the bucket, each only if its
     /// claim is still the one seen (a revision-checked delete): any node may claim them again.
     void release_held_by(const std::string& node, std::uint64_t incarnation) noexcept;
+    /// The node leaves: stops following the bucket, gives back the names it still holds, and
+    /// lets go of the bucket. Claims and releases after it do nothing (a spawn's claim throws).
+    /// The object itself outlives it (core::retire_seam): an actor ending on another worker may
+    /// be inside released().
+    void shutdown() noexcept;
     /// The names this node claimed and still holds, by actor.
     [[nodiscard]] std::vector<std::pair<std::string, address>> claimed();
     /// The bucket's name.
@@ -76,6 +82,9 @@ class cluster_names final : public detail::name_claims {
     const std::string bucket_;
     std::shared_ptr<node_link> link_;
     std::string unavailable_;  // why names cannot be claimed (no JetStream), or empty
+    // kv_ and js_ live until shutdown(), which takes kv_mutex_ exclusively; claim, released and
+    // release_held_by hold it shared while they use them.
+    std::shared_mutex kv_mutex_;
     jsCtx* js_ = nullptr;
     kvStore* kv_ = nullptr;
     std::mutex mutex_;

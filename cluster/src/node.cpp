@@ -11,6 +11,7 @@
 #include <array>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <mutex>
 #include <random>
 #include <string>
@@ -284,10 +285,34 @@ cluster::node_state::node_state(runtime& r, cluster_options o,
             "cannot subscribe to the node's replies '" + replies_subject + "'");
         check(natsSubscription_SetOnCompleteCB(replies, on_replies_done, this),
               "cannot follow the node's replies");
+        refuse_if_not_permitted();
+        // Last, and on its own: an account may forbid the system's subjects, and a node whose
+        // account does can still join (heartbeats and probes find crashes without them).
+        if (!options.disconnect_advisories.empty() && !live->follow_advisories()) {
+            std::fprintf(stderr,
+                         "coact::cluster: node '%s' may not subscribe to '%s': crashes are found "
+                         "by heartbeats and probes only\n",
+                         node.c_str(), options.disconnect_advisories.c_str());
+        }
     } catch (...) {
         leave();
         close();
         throw;
+    }
+}
+
+void cluster::node_state::refuse_if_not_permitted() {
+    // A subscription or publication the servers' permissions refuse is answered by an error
+    // before the answer to this flush, and stays the connection's last error.
+    check(natsConnection_FlushTimeout(connection, options.connect_timeout.count()),
+          "the servers did not answer a flush while joining");
+    const char* text = nullptr;
+    if (natsConnection_GetLastError(connection, &text) == NATS_NOT_PERMITTED) {
+        throw cluster_error("coact::cluster: cannot join cluster '" + options.cluster +
+                            "': the servers refuse this node a subject it needs: " +
+                            (text != nullptr ? text : "permissions violation") +
+                            " (a node publishes and subscribes to 'coact." + options.cluster +
+                            ".>', and uses JetStream's API and '_INBOX.>' for its names)");
     }
 }
 
@@ -337,7 +362,11 @@ void cluster::node_state::leave() noexcept {
         }
         link->bury(std::exchange(replies, nullptr));
     }
-    names.reset();  // the watcher stops, the names this node holds are given back
+    if (names != nullptr) {
+        names->shutdown();  // the watcher stops, the names this node holds are given back
+        // Kept by the runtime, as the other seams: released() may be running on a worker.
+        detail_access::core_of(rt).retire_seam(std::shared_ptr<cluster_names>(std::move(names)));
+    }
     if (link != nullptr) {
         link->close();  // the proxies publish no more
         // The node's actors end at their runtime's next turns (stop is thread-safe).
