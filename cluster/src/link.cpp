@@ -211,6 +211,11 @@ void node_link::close() noexcept {
     connection_ = nullptr;
 }
 
+bool node_link::open() const {
+    const std::shared_lock lock(connection_mutex_);
+    return connection_ != nullptr;
+}
+
 void node_link::not_serializable(const std::type_info& type) {
     unserializable.fetch_add(1, std::memory_order_relaxed);
     const std::lock_guard lock(said_mutex_);

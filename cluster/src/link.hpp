@@ -146,6 +146,8 @@ class node_link {
     bool publish_control(const std::string& subject, const char* data, std::size_t size,
                          const char* reply = nullptr);
     void close() noexcept;
+    /// False once closed (the node is leaving).
+    [[nodiscard]] bool open() const;
     /// Instead of natsSubscription_Destroy while the connection is open: cnats 3.4's read loop
     /// takes a subscription from its table and uses it after letting go of the table's lock,
     /// so a subscription destroyed meanwhile is freed memory it writes to (nats.c#637, fixed
@@ -202,7 +204,7 @@ class node_link {
     std::unordered_map<std::uint64_t, pending_ask> asks_;
     std::uint64_t next_ask_ = 1;
 
-    std::shared_mutex connection_mutex_;
+    mutable std::shared_mutex connection_mutex_;
     natsConnection* connection_;
 
     std::mutex buried_mutex_;

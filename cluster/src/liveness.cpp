@@ -52,14 +52,22 @@ void liveness::start() {
     check(natsConnection_Subscribe(&named_probes_, connection_, any.c_str(), on_probe, this),
           "cannot answer probes on '" + any + "'");
     check(natsSubscription_SetOnCompleteCB(named_probes_, on_done, this), "probes");
-    if (!advisories_subject_.empty()) {
-        check(natsConnection_Subscribe(&advisories_, connection_, advisories_subject_.c_str(),
-                                       on_advisory, this),
-              "cannot follow the servers' disconnect advisories on '" + advisories_subject_ + "'");
-        check(natsSubscription_SetOnCompleteCB(advisories_, on_done, this), "advisories");
-    }
     beat(false);  // the others know this node before its first name or message
     thread_ = std::thread([this] { run(); });
+}
+
+bool liveness::follow_advisories() {
+    natsSubscription* s = nullptr;
+    check(natsConnection_Subscribe(&s, connection_, advisories_subject_.c_str(), on_advisory, this),
+          "cannot follow the servers' disconnect advisories on '" + advisories_subject_ + "'");
+    check(natsSubscription_SetOnCompleteCB(s, on_done, this), "advisories");
+    {
+        const std::lock_guard lock(mutex_);
+        advisories_ = s;  // stop() unsubscribes it
+    }
+    const char* text = nullptr;
+    return natsConnection_FlushTimeout(connection_, 2000) != NATS_OK ||
+           natsConnection_GetLastError(connection_, &text) != NATS_NOT_PERMITTED;
 }
 
 liveness::~liveness() { stop(); }

@@ -50,6 +50,9 @@ class liveness final : public detail::node_monitors {
 
     /// Subscribes and starts beating (once the gateway exists). Throws cluster_error.
     void start();
+    /// Follows the servers' disconnect advisories (cluster_options::disconnect_advisories).
+    /// False if the servers refuse the subject (permissions): the node goes on without them.
+    bool follow_advisories();
     /// Says goodbye (a last heartbeat, leaving), so that the others lose this node at once.
     void leave() noexcept;
 

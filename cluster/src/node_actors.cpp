@@ -36,6 +36,14 @@ struct watch_table {
     };
     std::unordered_map<address, watched> watched;
     std::unordered_set<address> monitored;  // the gateway monitors each once
+    // The proxies standing for another node's cluster names, which the gateway made and
+    // monitors: one cut off by lost messages is made again (see respawn).
+    struct named_proxy {
+        std::string name;
+        wire_address holder;
+    };
+    std::unordered_map<address, named_proxy> named_proxies;
+    std::unordered_map<std::string, wire_address> held;  // each cluster name's holder now
     // The last sequence number received from each node incarnation.
     std::map<std::pair<std::string, std::uint64_t>, std::uint64_t> received_seq;
 };
@@ -250,7 +258,38 @@ void publication(context& self, const std::shared_ptr<node_link>& link, inbound_
     link->received.fetch_add(1, std::memory_order_relaxed);
 }
 
-void name_changed(context& self, const std::shared_ptr<node_link>& link, const name_seen& n) {
+/// Makes the proxy standing for `name`, held by `holder`, and follows its end.
+void make_named_proxy(context& self, const std::shared_ptr<node_link>& link, watch_table& t,
+                      const std::string& name, const wire_address& holder) {
+    try {
+        const address p = self.spawn(spawn_options{.name = name}, remote_proxy, link, holder);
+        link->add_proxy(holder, p);
+        t.named_proxies.insert_or_assign(p, watch_table::named_proxy{name, holder});
+        self.monitor(p);
+    } catch (const name_taken&) {  // a local actor took the name meanwhile: it is seen first
+    }
+}
+
+/// A proxy standing for a cluster name has ended. If lost messages cut it off (noconnection,
+/// its node alive, this node not leaving), the name still names that live actor: a new proxy
+/// stands for it, so that sends by name reach it again. (The old address stays dead: its
+/// monitors heard noconnection.) Ended for any other reason, the name goes with it.
+void named_proxy_ended(context& self, const std::shared_ptr<node_link>& link, watch_table& t,
+                       const down& d) {
+    const auto it = t.named_proxies.find(d.who);
+    if (it == t.named_proxies.end()) return;
+    const watch_table::named_proxy np = std::move(it->second);
+    t.named_proxies.erase(it);
+    if (d.reason.kind != exit_kind::noconnection || link->is_lost(np.holder) || !link->open())
+        return;
+    const auto held = t.held.find(np.name);  // not given back meanwhile
+    if (held == t.held.end() || !(held->second == np.holder)) return;
+    if (self.runtime().try_lookup(np.name)) return;  // a local actor, or made already
+    make_named_proxy(self, link, t, np.name, np.holder);
+}
+
+void name_changed(context& self, const std::shared_ptr<node_link>& link, watch_table& t,
+                  const name_seen& n) {
     // Given back: nothing to do here. The proxy standing for the name mirrors its actor, so it
     // ends, taking the name with it, when the down of the actor or the loss of its node comes
     // (stopping it now would tell its monitors `closed` instead of the actor's real end).
@@ -262,18 +301,18 @@ void name_changed(context& self, const std::shared_ptr<node_link>& link, const n
         }
         return;
     }
-    if (!n.holder) return;
+    if (!n.holder) {
+        t.held.erase(n.name);
+        return;
+    }
+    t.held.insert_or_assign(n.name, *n.holder);
     const address here = self.runtime().try_lookup(n.name);
     if (n.holder->node == link->node && n.holder->incarnation == link->incarnation) return;
     if (here) {
         // Already a proxy for that holder, or a local actor of that name: nothing to make.
         return;
     }
-    try {
-        const address p = self.spawn(spawn_options{.name = n.name}, remote_proxy, link, *n.holder);
-        link->add_proxy(*n.holder, p);
-    } catch (const name_taken&) {  // a local actor took the name meanwhile: it is seen first
-    }
+    make_named_proxy(self, link, t, n.name, *n.holder);
 }
 
 }  // namespace
@@ -297,11 +336,14 @@ actor node_gateway(context& self, std::shared_ptr<node_link> link) {
                 for (wire_message& m : in.messages) deliver(self, link, t, m);
             },
             [&](inbound_publication p) { publication(self, link, p); },
-            [&](const name_seen& n) { name_changed(self, link, n); },
+            [&](const name_seen& n) { name_changed(self, link, t, n); },
             [&](const export_watch& w) { monitor_once(self, t, w.who); },
             [&](const control::node_lost& n) { lost(self, link, t, n); },
             [&](control::ask_answered a) { answered(self, link, a); },
-            [&](const down& d) { ended(link, t, d); });
+            [&](const down& d) {
+                named_proxy_ended(self, link, t, d);
+                ended(link, t, d);
+            });
     }
 }
 

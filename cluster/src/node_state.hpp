@@ -77,6 +77,8 @@ class cluster::node_state {
     [[nodiscard]] std::vector<std::pair<std::string, address>> pooled() const;
 
   private:
+    /// Throws cluster_error if the servers refused a subject (permissions) while joining.
+    void refuse_if_not_permitted();
     void leave() noexcept;  // everything but the connection
     void close() noexcept;  // the connection, after the last callback
 };

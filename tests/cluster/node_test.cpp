@@ -101,6 +101,30 @@ TEST_CASE("credentials go to NATS as they are: a wrong password is refused, the 
     CHECK(join_error(rt, none).find("Authorization Violation") != std::string::npos);
 }
 
+TEST_CASE(
+    "a node the servers refuse a subject it needs fails to join, naming the subject, and one "
+    "refused only the servers' advisories joins without them",
+    "[cluster][node]") {
+    coact_test::nats_server server(R"(authorization { users = [
+      {user: "narrow", password: "n",
+       permissions: {publish: [">"], subscribe: ["_INBOX.>", "coact.t.hb.>", "coact.t.ping.>",
+                                                 "coact.t.claims.>", "coact.t.r.>"]}},
+      {user: "wide", password: "w",
+       permissions: {publish: [">"], subscribe: ["_INBOX.>", "coact.>"]}}
+    ] })");
+    coact::runtime rt;
+    coact::cluster_options o{.servers = {server.url()}, .cluster = "t", .node = "a"};
+    o.credentials.user = "narrow";
+    o.credentials.password = "n";
+    const std::string e = join_error(rt, o);
+    CHECK_THAT(e, Catch::StartsWith("coact::cluster: cannot join cluster 't': the servers refuse "
+                                    "this node a subject it needs: "));
+    CHECK_THAT(e, Catch::Contains("Permissions Violation for Subscription to \"coact.t.n.a."));
+    o.credentials.user = "wide";  // everything but $SYS.>: no advisories, and that is all
+    o.credentials.password = "w";
+    CHECK(join_error(rt, o) == "(joined)");
+}
+
 TEST_CASE("a token goes to NATS as it is", "[cluster][node]") {
     coact_test::nats_server server(R"(authorization { token: "t0ken" })");
     coact::runtime rt;

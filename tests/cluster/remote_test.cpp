@@ -345,6 +345,7 @@ TEST_CASE("A sequence gap ends everything between the two nodes with noconnectio
     const coact_test::serving sa(ra);
     const coact_test::serving sb(rb);
     REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.try_lookup("sink")); }));
+    const coact::address proxy_before = rb.lookup("sink");
     rb.send(source, 0);
     REQUIRE(coact_test::eventually([&] { return got.load() == 1; }));
     const delivery_hold hold(server);
@@ -366,4 +367,16 @@ TEST_CASE("A sequence gap ends everything between the two nodes with noconnectio
     // last one goes only if the gap had not shown within the stream).
     const int total = got.load() + static_cast<int>(a.stats().remote_lost);
     CHECK((total == 100 || total == 101));
+    // "sink" still names a's live actor: b's gateway made a new proxy for the name, and a send
+    // by name arrives again. The cut proxy's address stays dead (its monitor heard noconnection).
+    REQUIRE(coact_test::eventually([&] {
+        const coact::address now = rb.try_lookup("sink");
+        return now && now != proxy_before;
+    }));
+    const int before = got.load();
+    rb.send("sink", 7);
+    CHECK(coact_test::eventually([&] { return got.load() == before + 1; }));
+    const std::uint64_t dead = rb.stats().dead_letters;
+    rb.send(proxy_before, 8);
+    CHECK(rb.stats().dead_letters == dead + 1);
 }
