@@ -182,7 +182,10 @@ void cluster_names::shutdown() noexcept {
         kvStore_Destroy(std::exchange(kv_, nullptr));
     }
     jsCtx_Destroy(std::exchange(js_, nullptr));
-    if (unavailable_.empty()) unavailable_ = "this node is leaving the cluster";
+    try {
+        if (unavailable_.empty()) unavailable_ = "this node is leaving the cluster";
+    } catch (...) {  // out of memory: a claim after this says no reason
+    }
 }
 
 void cluster_names::on_change(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsMsg* msg,

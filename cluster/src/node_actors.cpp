@@ -37,7 +37,7 @@ struct watch_table {
     std::unordered_map<address, watched> watched;
     std::unordered_set<address> monitored;  // the gateway monitors each once
     // The proxies standing for another node's cluster names, which the gateway made and
-    // monitors: one cut off by lost messages is made again (see respawn).
+    // monitors: one cut off by lost messages is made again (named_proxy_ended).
     struct named_proxy {
         std::string name;
         wire_address holder;
