@@ -124,7 +124,6 @@ bool cluster::membership::rejoin(const std::string& why) {
         // it leaves. Its names and pool places are taken again by the next one.
         claimed_ = old->claimed();
         pooled_ = old->pooled();
-        was_ = old->incarnation;
         old->expelled_why = why;
         old.reset();
     }

@@ -64,10 +64,10 @@ class cluster::membership {
     std::unique_ptr<node_state> state_;  // under mutex_; null while joining again
     cluster_stats before_{};             // under mutex_: the earlier incarnations' counts
     bool expelled_ = false;              // under mutex_: a rejoin is asked for or under way
-    // Under the anchor's turn: what the new incarnation claims again, and the old one's number.
+    // Under the anchor's turn: what the new incarnation claims again (kept while a refused join
+    // is tried again: the old incarnation is gone by then).
     std::vector<std::pair<std::string, address>> claimed_;
     std::vector<std::pair<std::string, address>> pooled_;
-    std::uint64_t was_ = 0;
     bool said_ = false;  // "cannot join again yet" was said
     std::shared_ptr<anchor> anchor_;
     address actor_;
