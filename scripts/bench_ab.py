@@ -3,8 +3,8 @@
 
 On a shared machine the rate of one binary moves by tens of percent from minute to minute, so
 runs of two versions made one after the other are not comparable. This runs each binary once per
-round, in turn, for several rounds, and prints the median of items_per_second (in millions) per
-benchmark and binary:
+round, in turn, for several rounds, and prints the median of items_per_second (in millions, four
+significant digits) per benchmark and binary, and with two binaries the second's over the first's:
 
     scripts/bench_ab.py --rounds 5 --filter '^(pingpong|threadring)' \\
         /tmp/bench_scaling.old build/release/bench/bench_scaling
@@ -56,12 +56,20 @@ def main():
                 rates[(b["name"], binary)].append(b.get("items_per_second", 0.0) / 1e6)
 
     width = max([len(n) for n in names] + [9])
-    print(f"{'benchmark':<{width}}" + "".join(f"{b.split('/')[-1][-16:]:>18}" for b in args.binaries))
+    ratio = len(args.binaries) == 2  # the second binary's median over the first's
+    print(f"{'benchmark':<{width}}" + "".join(f"{b.split('/')[-1][-16:]:>18}" for b in args.binaries)
+          + (f"{'second/first':>14}" if ratio else ""))
     for n in names:
         cells = []
+        medians = []
         for b in args.binaries:
             got = rates.get((n, b))
-            cells.append(f"{statistics.median(got):>18.2f}" if got else f"{'-':>18}")
+            medians.append(statistics.median(got) if got else None)
+            # Four significant digits: round trips per second are thousandths of a million.
+            cells.append(f"{medians[-1]:>18.4g}" if got else f"{'-':>18}")
+        if ratio:
+            first, second = medians
+            cells.append(f"{second / first:>14.3f}" if first and second is not None else f"{'-':>14}")
         print(f"{n:<{width}}" + "".join(cells))
 
 

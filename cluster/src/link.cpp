@@ -17,6 +17,7 @@ node_link::node_link(runtime& r, natsConnection* connection, cluster_subjects s,
       subjects(std::move(s)),
       node(std::move(n)),
       incarnation(i),
+      gate(std::make_shared<const proxy_gate>(node, natsConnection_GetMaxPayload(connection))),
       pools(*this, connection),
       connection_(connection) {}
 

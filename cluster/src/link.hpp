@@ -34,6 +34,7 @@
 #include "coact/cluster/wire_message.hpp"
 #include "coact/detail/actor/relay.hpp"
 #include "pool_members.hpp"
+#include "proxy_gate.hpp"
 
 namespace coact {
 
@@ -75,6 +76,9 @@ class node_link {
     const std::string node;
     const std::uint64_t incarnation;
     address gateway;  // set once, before any message can arrive
+    // What a send to one of this node's proxies refuses at once (proxy_gate.hpp); the runtime
+    // keeps it after the node leaves (node_state::leave).
+    const std::shared_ptr<const proxy_gate> gate;
 
     // --- numbers of local actors ---
     /// `a`'s number, made on first use (`made` tells whether it is new).

@@ -368,6 +368,9 @@ void cluster::node_state::leave() noexcept {
         detail_access::core_of(rt).retire_seam(std::shared_ptr<cluster_names>(std::move(names)));
     }
     if (link != nullptr) {
+        // A sender may be in the gate of a proxy ending now (an address it held): kept with the
+        // runtime.
+        detail_access::core_of(rt).retire_seam(std::const_pointer_cast<proxy_gate>(link->gate));
         link->close();  // the proxies publish no more
         // The node's actors end at their runtime's next turns (stop is thread-safe).
         try {

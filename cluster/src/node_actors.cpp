@@ -23,7 +23,8 @@ namespace {
 /// The proxy for `w`: the one there is, or a new one.
 address proxy_for(context& self, const std::shared_ptr<node_link>& link, const wire_address& w) {
     if (std::optional<address> p = link->proxy(w)) return *p;
-    const address p = self.spawn(remote_proxy, link, w);
+    const address p =
+        detail::relay::spawn_gated(self, spawn_options{}, link->gate.get(), remote_proxy, link, w);
     link->add_proxy(w, p);
     return link->proxy(w).value_or(p);
 }
@@ -262,7 +263,8 @@ void publication(context& self, const std::shared_ptr<node_link>& link, inbound_
 void make_named_proxy(context& self, const std::shared_ptr<node_link>& link, watch_table& t,
                       const std::string& name, const wire_address& holder) {
     try {
-        const address p = self.spawn(spawn_options{.name = name}, remote_proxy, link, holder);
+        const address p = detail::relay::spawn_gated(self, spawn_options{.name = name},
+                                                     link->gate.get(), remote_proxy, link, holder);
         link->add_proxy(holder, p);
         t.named_proxies.insert_or_assign(p, watch_table::named_proxy{name, holder});
         self.monitor(p);
@@ -296,7 +298,8 @@ void name_changed(context& self, const std::shared_ptr<node_link>& link, watch_t
     if (n.pool) {  // every node has a proxy for a pool, also one with members of it
         if (self.runtime().try_lookup(n.name)) return;  // made already, or a local actor's name
         try {
-            self.spawn(spawn_options{.name = n.name}, pool_proxy, link, n.name);
+            detail::relay::spawn_gated(self, spawn_options{.name = n.name}, link->gate.get(),
+                                       pool_proxy, link, n.name);
         } catch (const name_taken&) {  // a local actor took the name meanwhile
         }
         return;
@@ -393,8 +396,11 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
     const wire_registry& registry = wire_registry::global();
     msgpack::sbuffer buffer;
     // Plain messages taken in one turn go out together (a batch, one NATS message), up to
-    // batch_limit of them: sent when the mailbox is empty, before this proxy would wait.
+    // batch_limit of them and the servers' max_payload: sent when the mailbox is empty, before
+    // this proxy would wait.
     constexpr std::size_t batch_limit = 64;
+    constexpr std::size_t batch_header = 5;  // a msgpack array header, at most
+    const std::size_t max_payload = link->gate->max_payload();
     msgpack::sbuffer batch;
     std::vector<std::size_t> batch_seq;
     node_link::outbound& stream = link->stream_to(target);  // the subject and numbering, once
@@ -456,10 +462,25 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
             link->send_to_node(stream, buffer, seq_at, reply, /*counted=*/true);
             continue;
         }
+        const std::size_t mark = batch.size();
         wire_packer p(batch);
-        batch_seq.push_back(detail::encode_header_sequenced(p, batch, encoding->name, from));
+        const std::size_t seq_at = detail::encode_header_sequenced(p, batch, encoding->name, from);
         encoding->encode(p, m.raw());
         p.pack(target.actor);
+        if (max_payload != 0 && !batch_seq.empty() && batch.size() + batch_header > max_payload) {
+            // A batch stays one NATS message the servers take: this message would take it over,
+            // so the batch before it goes first (the gate let only messages that fit alone pass).
+            msgpack::sbuffer last;
+            last.write(batch.data() + mark, batch.size() - mark);
+            msgpack::sbuffer before;
+            before.write(batch.data(), mark);
+            batch = std::move(before);
+            flush();
+            batch.write(last.data(), last.size());
+            batch_seq.push_back(seq_at - mark);
+        } else {
+            batch_seq.push_back(seq_at);
+        }
         if (batch_seq.size() >= batch_limit) flush();
     }
 }

@@ -90,9 +90,11 @@ wire_registry& wire_registry::global() {
 }
 
 void wire_registry::add(std::string name, const std::type_info& type, decoder decode,
-                        encoder encode) {
+                        encoder encode, size_bound bound) {
     const std::lock_guard lock(mutex_);
-    if (encode != nullptr) encoders_.try_emplace(std::type_index(type), encoding{name, encode});
+    if (encode != nullptr) {
+        encoders_.try_emplace(std::type_index(type), encoding{name, encode, bound});
+    }
     auto [it, added] = entries_.try_emplace(std::move(name), entry{&type, decode});
     if (added || *it->second.type == type) return;
     conflicts_.push_back("wire name '" + it->first + "' is both " + it->second.type->name() +

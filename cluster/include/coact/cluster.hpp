@@ -14,4 +14,5 @@
 #include "coact/cluster/subjects.hpp"
 #include "coact/cluster/wire_message.hpp"
 #include "coact/cluster/wire_registry.hpp"
+#include "coact/cluster/wire_size.hpp"
 #include "coact/cluster/wire_types.hpp"

@@ -1,6 +1,7 @@
 // actor/bounded_mailbox.cpp — spawn_options::capacity and overflow: admission, the places given
 // back when envelopes are taken or freed, and put()'s waiting senders (the protocol is in
-// detail/actor/cell_policy.hpp). Also set_policy, which sets up a cell's bound and supervisor.
+// detail/actor/cell_policy.hpp). Also set_policy, which sets up a cell's bound, supervisor and
+// send gate, and the gate's check on the way in.
 #include <algorithm>
 #include <mutex>
 #include <string>
@@ -16,13 +17,14 @@ struct put_room {};  // the payload of a put's wake-up: "a place is yours"
 
 }  // namespace
 
-void core::set_policy(context* c, const spawn_options& options) {
+void core::set_policy(context* c, const spawn_options& options, const send_gate* gate) {
     cell_policy* x = c->policy_.load(std::memory_order_relaxed);
     if (x == nullptr) {
-        if (options.capacity == 0 && !options.supervisor) return;
+        if (options.capacity == 0 && !options.supervisor && gate == nullptr) return;
         x = new cell_policy;
         c->policy_.store(x, std::memory_order_release);  // a sender may read it from now on
     }
+    x->gate.store(gate, std::memory_order_release);  // the gate was made before: cell_policy.hpp
     // `queued` is not reset: stale envelopes for the cell's earlier actor still hold places
     // and give them back when they are freed.
     x->capacity.store(options.capacity, std::memory_order_relaxed);
@@ -45,6 +47,14 @@ bool core::admit_bounded(context* to, std::uint32_t generation, cell_policy* x, 
     // other actor's, not this send's; delivery compares generations and makes a dead letter. If
     // the actor ends after this check, the place taken is given back when the envelope is freed.
     if (to->generation() != generation) return true;
+    if (const send_gate* gate = x->gate.load(std::memory_order_acquire); gate != nullptr) {
+        try {
+            gate->check(*e, *to);
+        } catch (...) {  // refused: nobody takes the message
+            free_envelope(pool, e);
+            throw;
+        }
+    }
     const std::uint32_t capacity = x->capacity.load(std::memory_order_relaxed);
     // An ask is not counted: its asker waits for the answer, so it has one at most in flight
     // and cannot flood a mailbox, and refusing it would fail a caller that is about to wait.
@@ -96,6 +106,9 @@ void core::took_bounded(context* c, envelope* e) noexcept {
 bool core::try_put(context* self, context* to, std::uint32_t generation, envelope* e) {
     cell_policy* x = to->policy_.load(std::memory_order_acquire);
     if (x == nullptr || to->generation() != generation) return true;  // stale: a dead letter
+    if (const send_gate* gate = x->gate.load(std::memory_order_acquire); gate != nullptr) {
+        gate->check(*e, *to);  // refused: the put_awaiter frees `e`
+    }
     const std::uint32_t capacity = x->capacity.load(std::memory_order_relaxed);
     if (capacity == 0) return true;
     if (x->queued.fetch_add(1, std::memory_order_seq_cst) < capacity) {

@@ -29,6 +29,12 @@ std::string describe_actor(const context* c) {
     return out;
 }
 
+std::string core::describe_locked(const context& c) {
+    std::string who;
+    c.core_->names.locked([&] { who = describe_actor(&c); });
+    return who;
+}
+
 std::string describe_exception(const std::exception_ptr& e) {
     try {
         std::rethrow_exception(e);

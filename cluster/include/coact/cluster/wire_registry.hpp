@@ -10,6 +10,7 @@
 // name, and conflicts() lists the others (a cluster node refuses to join with one).
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "coact/address.hpp"
+#include "coact/cluster/wire_size.hpp"
 #include "coact/cluster/wire_types.hpp"
 #include "coact/detail/actor/relay.hpp"
 #include "coact/detail/message/envelope.hpp"
@@ -86,9 +88,13 @@ class wire_registry {
     using decoder = std::unique_ptr<remote_value> (*)(const msgpack::object&);
     /// Writes the payload of an envelope holding the type it was registered for.
     using encoder = void (*)(wire_packer&, const detail::envelope&);
+    /// At least the size `encode` writes for that envelope, or detail::unknown_wire_size
+    /// (wire_size.hpp).
+    using size_bound = std::size_t (*)(const detail::envelope&);
     struct encoding {
         std::string name;  // the wire name
         encoder encode;
+        size_bound bound = nullptr;  // null: unknown, measure by encoding
     };
 
     /// The process's registry (built-ins included).
@@ -97,10 +103,10 @@ class wire_registry {
     /// Registers T under remote<T>::name(). Registering the same type again changes nothing.
     template <remote_type T>
     void add() {
-        add(remote<T>::name(), typeid(T), &decode_as<T>, &encode_from<T>);
+        add(remote<T>::name(), typeid(T), &decode_as<T>, &encode_from<T>, &bound_from<T>);
     }
-    void add(std::string name, const std::type_info& type, decoder decode,
-             encoder encode = nullptr);
+    void add(std::string name, const std::type_info& type, decoder decode, encoder encode = nullptr,
+             size_bound bound = nullptr);
 
     /// The decoder for a wire name, or null when the name is not registered.
     [[nodiscard]] decoder find(std::string_view name) const;
@@ -123,6 +129,11 @@ class wire_registry {
     template <class T>
     static void encode_from(wire_packer& p, const detail::envelope& e) {
         remote<T>::encode(p, const_cast<detail::envelope&>(e).view<T>());
+    }
+
+    template <class T>
+    static std::size_t bound_from(const detail::envelope& e) {
+        return detail::wire_size_bound(const_cast<detail::envelope&>(e).view<T>());
     }
 
     struct entry {

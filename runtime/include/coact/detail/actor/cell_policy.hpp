@@ -1,5 +1,7 @@
 // coact/detail/actor/cell_policy.hpp — the part of an actor's cell that only some actors need:
-// a bounded mailbox (mailbox_bound) and a supervisor (supervision_state).
+// a bounded mailbox (mailbox_bound), a supervisor (supervision_state), and a gate that refuses,
+// at the send, what the actor could never take (send_gate: a cluster's proxy for a remote actor
+// refuses a type with no wire name and a message too large for the servers).
 //
 // Allocated at the first spawn into a cell that asks for either, and kept with the cell (cells
 // live as long as the runtime), so a sender holding a stale address may read it safely. Its
@@ -25,7 +27,13 @@
 #include "coact/address.hpp"
 #include "coact/spawn_options.hpp"
 
+namespace coact {
+class context;
+}
+
 namespace coact::detail {
+
+struct envelope;
 
 /// The bound of a mailbox (src/actor/bounded_mailbox.cpp).
 struct mailbox_bound {
@@ -50,7 +58,25 @@ struct supervision_state {
     bool restart_on_end = false;
 };
 
-/// One allocation per cell that needs either.
-struct cell_policy : mailbox_bound, supervision_state {};
+/// Refuses, at the send, a message its actor could never take. Set at spawn
+/// (core::spawn_gated) by a layer above the core; kept as long as the runtime (core::retire_seam),
+/// since a sender holding a stale address may still read it.
+class send_gate {
+  public:
+    /// Throws (the sender's exception) if `to` cannot take `message`; `to` is alive when asked.
+    virtual void check(const envelope& message, const context& to) const = 0;
+
+  protected:
+    send_gate() = default;
+    send_gate(const send_gate&) = default;
+    send_gate& operator=(const send_gate&) = default;
+    ~send_gate() = default;
+};
+
+/// One allocation per cell that needs any of them.
+struct cell_policy : mailbox_bound, supervision_state {
+    // Release-stored at spawn, acquire-loaded by senders: the gate is fully made before.
+    std::atomic<const send_gate*> gate{nullptr};
+};
 
 }  // namespace coact::detail

@@ -100,6 +100,9 @@ struct core {
     std::uint64_t count_and_read(std::atomic<std::uint64_t>& counter) noexcept;
     /// The actor named `name` (no_such_actor if none), from a turn.
     [[nodiscard]] context* resolve_local(std::string_view name) const;
+    /// describe_actor(c) under its runtime's names lock (its name cannot be freed meanwhile),
+    /// from any thread: for a send_gate's refusal.
+    static std::string describe_locked(const context& c);
     /// Lets a publication's payload count its references without atomics where one thread
     /// runs every subscriber.
     void localise_payload(envelope* e) const noexcept;
@@ -112,15 +115,22 @@ struct core {
     template <class Fn, class... Args>
     coact::address spawn(std::string_view name, Fn&& fn, Args&&... args);
     template <class Fn, class... Args>
-    coact::address spawn(const spawn_options& options, Fn&& fn, Args&&... args);
-    /// Sets up (or clears, for a cell reused without options) the cell's bound and supervisor.
-    void set_policy(context* c, const spawn_options& options);
+    coact::address spawn(const spawn_options& options, Fn&& fn, Args&&... args) {
+        return spawn_gated(options, nullptr, std::forward<Fn>(fn), std::forward<Args>(args)...);
+    }
+    /// spawn, with a gate every send to the actor passes (cell_policy.hpp; null: none).
+    template <class Fn, class... Args>
+    coact::address spawn_gated(const spawn_options& options, const send_gate* gate, Fn&& fn,
+                               Args&&... args);
+    /// Sets up (or clears, for a cell reused without options) the cell's bound, supervisor and
+    /// gate.
+    void set_policy(context* c, const spawn_options& options, const send_gate* gate);
 
     // --- bounded mailboxes (cell_policy.hpp, src/actor/bounded_mailbox.cpp) ---
     /// Before delivering a send: false if `e` was dropped (overflow::drop_newest); throws
-    /// mailbox_full (overflow::reject, wait). `pool` is where `e` came from. `generation` is the
-    /// target address's: a send to an ended actor whose cell was reused is not held to the new
-    /// actor's bound (delivery makes it a dead letter).
+    /// mailbox_full (overflow::reject, wait), or the gate's refusal (`e` freed either way). `pool`
+    /// is where `e` came from. `generation` is the target address's: a send to an ended actor whose
+    /// cell was reused is not held to the new actor's bound (delivery makes it a dead letter).
     bool admit(context* to, std::uint32_t generation, envelope* e, envelope_pool* pool) {
         cell_policy* x = to->policy_.load(std::memory_order_acquire);
         if (x == nullptr) [[likely]]

@@ -25,9 +25,11 @@
 #include "coact/context.hpp"
 #include "coact/detail/actor/awaiters.hpp"
 #include "coact/detail/actor/core.hpp"
+#include "coact/detail/actor/spawn.hpp"
 #include "coact/detail/message/envelope.hpp"
 #include "coact/detail/message/message_traits.hpp"
 #include "coact/errors.hpp"
+#include "coact/spawn_options.hpp"
 
 namespace coact::detail {
 
@@ -87,6 +89,16 @@ struct relay {
     /// The next message, whatever its type. A stop request throws generator_exit, as in any
     /// receive.
     static any_awaiter receive_any(context& self) noexcept { return {{}, &self}; }
+
+    /// self.spawn(options, fn, args...), with a gate every send to the new actor passes
+    /// (cell_policy.hpp): a proxy refuses at the send what it could not carry. `gate` must live
+    /// as long as the runtime (core::retire_seam).
+    template <class Fn, class... Args>
+    static address spawn_gated(context& self, const spawn_options& options, const send_gate* gate,
+                               Fn&& fn, Args&&... args) {
+        return self.core_->spawn_gated(options, gate, std::forward<Fn>(fn),
+                                       std::forward<Args>(args)...);
+    }
 
     /// Whether receive_any would return at once (a message waits, or a stop): a relay that
     /// batches sends its batch when this is false, before it would wait.

@@ -6,9 +6,9 @@
 // owns. A supervised actor's holder starts new bodies from copies of them at each restart.
 //
 // core::spawn (the scheduler thread, or any thread while run() is not active; work-stealing:
-// any thread): takes a cell, names it, sets its bound and supervisor, starts the body up to its
-// initial suspension, counts it, and hands it to the scheduler (scheduler::start), which is the
-// last touch: another worker may run the actor from there on.
+// any thread): takes a cell, names it, sets its bound, supervisor and send gate, starts the body
+// up to its initial suspension, counts it, and hands it to the scheduler (scheduler::start),
+// which is the last touch: another worker may run the actor from there on.
 #pragma once
 
 #include <functional>
@@ -84,7 +84,8 @@ coact::address core::spawn(std::string_view name, Fn&& fn, Args&&... args) {
 }
 
 template <class Fn, class... Args>
-coact::address core::spawn(const spawn_options& options, Fn&& fn, Args&&... args) {
+coact::address core::spawn_gated(const spawn_options& options, const send_gate* gate, Fn&& fn,
+                                 Args&&... args) {
     using fn_type = std::decay_t<Fn>;
     static_assert(std::is_invocable_r_v<actor, fn_type&, context&, std::decay_t<Args>&&...>,
                   "coact::spawn: the function must be callable as fn(coact::context&, args...) "
@@ -108,7 +109,7 @@ coact::address core::spawn(const spawn_options& options, Fn&& fn, Args&&... args
         }
         if (options.scope != scope::local) [[unlikely]]
             claim_name(c, options);
-        set_policy(c, options);
+        set_policy(c, options, gate);
         if constexpr (std::is_pointer_v<fn_type> && sizeof...(Args) == 0) {
             if (!supervised) {
                 c->handle_ = std::invoke(fn, *c).release();  // a plain function: no keeping
