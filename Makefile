@@ -8,9 +8,9 @@
 #   make test-debug | test-release | test-tsan | test-clang
 #   make bench       build (release) and run every benchmark, JSON into build/release/bench/
 #   make compare     coact, CAF and Erlang side by side (bench/peers): installs the peers if
-#                    missing, writes bench/results/<date>-<host>.{json,md,svg}
-#   make compare-remote  coact between two nodes next to raw cnats and Erlang distribution
-#                    (bench/cluster/remote_compare.py)
+#                    missing, writes bench/results/<date>-<host>.{json,md,svg}, with a section
+#                    across processes (coact::cluster, raw cnats, Erlang distribution)
+#   make compare-remote  that section alone (bench/cluster/remote_compare.py)
 #   make docs        the API reference (Doxygen, warnings are errors): build/docs/api/html/
 #   make format | format-check | tidy | clean
 #
@@ -56,7 +56,7 @@ deps-docs:
 COMPARE_ARGS ?=
 compare: deps deps-peers
 	$(CMAKE) --preset release
-	$(CMAKE) --build --preset release --target peers
+	$(CMAKE) --build --preset release --target peers bench_cluster
 	python3 bench/peers/compare.py --build-dir build/release $(COMPARE_ARGS)
 
 compare-remote: deps deps-peers

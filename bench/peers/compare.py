@@ -283,6 +283,22 @@ def ratio_label(v: float, axis: bool = False) -> str:
 
 # ---- the run ---------------------------------------------------------------------------------
 
+def remote_section(build_dir: Path, rounds: int) -> list[str]:
+    """The section across processes: bench/cluster/remote_compare.py's table, or why not."""
+    md = ["", "## Across processes: coact::cluster, raw cnats, Erlang distribution", ""]
+    script = ROOT / "bench" / "cluster" / "remote_compare.py"
+    log("compare: the remote section (bench/cluster/remote_compare.py)")
+    done = subprocess.run([sys.executable, str(script), "--build-dir", str(build_dir),
+                           "--rounds", str(rounds)], capture_output=True, text=True)
+    if done.returncode != 0:
+        why = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        log(f"compare: remote section not run: {why}")
+        return md + [f"Not run: {why}", ""]
+    return md + ["Two nodes of one process on a nats-server of their own against raw cnats (the "
+                 "same messages, no coact) and two Erlang nodes on this host, alternated "
+                 "([bench/cluster](../cluster)).", "", done.stdout.strip(), ""]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build" / "release")
@@ -294,11 +310,17 @@ def main() -> int:
                         help="comma-separated subset of " + ",".join(SYSTEMS))
     parser.add_argument("--workloads", default=",".join(w for w, _, _ in WORKLOADS))
     parser.add_argument("--timeout", type=float, default=300, help="seconds per process")
+    parser.add_argument("--remote", action=argparse.BooleanOptionalAction, default=None,
+                        help="add the section across processes (bench/cluster/remote_compare.py:"
+                             " coact::cluster, raw cnats, Erlang distribution); on by default,"
+                             " off with --quick")
     args = parser.parse_args()
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
     if args.quick:
         args.rounds = 1
+    if args.remote is None:
+        args.remote = not args.quick
     wanted_systems = [s for s in args.systems.split(",") if s]
     wanted_workloads = [w for w in args.workloads.split(",") if w]
     for s in wanted_systems:
@@ -460,6 +482,8 @@ def main() -> int:
            "| workload | n | m | what a round does |", "| --- | --- | --- | --- |"]
     for w, n, m in workloads:
         md.append(f"| {w} | {n:,} | {'' if m is None else f'{m:,}'} | {DESCRIPTIONS[w]} |")
+    if args.remote:
+        md += remote_section(args.build_dir, args.rounds)
     md += ["", "The programs and the rules they follow: [bench/peers/README.md]"
            "(../peers/README.md). Raw figures, every round: "
            f"[{stem}.json]({stem}.json).", ""]
