@@ -66,6 +66,9 @@ bool is_pool_marker(const void* data, int size) {
 
 }  // namespace
 
+/// How long giving a name back waits for each JetStream answer (cnats' own default: 5 s).
+constexpr std::int64_t give_back_wait_ms = 1000;
+
 cluster_names::cluster_names(natsConnection* connection, const std::string& cluster,
                              std::shared_ptr<node_link> link)
     : cluster_(cluster),
@@ -133,6 +136,16 @@ std::string cluster_names::check_republished(const jsRePublish& wanted) {
 
 void cluster_names::start_watching() {
     if (kv_ == nullptr) return;
+    // Deletes (giving names back) go through a context that waits a second for each answer: a
+    // leave, an actor's end or a lost node's release must not hang where JetStream cannot
+    // answer. Without it, they use kv_ and wait cnats' five seconds.
+    jsOptions quick;
+    jsOptions_Init(&quick);
+    quick.Wait = give_back_wait_ms;
+    if (natsConnection_JetStream(&quick_js_, connection_, &quick) != NATS_OK ||
+        js_KeyValue(&quick_kv_, quick_js_, bucket_.c_str()) != NATS_OK) {
+        quick_kv_ = nullptr;
+    }
     // Subscribed first, then the keys listed: a name claimed in between is seen twice (telling
     // the gateway twice is harmless), never missed.
     const std::string changes = link_->subjects.claims();
@@ -158,6 +171,7 @@ void cluster_names::start_watching() {
 cluster_names::~cluster_names() { shutdown(); }
 
 void cluster_names::shutdown() noexcept {
+    releases_.stop();  // first: it takes kv_mutex_, which this takes exclusively below
     if (natsSubscription* changes = std::exchange(changes_, nullptr); changes != nullptr) {
         if (natsSubscription_Unsubscribe(changes) == NATS_OK) {
             std::unique_lock lock(done_mutex_);
@@ -175,12 +189,16 @@ void cluster_names::shutdown() noexcept {
         } catch (...) {  // out of memory: the names stay until the others lose this node
         }
         // Only while the claim is still this incarnation's: if the others lost this node, they
-        // gave its names back, and another node may hold one now.
-        for (const std::string& name : mine) {
-            delete_if_held_by(name, link_->node, link_->incarnation);
+        // gave its names back, and another node may hold one now. Where JetStream cannot answer
+        // (a partition took its quorum), each request waits a second (quick_kv_): the names
+        // then stay until the others lose this node, and they give them back.
+        for (const std::string& name : mine) {  // no answer to one: none for the others either
+            if (!delete_if_held_by(name, link_->node, link_->incarnation)) break;
         }
+        if (quick_kv_ != nullptr) kvStore_Destroy(std::exchange(quick_kv_, nullptr));
         kvStore_Destroy(std::exchange(kv_, nullptr));
     }
+    jsCtx_Destroy(std::exchange(quick_js_, nullptr));
     jsCtx_Destroy(std::exchange(js_, nullptr));
     try {
         if (unavailable_.empty()) unavailable_ = "this node is leaving the cluster";
@@ -305,47 +323,64 @@ void cluster_names::released(std::string_view name, address a) noexcept {
 }
 
 void cluster_names::release_held_by(const std::string& node, std::uint64_t incarnation) noexcept {
-    const std::shared_lock kv_lock(kv_mutex_);
-    if (kv_ == nullptr || js_ == nullptr) return;
     try {
-        std::vector<std::string> held;
-        {
-            const std::lock_guard lock(mutex_);
-            for (const auto& [name, w] : seen_) {
-                if (w.node == node && w.incarnation == incarnation) held.push_back(name);
-            }
-        }
-        for (const std::string& name : held) delete_if_held_by(name, node, incarnation);
-    } catch (...) {  // out of memory: the names stay until their node's incarnation comes back
+        releases_.add(node, incarnation);  // name_releases.hpp: not on the liveness thread
+    } catch (...) {  // out of memory: the names stay until that incarnation comes back
     }
 }
 
-void cluster_names::delete_if_held_by(const std::string& name, const std::string& node,
-                                      std::uint64_t incarnation) noexcept {
-    if (kv_ == nullptr || js_ == nullptr) return;
+bool cluster_names::release_now(const std::string& node, std::uint64_t incarnation) {
+    const std::shared_lock kv_lock(kv_mutex_);
+    if (kv_ == nullptr || js_ == nullptr) return true;  // left: nothing more to do here
+    std::vector<std::string> held;
+    {
+        const std::lock_guard lock(mutex_);
+        for (const auto& [name, w] : seen_) {
+            if (w.node == node && w.incarnation == incarnation) held.push_back(name);
+        }
+    }
+    for (const std::string& name : held) {
+        if (releases_.stopping()) return true;
+        // No answer: the rest waits for the next try as well (a leave must not wait a second
+        // per name for servers that do not answer).
+        if (!delete_if_held_by(name, node, incarnation)) return false;
+    }
+    return true;
+}
+
+bool cluster_names::delete_if_held_by(kvStore* kv, jsCtx* js, const std::string& name,
+                                      const std::string& node, std::uint64_t incarnation) noexcept {
+    if (kv == nullptr || js == nullptr) return true;
     try {
         // Delete only the claim seen now: a delete marker published with the revision read
         // as the stream's expected last sequence for the key. Of the survivors doing this,
         // one succeeds; a node that claimed the name since makes the others' fail.
         kvEntry* entry = nullptr;
-        if (kvStore_Get(&entry, kv_, name.c_str()) != NATS_OK || entry == nullptr) return;
+        const natsStatus got = kvStore_Get(&entry, kv, name.c_str());
+        if (got == NATS_NOT_FOUND) return true;                // given back already
+        if (got != NATS_OK || entry == nullptr) return false;  // no answer: again later
         const std::optional<wire_address> w =
             unpack_holder(kvEntry_Value(entry), kvEntry_ValueLen(entry));
         const std::uint64_t revision = kvEntry_Revision(entry);
         kvEntry_Destroy(entry);
-        if (!w || w->node != node || w->incarnation != incarnation) return;
+        if (!w || w->node != node || w->incarnation != incarnation) return true;  // not theirs
         natsMsg* marker = nullptr;
         const std::string subject = "$KV." + bucket_ + "." + name;
-        if (natsMsg_Create(&marker, subject.c_str(), nullptr, nullptr, 0) != NATS_OK) return;
+        if (natsMsg_Create(&marker, subject.c_str(), nullptr, nullptr, 0) != NATS_OK) return false;
         static_cast<void>(natsMsgHeader_Set(marker, "KV-Operation", "DEL"));
         jsPubOptions o;
         jsPubOptions_Init(&o);
         o.ExpectLastSubjectSeq = revision;
         jsPubAck* ack = nullptr;
-        static_cast<void>(js_PublishMsg(&ack, js_, marker, &o, nullptr));
+        jsErrCode code = static_cast<jsErrCode>(0);
+        const natsStatus put = js_PublishMsg(&ack, js, marker, &o, &code);
         jsPubAck_Destroy(ack);
         natsMsg_Destroy(marker);
+        // Settled when deleted, or when the claim changed since it was read (another node gave
+        // it back, or claimed it again).
+        return put == NATS_OK || code == JSStreamWrongLastSequenceErr;
     } catch (...) {  // out of memory: the name stays
+        return false;
     }
 }
 

@@ -35,6 +35,7 @@
 
 #include "coact/detail/actor/name_claims.hpp"
 #include "link.hpp"
+#include "name_releases.hpp"
 
 namespace coact {
 
@@ -53,6 +54,8 @@ class cluster_names final : public detail::name_claims {
     void start_watching();
     /// The names a lost node incarnation held are deleted from the bucket, each only if its
     /// claim is still the one seen (a revision-checked delete): any node may claim them again.
+    /// Queued: a thread of this object does it, again each second until the servers answer
+    /// (name_releases.hpp).
     void release_held_by(const std::string& node, std::uint64_t incarnation) noexcept;
     /// The node leaves: stops following the bucket, gives back the names it still holds, and
     /// lets go of the bucket. Claims and releases after it do nothing (a spawn's claim throws).
@@ -66,9 +69,19 @@ class cluster_names final : public detail::name_claims {
 
   private:
     [[nodiscard]] std::string holder_of(const std::string& name) const;
-    /// Deletes `name` from the bucket if (node, incarnation) holds it now (revision-checked).
-    void delete_if_held_by(const std::string& name, const std::string& node,
+    /// Deletes `name` from the bucket if (node, incarnation) holds it now (revision-checked),
+    /// waiting a second for each answer. True when settled (deleted, or not theirs now); false
+    /// when the servers did not answer.
+    bool delete_if_held_by(const std::string& name, const std::string& node,
+                           std::uint64_t incarnation) noexcept {
+        return quick_kv_ != nullptr
+                   ? delete_if_held_by(quick_kv_, quick_js_, name, node, incarnation)
+                   : delete_if_held_by(kv_, js_, name, node, incarnation);
+    }
+    bool delete_if_held_by(kvStore* kv, jsCtx* js, const std::string& name, const std::string& node,
                            std::uint64_t incarnation) noexcept;
+    /// name_releases' thread: gives back what (node, incarnation) holds; true when settled.
+    bool release_now(const std::string& node, std::uint64_t incarnation);
     /// scope::pool: marks `key` as a pool's in the bucket (or finds it marked), then `a` joins.
     void join_pool(const std::string& key, address a);
     /// Empty if the bound bucket republishes its stored changes as `wanted` says, else why not.
@@ -87,6 +100,8 @@ class cluster_names final : public detail::name_claims {
     std::shared_mutex kv_mutex_;
     jsCtx* js_ = nullptr;
     kvStore* kv_ = nullptr;
+    jsCtx* quick_js_ = nullptr;    // waits a second for each answer: for deletes
+    kvStore* quick_kv_ = nullptr;  // (start_watching; null: kv_ is used)
     std::mutex mutex_;
     std::unordered_map<std::string, address> mine_;       // names this node claimed, by whom
     std::unordered_map<std::string, wire_address> seen_;  // every claimed name, by its holder
@@ -95,6 +110,10 @@ class cluster_names final : public detail::name_claims {
     std::mutex done_mutex_;
     std::condition_variable done_cv_;
     bool done_ = false;  // the subscription's last callback has run
+    // Lost incarnations whose names are given back on a thread of their own (stopped first, in
+    // shutdown()).
+    name_releases releases_{
+        [this](const std::string& node, std::uint64_t i) { return release_now(node, i); }};
 };
 
 }  // namespace coact

@@ -194,6 +194,7 @@ cluster::node_state::node_state(runtime& r, cluster_options o,
     for (const std::string& s : options.servers) urls.push_back(s.c_str());
     check(natsOptions_SetServers(g.opts, urls.data(), static_cast<int>(urls.size())),
           "bad server list '" + joined(options.servers) + "'");
+    check(natsOptions_SetNoRandomize(g.opts, !options.randomize_servers), "server order");
     // "<cluster>.<node>": the name the servers' disconnect advisories give (liveness.cpp).
     const std::string connection_name = options.cluster + "." + node;
     check(natsOptions_SetName(g.opts, connection_name.c_str()), "bad node name");

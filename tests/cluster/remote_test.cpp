@@ -253,8 +253,10 @@ TEST_CASE(
     REQUIRE(coact_test::eventually([&] { return got.load() == 2; }));
 }
 
-TEST_CASE("messages cnats drops because the delivery thread fell behind are counted as lost",
-          "[cluster][remote]") {
+TEST_CASE(
+    "a slow consumer: messages cnats drops because the delivery thread fell behind are "
+    "counted as lost",
+    "[cluster][remote]") {
     coact_test::nats_server server;
     coact::runtime ra;
     coact::runtime rb;

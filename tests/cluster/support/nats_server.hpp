@@ -164,6 +164,14 @@ class nats_server {
         pid_ = -1;
     }
 
+    /// Whether the server's log has `text` anywhere.
+    [[nodiscard]] bool log_contains(std::string_view text) const {
+        std::ifstream in(dir_ / "server.log");
+        std::stringstream all;
+        all << in.rdbuf();
+        return all.str().find(text) != std::string::npos;
+    }
+
     /// The last lines the server wrote.
     [[nodiscard]] std::string log_tail() const {
         std::ifstream in(dir_ / "server.log");

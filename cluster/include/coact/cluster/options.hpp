@@ -36,6 +36,10 @@ struct cluster_tls {
 struct cluster_options {
     /// NATS server URLs; the node connects to one and fails over to the others.
     std::vector<std::string> servers{"nats://127.0.0.1:4222"};
+    /// true: the node picks among `servers` at random (cnats' default, which spreads nodes over
+    /// the servers); false: it tries them in the order given, so the first is the one it prefers
+    /// (the server on its own host, say) and the others are where it fails over to.
+    bool randomize_servers = true;
     /// The cluster's name: nodes of one cluster see each other's names and topics. One segment
     /// of letters, digits, '_' and '-'.
     std::string cluster = "coact";
