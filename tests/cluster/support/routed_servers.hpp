@@ -5,8 +5,8 @@
 // Each server dials the other's route port through the relay only, and `no_advertise` keeps it
 // from learning a direct address, so the cut stays cut (each server retries the relay's port
 // every second). Both run JetStream in one meta group (the nodes' names need it); the constructor
-// returns once the route is up and the group has a leader. After cut() the group has no quorum:
-// names can be neither claimed nor given back until the route is back.
+// returns once a key-value bucket can be made through either server. After cut() the group has no
+// quorum: names can be neither claimed nor given back until the route is back.
 //
 //   coact_test::routed_servers servers;
 //   coact::cluster a(ra, coact_test::on(servers.first, "a"));   // on one side of the route
@@ -23,6 +23,7 @@
 #include <string>
 #include <thread>
 
+#include <nats/nats.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
@@ -90,18 +91,42 @@ struct routed_servers {
           relay(relay_to_second, route_second, relay_to_first, route_first),
           first(routed("s1", route_first, relay_to_second)),
           second(routed("s2", route_second, relay_to_first)) {
+        // A leader is elected first, but a stream can be made only once the group is settled
+        // (under load, a node that joined right after the election could not make its names
+        // bucket): a scratch bucket is made and deleted, from each side, before a node joins.
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        while (!first.log_contains("metadata leader") && !second.log_contains("metadata leader")) {
+        while (!buckets_work(first) || !buckets_work(second)) {
             if (std::chrono::steady_clock::now() > deadline) {
-                throw std::runtime_error("routed_servers: no JetStream leader after 10 s: " +
+                throw std::runtime_error("routed_servers: JetStream not usable after 10 s: " +
                                          first.log_tail() + "\n---\n" + second.log_tail());
             }
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
     }
 
     /// Kills the relay: the route between the two servers ends, and stays down.
     void cut() { relay.kill(); }
+
+    /// Whether a key-value bucket can be made and deleted through `server` now.
+    static bool buckets_work(const nats_server& server) {
+        natsConnection* nc = nullptr;
+        jsCtx* js = nullptr;
+        kvStore* kv = nullptr;
+        kvConfig config;
+        kvConfig_Init(&config);
+        config.Bucket = "coact_fixture_ready";
+        jsOptions quick;  // a refusal is an answer; no answer is tried again soon
+        jsOptions_Init(&quick);
+        quick.Wait = 500;
+        const bool made = natsConnection_ConnectTo(&nc, server.url().c_str()) == NATS_OK &&
+                          natsConnection_JetStream(&js, nc, &quick) == NATS_OK &&
+                          js_CreateKeyValue(&kv, js, &config) == NATS_OK &&
+                          js_DeleteKeyValue(js, config.Bucket) == NATS_OK;
+        if (kv != nullptr) kvStore_Destroy(kv);
+        jsCtx_Destroy(js);
+        natsConnection_Destroy(nc);
+        return made;
+    }
 
     int route_first;
     int route_second;
