@@ -4,10 +4,8 @@
 // a's by name, the traffic resumes within 2 s, nobody is lost meanwhile (b is back long before
 // the others would probe it), and anything lost on the way is never silent: remote_lost > 0 on a
 // comes with noconnection for the pair's monitors.
-#include <atomic>
 #include <chrono>
-#include <mutex>
-#include <optional>
+#include <string>
 
 #include <catch2/catch.hpp>
 
@@ -16,53 +14,12 @@
 
 #include "cluster/support/nodes.hpp"
 #include "cluster/support/routed_servers.hpp"
+#include "cluster/support/stream_traffic.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
-
-struct tick {};
-
-struct traffic {
-    std::atomic<int> received{0};
-    std::mutex mutex;
-    std::optional<coact::exit_reason> down;
-    std::optional<coact::node_down> node;
-};
-
-coact::actor sink(coact::context& self, traffic* t) {
-    for (;;) {
-        static_cast<void>(co_await self.receive<int>());
-        ++t->received;
-    }
-}
-
-/// Monitors "sink" and node a, then sends "sink" an int every 2 ms by name; records what ends.
-coact::actor source(coact::context& self, traffic* t) {
-    self.monitor("sink");
-    self.monitor_node("a");
-    self.send(self.address(), tick{});
-    for (int n = 0;; ++n) {
-        co_await self.receive(
-            [&](tick) {
-                try {
-                    self.send("sink", n);
-                } catch (const coact::no_such_actor&) {
-                    // A gap ended the proxy a moment ago; the gateway makes the next one.
-                }
-                self.send_after(2ms, self.address(), tick{});
-            },
-            [&](const coact::down& d) {
-                const std::lock_guard lock(t->mutex);
-                t->down = d.reason;
-            },
-            [&](const coact::node_down& d) {
-                const std::lock_guard lock(t->mutex);
-                t->node = d;
-            });
-    }
-}
 
 }  // namespace
 
@@ -78,14 +35,15 @@ TEST_CASE(
     b_options.servers.push_back(servers.second.url());
     b_options.randomize_servers = false;  // on the first server until it dies
     const coact::cluster b(rb, b_options);
-    traffic t;
-    ra.spawn(coact::spawn_options{.name = "sink", .scope = coact::scope::cluster}, sink, &t);
+    coact_test::traffic t;
+    ra.spawn(coact::spawn_options{.name = "sink", .scope = coact::scope::cluster},
+             coact_test::traffic_sink, &t);
     {
         const coact_test::serving sa(ra);
         const coact_test::serving sb(rb);
         REQUIRE(coact_test::eventually([&] { return static_cast<bool>(rb.try_lookup("sink")); }));
     }
-    rb.spawn(source, &t);
+    rb.spawn(coact_test::traffic_source, &t, std::string("a"));
     const coact_test::serving sa(ra);
     const coact_test::serving sb(rb);
     REQUIRE(coact_test::eventually([&] { return t.received.load() > 50; }));

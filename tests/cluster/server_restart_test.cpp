@@ -4,10 +4,8 @@
 // silent: remote_lost > 0 on the receiving node comes with noconnection for the pair's monitors.
 // (Lost it often is: the sender's node may reconnect and flush what cnats buffered during the
 // outage before the receiver's node has subscribed again; about 500 of 500 in some runs.)
-#include <atomic>
 #include <chrono>
-#include <mutex>
-#include <optional>
+#include <string>
 
 #include <catch2/catch.hpp>
 
@@ -15,48 +13,12 @@
 #include <coact/coact.hpp>
 
 #include "cluster/support/nodes.hpp"
+#include "cluster/support/stream_traffic.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
-
-struct tick {};
-
-struct traffic {
-    std::atomic<int> received{0};
-    std::mutex mutex;
-    std::optional<coact::exit_reason> down;
-};
-
-coact::actor sink(coact::context& self, traffic* t) {
-    for (;;) {
-        static_cast<void>(co_await self.receive<int>());
-        ++t->received;
-    }
-}
-
-/// Monitors "sink" (a proxy of node a's actor), then sends it an int every 2 ms by name;
-/// records a down.
-coact::actor source(coact::context& self, traffic* t) {
-    self.monitor("sink");
-    self.send(self.address(), tick{});
-    for (int n = 0;; ++n) {
-        co_await self.receive(
-            [&](tick) {
-                try {
-                    self.send("sink", n);
-                } catch (const coact::no_such_actor&) {
-                    // A gap ended the proxy a moment ago; the gateway makes the next one.
-                }
-                self.send_after(2ms, self.address(), tick{});
-            },
-            [&](const coact::down& d) {
-                const std::lock_guard lock(t->mutex);
-                t->down = d.reason;
-            });
-    }
-}
 
 }  // namespace
 
@@ -65,8 +27,9 @@ TEST_CASE(
     "and a loss in it is never silent",
     "[cluster][restart]") {
     coact_test::two_nodes nodes;
-    traffic t;
-    nodes.ra.spawn(coact::spawn_options{.name = "sink", .scope = coact::scope::cluster}, sink, &t);
+    coact_test::traffic t;
+    nodes.ra.spawn(coact::spawn_options{.name = "sink", .scope = coact::scope::cluster},
+                   coact_test::traffic_sink, &t);
     {
         // Node b hears of "sink" (its gateway makes the proxy while b serves).
         const coact_test::serving sa(nodes.ra);
@@ -74,7 +37,8 @@ TEST_CASE(
         REQUIRE(
             coact_test::eventually([&] { return static_cast<bool>(nodes.rb.try_lookup("sink")); }));
     }
-    nodes.rb.spawn(source, &t);  // spawned while b does not serve
+    nodes.rb.spawn(coact_test::traffic_source, &t,
+                   std::string(""));  // spawned while b does not serve
     const coact_test::serving sa(nodes.ra);
     const coact_test::serving sb(nodes.rb);
     REQUIRE(coact_test::eventually([&] { return t.received.load() > 50; }));
