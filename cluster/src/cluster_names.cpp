@@ -64,10 +64,10 @@ bool is_pool_marker(const void* data, int size) {
            std::string_view(static_cast<const char*>(data), marker.size()) == marker;
 }
 
-}  // namespace
-
 /// How long giving a name back waits for each JetStream answer (cnats' own default: 5 s).
 constexpr std::int64_t give_back_wait_ms = 1000;
+
+}  // namespace
 
 cluster_names::cluster_names(natsConnection* connection, const std::string& cluster,
                              std::shared_ptr<node_link> link)

@@ -41,20 +41,7 @@ void proxy_gate::check(const detail::envelope& message, const context& to) const
         return;
     const std::type_info& type = *message.ops->type;
     if (type == typeid(control::remote_ended)) return;  // the gateway's news for the proxy
-    // The registry looks up under a mutex: each sender's thread keeps the last type it sent
-    // (encodings never move once registered).
-    thread_local const std::type_info* last_type = nullptr;
-    thread_local const wire_registry::encoding* last_encoding = nullptr;
-    const wire_registry::encoding* encoding = nullptr;
-    if (last_type != nullptr && *last_type == type) {
-        encoding = last_encoding;
-    } else {
-        encoding = wire_registry::global().find_encoder(type);
-        if (encoding != nullptr) {
-            last_type = &type;
-            last_encoding = encoding;
-        }
-    }
+    const wire_registry::encoding* encoding = wire_registry::global().find_encoder(type);
     if (encoding == nullptr) {
         throw not_serializable("coact::cluster: cannot send a message of type " +
                                std::string(detail::type_name(type)) + " to actor " +

@@ -108,9 +108,20 @@ wire_registry::decoder wire_registry::find(std::string_view name) const {
 }
 
 const wire_registry::encoding* wire_registry::find_encoder(const std::type_info& type) const {
+    // Asked per message (a proxy's turn, a send's gate, a publication), mostly for the type asked
+    // last on that thread: each thread keeps its last answer and skips the mutex and the hash.
+    // An encoding never moves once registered (a node of the map), so the pointer stays valid.
+    thread_local const wire_registry* last_registry = nullptr;
+    thread_local const std::type_info* last_type = nullptr;
+    thread_local const encoding* last_encoding = nullptr;
+    if (last_registry == this && last_type != nullptr && *last_type == type) return last_encoding;
     const std::lock_guard lock(mutex_);
     const auto it = encoders_.find(std::type_index(type));
-    return it == encoders_.end() ? nullptr : &it->second;
+    if (it == encoders_.end()) return nullptr;  // not kept: the type may be registered later
+    last_registry = this;
+    last_type = &type;
+    last_encoding = &it->second;
+    return last_encoding;
 }
 
 std::vector<std::string> wire_registry::conflicts() const {
