@@ -1,6 +1,7 @@
 // cluster/src/link.cpp — the tables and the connection a node's actors share.
 #include "link.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <utility>
 #include <vector>
@@ -137,11 +138,19 @@ bool node_link::send_to_node(const wire_address& to, msgpack::sbuffer& message, 
     return send_to_node(stream_to(to), message, seq_at, reply, counted);
 }
 
+// Two locks keep the numbers in order on the wire: sequence_mutex_ numbers (and guards the
+// queues), publish_mutex_ publishes. A publisher takes publish_mutex_ before it lets
+// sequence_mutex_ go, so what is numbered first is published first, while the proxies may queue
+// again during the publish itself (the system call of SendAsap).
 bool node_link::send_to_node(outbound& to, msgpack::sbuffer& message, std::size_t seq_at,
                              const std::string& reply, bool counted) {
     const std::string& subject = to.subject;
-    const std::lock_guard order(sequence_mutex_);
+    std::unique_lock order(sequence_mutex_);
+    const std::lock_guard publishing(publish_mutex_);
+    take_queued_locked();  // what was queued before it goes first
     detail::set_sequence(message, seq_at, ++to.last);
+    order.unlock();
+    publish_taken();
     const std::shared_lock lock(connection_mutex_);
     const bool ok =
         connection_ != nullptr &&
@@ -150,30 +159,122 @@ bool node_link::send_to_node(outbound& to, msgpack::sbuffer& message, std::size_
                        : natsConnection_PublishRequest(
                              connection_, subject.c_str(), reply.c_str(), message.data(),
                              static_cast<int>(message.size()))) == NATS_OK;
-    if (counted) (ok ? sent : dropped).fetch_add(1, std::memory_order_relaxed);
+    if (counted) {
+        (ok ? sent : dropped).fetch_add(1, std::memory_order_relaxed);
+        if (ok) published.fetch_add(1, std::memory_order_relaxed);
+    }
     return ok;
 }
 
-bool node_link::send_batch_to_node(outbound& to, const msgpack::sbuffer& items,
-                                   const std::vector<std::size_t>& seq_at) {
-    msgpack::sbuffer out;
-    msgpack::packer<msgpack::sbuffer> p(out);
-    p.pack_array(static_cast<std::uint32_t>(seq_at.size()));
-    const std::size_t base = out.size();
-    out.write(items.data(), items.size());
-    const std::string& subject = to.subject;
+namespace {
+// Room for a batch's array header in front of the queued messages: array 16 (0xdc and two
+// bytes), which every msgpack reader takes for any count up to 65,535 (batch_limit is less).
+constexpr std::size_t batch_header_room = 3;
+}  // namespace
+
+bool node_link::queue_for_node(outbound& to, const msgpack::sbuffer& items,
+                               const std::vector<std::size_t>& seq_at) {
+    if (seq_at.empty()) return false;
+    const std::size_t max_payload = gate->max_payload();
     const std::lock_guard order(sequence_mutex_);
-    for (const std::size_t at : seq_at) detail::set_sequence(out, base + at, ++to.last);
-    const std::shared_lock lock(connection_mutex_);
-    const bool ok =
-        connection_ != nullptr && natsConnection_Publish(connection_, subject.c_str(), out.data(),
-                                                         static_cast<int>(out.size())) == NATS_OK;
-    (ok ? sent : dropped).fetch_add(seq_at.size(), std::memory_order_relaxed);
-    return ok;
+    if (outbox_closed_) {  // the node has left: nothing goes out any more
+        dropped.fetch_add(seq_at.size(), std::memory_order_relaxed);
+        return false;
+    }
+    if (!to.queued_seq.empty() &&
+        (to.queued_seq.size() + seq_at.size() > batch_limit ||
+         (max_payload != 0 && to.queued.size() + items.size() > max_payload))) {
+        // Full: what is queued goes now (rare: both locks held through the publish), and the
+        // new ones start a queue anew.
+        const std::lock_guard publishing(publish_mutex_);
+        take_queued_locked();
+        publish_taken();
+    }
+    if (to.queued_seq.empty()) {
+        if (to.queued.size() == 0) to.queued.write("\0\0\0", batch_header_room);
+        if (std::find(dirty_.begin(), dirty_.end(), &to) == dirty_.end()) dirty_.push_back(&to);
+    }
+    const std::size_t base = to.queued.size();
+    to.queued.write(items.data(), items.size());
+    for (const std::size_t at : seq_at) to.queued_seq.push_back(base + at);
+    anything_queued_.store(true, std::memory_order_release);
+    if (courier_wakes_ != 0) return false;  // the courier comes anyway
+    ++courier_wakes_;
+    return true;
+}
+
+void node_link::take_queued_locked() {
+    for (outbound* o : dirty_) {
+        for (const std::size_t at : o->queued_seq) detail::set_sequence(o->queued, at, ++o->last);
+        std::swap(o->queued, o->sending);  // the queue starts anew in the buffer sent before
+        o->sending_count = o->queued_seq.size();
+        o->queued.clear();
+        o->queued_seq.clear();
+        taken_.push_back(o);
+    }
+    dirty_.clear();
+    anything_queued_.store(false, std::memory_order_relaxed);
+}
+
+void node_link::publish_taken() {
+    for (outbound* o : taken_) {
+        const std::size_t n = o->sending_count;
+        char* data = o->sending.data();
+        std::size_t size = o->sending.size();
+        if (n == 1) {  // one message goes alone, as it would without the outbox
+            data += batch_header_room;
+            size -= batch_header_room;
+        } else {
+            data[0] = static_cast<char>(0xdc);
+            data[1] = static_cast<char>((n >> 8) & 0xff);
+            data[2] = static_cast<char>(n & 0xff);
+        }
+        bool ok = false;
+        {
+            const std::shared_lock lock(connection_mutex_);
+            ok = connection_ != nullptr &&
+                 natsConnection_Publish(connection_, o->subject.c_str(), data,
+                                        static_cast<int>(size)) == NATS_OK;
+        }
+        (ok ? sent : dropped).fetch_add(n, std::memory_order_relaxed);
+        if (ok) published.fetch_add(1, std::memory_order_relaxed);
+        o->sending.clear();
+        o->sending_count = 0;
+    }
+    taken_.clear();
+}
+
+void node_link::publish_queued() {
+    std::unique_lock order(sequence_mutex_);
+    if (dirty_.empty()) return;
+    const std::lock_guard publishing(publish_mutex_);
+    take_queued_locked();
+    order.unlock();
+    publish_taken();
+}
+
+void node_link::publish_queued_if_any() {
+    // A hint: a thread sees its own queueing; another thread's is not ordered with this
+    // publish anyway (two senders' messages have no order between them).
+    if (anything_queued_.load(std::memory_order_acquire)) publish_queued();
+}
+
+void node_link::courier_woken() {
+    {
+        const std::lock_guard order(sequence_mutex_);
+        if (courier_wakes_ != 0) --courier_wakes_;
+    }
+    publish_queued();
+}
+
+bool node_link::courier_idle() {
+    const std::lock_guard order(sequence_mutex_);
+    return courier_wakes_ == 0;
 }
 
 bool node_link::publish_request(const std::string& subject, const std::string& reply,
                                 const char* data, std::size_t size) {
+    publish_queued_if_any();
     const std::shared_lock lock(connection_mutex_);
     if (connection_ == nullptr ||
         natsConnection_PublishRequest(connection_, subject.c_str(), reply.c_str(), data,
@@ -187,6 +288,7 @@ bool node_link::publish_request(const std::string& subject, const std::string& r
 
 bool node_link::publish_control(const std::string& subject, const char* data, std::size_t size,
                                 const char* reply) {
+    publish_queued_if_any();
     const std::shared_lock lock(connection_mutex_);
     if (connection_ == nullptr) return false;
     const int n = static_cast<int>(size);
@@ -196,6 +298,7 @@ bool node_link::publish_control(const std::string& subject, const char* data, st
 }
 
 bool node_link::publish(const std::string& subject, const char* data, std::size_t size) {
+    publish_queued_if_any();
     const std::shared_lock lock(connection_mutex_);
     if (connection_ == nullptr || natsConnection_Publish(connection_, subject.c_str(), data,
                                                          static_cast<int>(size)) != NATS_OK) {
@@ -208,6 +311,13 @@ bool node_link::publish(const std::string& subject, const char* data, std::size_
 
 void node_link::close() noexcept {
     pools.close();
+    {
+        const std::lock_guard order(sequence_mutex_);
+        const std::lock_guard publishing(publish_mutex_);
+        take_queued_locked();  // what the proxies queued goes out, and nothing after it
+        publish_taken();
+        outbox_closed_ = true;
+    }
     const std::unique_lock lock(connection_mutex_);
     connection_ = nullptr;
 }

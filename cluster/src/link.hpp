@@ -124,22 +124,48 @@ class node_link {
     /// remote_sent/remote_dropped (user messages), or not (control).
     bool send_to_node(const wire_address& to, msgpack::sbuffer& message, std::size_t seq_at,
                       const std::string& reply, bool counted);
-    /// The stream to one node incarnation: its inbox subject and the last number sent. Made on
-    /// first use and kept (a proxy holds its own, so that a message costs no lookup and no
-    /// subject string).
+    /// The stream to one node incarnation: its inbox subject, the last number sent, and what is
+    /// queued for it (the outbox, below). Made on first use and kept (a proxy holds its own, so
+    /// that a message costs no lookup and no subject string).
     struct outbound {
         std::string subject;
         std::uint64_t last = 0;  // under sequence_mutex_
+        // Queued, not yet published, under sequence_mutex_: messages back to back after
+        // batch_header_room bytes kept for the batch's array header, and the places of their
+        // sequence numbers.
+        msgpack::sbuffer queued;
+        std::vector<std::size_t> queued_seq;
+        // Numbered and being published, under publish_mutex_ (the queue's buffer before).
+        msgpack::sbuffer sending;
+        std::size_t sending_count = 0;
     };
     outbound& stream_to(const wire_address& to);
+    /// Publishes what is queued for any node first, so that a message never overtakes one
+    /// queued before it.
     bool send_to_node(outbound& to, msgpack::sbuffer& message, std::size_t seq_at,
                       const std::string& reply, bool counted);
-    /// Several messages to one node in one NATS message: a batch, an array of the messages, each
-    /// made with detail::encode_header_sequenced back to back in `items`, the places of their
-    /// sequence numbers in `seq_at`. Numbered in order and published as send_to_node does;
-    /// counted as that many messages.
-    bool send_batch_to_node(outbound& to, const msgpack::sbuffer& items,
-                            const std::vector<std::size_t>& seq_at);
+
+    // --- the outbox: messages to other nodes, gathered over a round of the runtime ---
+    // A proxy queues what it took in one turn; the courier (courier.cpp), woken by a timer of
+    // no delay that fires once its worker has nothing else to run, publishes everything queued
+    // for one node as one NATS message (a batch). So a hundred actors answering a hundred
+    // remote ones in one round make one NATS message, not a hundred.
+    /// Queues messages to one node: made with detail::encode_header_sequenced back to back in
+    /// `items`, the places of their sequence numbers in `seq_at`. True: the courier must be
+    /// woken (nothing was queued before; one wake-up more is counted in flight). What would take
+    /// the queue past the servers' max_payload or batch_limit messages publishes the queue
+    /// first, here. After close(), nothing is queued: counted as dropped.
+    bool queue_for_node(outbound& to, const msgpack::sbuffer& items,
+                        const std::vector<std::size_t>& seq_at);
+    /// Publishes everything queued: one NATS message per node (a batch, or one message alone).
+    void publish_queued();
+    /// The courier's wake-up: one fewer in flight, and everything queued published.
+    void courier_woken();
+    /// No courier wake-up is in flight (the courier may end once the node has left).
+    [[nodiscard]] bool courier_idle();
+    /// At most this many messages in one NATS message.
+    static constexpr std::size_t batch_limit = 1024;
+    address courier;  // set once, at join
     /// Messages from other nodes found missing by their sequence numbers (the gateway).
     std::atomic<std::uint64_t> gaps{0};
     /// An ask: as publish, with the subject its reply goes to.
@@ -181,6 +207,8 @@ class node_link {
     pool_members pools;
 
     std::atomic<std::uint64_t> sent{0};
+    std::atomic<std::uint64_t> published{
+        0};  // NATS messages that carried `sent` (batches count once)
     std::atomic<std::uint64_t> received{0};
     std::atomic<std::uint64_t> rejected{0};
     std::atomic<std::uint64_t> dropped{0};
@@ -201,8 +229,23 @@ class node_link {
     std::unordered_map<address, wire_address> remotes_;
     std::set<std::pair<std::string, std::uint64_t>> lost_;
 
-    std::mutex sequence_mutex_;  // numbering and publishing to node inboxes, together
+    // Numbering messages to node inboxes and queueing them (link.cpp: how the two locks keep
+    // the numbers in order on the wire). Always taken before publish_mutex_.
+    std::mutex sequence_mutex_;
     std::map<std::pair<std::string, std::uint64_t>, outbound> streams_;  // nodes never leave it
+    std::vector<outbound*> dirty_;     // streams with messages queued, under sequence_mutex_
+    std::uint64_t courier_wakes_ = 0;  // in flight, under sequence_mutex_
+    bool outbox_closed_ = false;       // under sequence_mutex_
+    std::atomic<bool> anything_queued_{false};  // dirty_ is not empty (a hint, read unlocked)
+    // Publishing numbered messages to node inboxes, in the order they were numbered.
+    std::mutex publish_mutex_;
+    std::vector<outbound*> taken_;  // numbered, to publish, under publish_mutex_
+    /// Under both locks: numbers what is queued and moves it to the streams' `sending`.
+    void take_queued_locked();
+    /// Under publish_mutex_: publishes what take_queued_locked took, one NATS message a stream.
+    void publish_taken();
+    /// Publishes what is queued, if anything (the other publishing paths call it first).
+    void publish_queued_if_any();
 
     std::mutex asks_mutex_;
     std::unordered_map<std::uint64_t, pending_ask> asks_;

@@ -26,6 +26,7 @@ void add(cluster_stats& to, const cluster_stats& s) {
     to.remote_rejected += s.remote_rejected;
     to.disconnects += s.disconnects;
     to.reconnects += s.reconnects;
+    to.remote_published += s.remote_published;
 }
 
 }  // namespace

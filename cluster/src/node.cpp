@@ -250,6 +250,7 @@ cluster::node_state::node_state(runtime& r, cluster_options o,
                 "coact::cluster per runtime)");
         }
         link->gateway = rt.spawn(node_gateway, link);
+        link->courier = rt.spawn(node_courier, link);  // before any proxy can queue
         {
             // A lost node's names are given back (names outlives the liveness: leave()).
             cluster_names* n = names.get();
@@ -341,6 +342,7 @@ void cluster::node_state::leave() noexcept {
         const std::lock_guard lock(closing);
         l = std::move(live);
     }
+    if (link != nullptr) link->publish_queued();  // before the others hear this node leave
     if (l != nullptr) {
         detail::node_monitors* mine = l.get();
         detail_access::core_of(rt).nodes.compare_exchange_strong(mine, nullptr);
@@ -388,6 +390,8 @@ void cluster::node_state::leave() noexcept {
                 }
             }
             if (link->gateway) rt.stop(link->gateway);
+            // Not stopped: it ends once no proxy's wake-up is still on its way (courier.cpp).
+            if (link->courier) rt.send(link->courier, courier_call{.leave = true});
         } catch (...) {
         }
     }
@@ -433,7 +437,9 @@ cluster_stats cluster::node_state::stats() const noexcept {
         .remote_dropped = l.dropped.load(r) + l.unserializable.load(r) + l.unknown_receiver.load(r),
         .remote_rejected = l.rejected.load(r),
         .disconnects = disconnects.load(r),
-        .reconnects = reconnects.load(r)};
+        .reconnects = reconnects.load(r),
+        .rejoins = 0,
+        .remote_published = l.published.load(r)};
 }
 
 }  // namespace coact

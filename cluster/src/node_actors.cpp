@@ -1,6 +1,7 @@
 // cluster/src/node_actors.cpp — a node's gateway and its proxies.
 #include "node_actors.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <map>
@@ -395,26 +396,30 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
 
     const wire_registry& registry = wire_registry::global();
     msgpack::sbuffer buffer;
-    // Plain messages taken in one turn go out together (a batch, one NATS message), up to
-    // batch_limit of them and the servers' max_payload: sent when the mailbox is empty, before
-    // this proxy would wait.
+    // Plain messages taken in one turn go together into the node's outbox (link.hpp), up to
+    // batch_limit of them and the servers' max_payload: queued when the mailbox is empty, before
+    // this proxy would wait. The courier publishes what the round's proxies queued for one node
+    // as one NATS message.
     constexpr std::size_t batch_limit = 64;
     constexpr std::size_t batch_header = 5;  // a msgpack array header, at most
     const std::size_t max_payload = link->gate->max_payload();
     msgpack::sbuffer batch;
     std::vector<std::size_t> batch_seq;
     node_link::outbound& stream = link->stream_to(target);  // the subject and numbering, once
-    const auto flush = [&] {
-        if (batch_seq.size() == 1) {
-            link->send_to_node(stream, batch, batch_seq.front(), {}, /*counted=*/true);
-        } else if (!batch_seq.empty()) {
-            link->send_batch_to_node(stream, batch, batch_seq);
-        }
+    const auto queue = [&] {
+        if (link->queue_for_node(stream, batch, batch_seq))
+            self.send_after(std::chrono::nanoseconds(0), link->courier, courier_call{});
+        batch.clear();
+        batch_seq.clear();
+    };
+    const auto flush = [&] {  // before this proxy ends: published now, no courier
+        static_cast<void>(link->queue_for_node(stream, batch, batch_seq));
+        link->publish_queued();
         batch.clear();
         batch_seq.clear();
     };
     for (;;) {
-        if (!batch_seq.empty() && !detail::relay::has_message(self)) flush();
+        if (!batch_seq.empty() && !detail::relay::has_message(self)) queue();
         std::optional<detail::relayed> next;
         try {
             next.emplace(co_await detail::relay::receive_any(self));
@@ -452,7 +457,7 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
         }
         const std::optional<wire_address> from = wire_sender(self, *link, m.sender());
         if (!reply.empty()) {  // an ask goes alone: its reply subject is the NATS message's
-            flush();
+            queue();           // and after what is queued (send_to_node publishes that first)
             buffer.clear();
             wire_packer p(buffer);
             const std::size_t seq_at =
@@ -475,13 +480,13 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
             msgpack::sbuffer before;
             before.write(batch.data(), mark);
             batch = std::move(before);
-            flush();
+            queue();
             batch.write(last.data(), last.size());
             batch_seq.push_back(seq_at - mark);
         } else {
             batch_seq.push_back(seq_at);
         }
-        if (batch_seq.size() >= batch_limit) flush();
+        if (batch_seq.size() >= batch_limit) queue();
     }
 }
 

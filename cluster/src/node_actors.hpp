@@ -8,7 +8,9 @@
 //            is detached and answered when its reply comes to the node's reply subject;
 //   responder one per ask from another node: asks the local actor, sends the reply back;
 //   pool proxy one per pool name on every node (pool_proxy.cpp): publishes each message to the
-//            pool's subject, where NATS hands it to one member.
+//            pool's subject, where NATS hands it to one member;
+//   courier  one per node (courier.cpp): publishes what the proxies queued in one round of the
+//            runtime, one NATS message per node.
 #pragma once
 
 #include <memory>
@@ -23,6 +25,11 @@
 namespace coact {
 
 actor node_gateway(context& self, std::shared_ptr<node_link> link);
+/// The courier's one message: a proxy's wake-up, or (leave) the node has left.
+struct courier_call {
+    bool leave = false;
+};
+actor node_courier(context& self, std::shared_ptr<node_link> link);
 actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address target);
 /// One per ask from another node: asks the local actor `to` and publishes its reply (or why none
 /// comes) to the ask's reply subject. The asked actor's self.sender() is this responder.

@@ -45,7 +45,7 @@ TEST_CASE("a cluster-scoped name is unique in the cluster, and the loser learns 
     CHECK(lost == "coact::name_taken: the name 'pong' is held by node 'a' (incarnation " +
                       std::to_string(a.incarnation()) + ") of cluster 't'");
     CHECK_FALSE(rb.try_lookup("pong"));  // the losing spawn was undone
-    CHECK(rb.stats().actors == 2);       // the node's gateway and membership actor only
+    CHECK(rb.stats().actors == 3);  // the node's gateway, courier and membership actor only
     // Another name is free; a local name of the same text on another node is still its own.
     CHECK(spawn_error(rb, {.name = "ping", .scope = coact::scope::cluster}) == "(spawned)");
     ra.shutdown();
@@ -129,7 +129,7 @@ TEST_CASE("without JetStream a scoped spawn, also a pool's, says why it cannot b
     CHECK(spawn_error(rt, {.name = "workers", .scope = coact::scope::pool})
               .starts_with("coact::spawn: cannot claim 'workers' in cluster 't': the key-value "
                            "bucket 'coact_t_names' cannot be made ("));
-    CHECK(rt.stats().actors == 2);  // the node's gateway and membership actor only
+    CHECK(rt.stats().actors == 3);  // the node's gateway, courier and membership actor only
     CHECK(spawn_error(rt, {.name = "bad..name", .scope = coact::scope::cluster}) ==
           "cluster actor name 'bad..name' has an empty segment (two dots, or one at an end)");
     rt.shutdown();
@@ -240,6 +240,6 @@ TEST_CASE("a names bucket made without the republishing of its changes is refuse
           "'coact_t_names' does not republish its changes to 'coact.t.claims.>' (made by hand, "
           "or by an older coact), and NATS cannot add that to a bucket: delete it (`nats kv del "
           "coact_t_names`) while no node of the cluster is joined");
-    CHECK(ra.stats().actors == 2);  // the node's gateway and membership actor only
+    CHECK(ra.stats().actors == 3);  // the node's gateway, courier and membership actor only
     ra.shutdown();
 }

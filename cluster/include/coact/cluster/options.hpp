@@ -90,6 +90,9 @@ struct cluster_stats {
     /// Times it joined again as a new incarnation because the others had lost it (it froze, or
     /// was cut off); the counts above include every incarnation's.
     std::uint64_t rejoins = 0;
+    /// NATS messages that carried remote_sent: the messages to one node queued in one round of
+    /// the runtime go out as one (a batch), so this is at most remote_sent.
+    std::uint64_t remote_published = 0;
 };
 
 }  // namespace coact
