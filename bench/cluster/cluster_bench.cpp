@@ -9,6 +9,7 @@
 //   coact/stream        an actor of node b sends N ints to node a's "sink" in one turn
 //   raw/request         natsConnection_Request round trips to a responder's subscription
 //   coact/ask           co_await self.ask<int>("pong", n) from node b, pong replies
+//                       (both also report each round trip's p50_us and p99_us)
 //   raw/pairs           100 pairs of subjects, each ping-ponging (one message in flight each)
 //   coact/pairs         100 pings on node b, each with its pong on node a ("pong.<i>")
 //   coact/crash_to_down a node in a process of its own (this program, `--lone-node`) is killed
@@ -72,6 +73,20 @@ struct countdown {
     bool wait() {
         std::unique_lock lock(m);
         return cv.wait_for(lock, std::chrono::seconds(30), [&] { return left <= 0; });
+    }
+};
+
+/// Each round trip's time: the median and the 99th percentile become counters (p50_us, p99_us).
+struct latencies {
+    std::vector<double> us;
+    void add(std::chrono::steady_clock::duration d) {
+        us.push_back(std::chrono::duration<double, std::micro>(d).count());
+    }
+    void report(benchmark::State& state) {
+        if (us.empty()) return;
+        std::sort(us.begin(), us.end());
+        state.counters["p50_us"] = us[us.size() / 2];
+        state.counters["p99_us"] = us[us.size() * 99 / 100];
     }
 };
 
@@ -175,17 +190,21 @@ void raw_request(benchmark::State& state) {
         },
         nullptr);
     natsConnection_Flush(p.b);
+    latencies l;
     for (auto _ : state) {
         for (int i = 0; i < round_trips; ++i) {
             natsMsg* reply = nullptr;
+            const auto start = std::chrono::steady_clock::now();
             if (natsConnection_Request(&reply, p.a, "bench.request", "ping", 4, 5000) != NATS_OK) {
                 state.SkipWithError("a request got no reply");
                 return;
             }
+            l.add(std::chrono::steady_clock::now() - start);
             natsMsg_Destroy(reply);
         }
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * round_trips);
+    l.report(state);
 }
 
 void raw_pairs(benchmark::State& state) {
@@ -335,11 +354,14 @@ void coact_ask(benchmark::State& state) {
                [](coact::context& self) -> coact::actor {
                    for (;;) self.reply(co_await self.receive<int>() + 1);
                });
-    const coact::address asker = p.rb.spawn([&p](coact::context& self) -> coact::actor {
+    latencies l;  // written by the asker, read after p.done (its mutex orders the two)
+    const coact::address asker = p.rb.spawn([&p, &l](coact::context& self) -> coact::actor {
         for (;;) {
             static_cast<void>(co_await self.receive<int>());
             for (int i = 0; i < round_trips; ++i) {
+                const auto start = std::chrono::steady_clock::now();
                 static_cast<void>(co_await self.ask<int>("pong", i));
+                l.add(std::chrono::steady_clock::now() - start);
             }
             p.done.hit();
         }
@@ -359,6 +381,7 @@ void coact_ask(benchmark::State& state) {
         }
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * round_trips);
+    l.report(state);
 }
 
 void coact_pairs(benchmark::State& state) {

@@ -41,7 +41,10 @@ def run_bench(binary):
     for b in json.loads(out)["benchmarks"]:
         if "error_occurred" in b and b["error_occurred"]:
             sys.exit(f"remote_compare: {b['name']}: {b.get('error_message', 'failed')}")
-        rates[b["name"].removesuffix("/real_time")] = b["items_per_second"]
+        name = b["name"].removesuffix("/real_time")
+        rates[name] = b["items_per_second"]
+        if "p50_us" in b:  # a round trip's median time (ask, request): the p50 target
+            rates[name + "#p50_us"] = b["p50_us"]
     return rates
 
 
@@ -81,6 +84,10 @@ def main():
             continue
         print(f"| {row} | {med[c]:,.0f} | {med[raw]:,.0f} | {med[erl]:,.0f} | "
               f"{med[c] / med[raw]:.2f} | {med[c] / med[erl]:.2f} |")
+    c, raw = "coact/ask/workers:1#p50_us", "raw/request#p50_us"
+    if c in med and raw in med:
+        print(f"\nAsk p50: coact {med[c]:,.1f} µs, raw cnats request {med[raw]:,.1f} µs, "
+              f"coact / raw {med[c] / med[raw]:.2f} (lower is better).")
     rounds = f"{args.rounds} round" + ("s" if args.rounds > 1 else "")
     print(f"\n{rounds}, medians; bench_cluster and erlang_dist.escript alternate.")
 
