@@ -79,6 +79,10 @@ cluster_names::cluster_names(natsConnection* connection, const std::string& clus
         unavailable_ = "no JetStream context: " + nats_reason(s);
         return;
     }
+    open_bucket();
+}
+
+void cluster_names::open_bucket() {
     // The bucket republishes every change it stores to claims(), which start_watching()
     // follows. Not the bucket's own subjects, `$KV.<bucket>.>`: a plain subscription there also
     // hears writes JetStream rejects (another node's failed claim, a revision-checked delete
@@ -98,18 +102,28 @@ cluster_names::cluster_names(natsConnection* connection, const std::string& clus
     // moment: the later create fails ("subjects overlap with an existing stream") although the
     // bucket is there now, so a failed create looks it up before giving up.
     natsStatus s = js_CreateKeyValue(&kv_, js_, &config);
-    if (s != NATS_OK) {
-        kv_ = nullptr;
-        if (js_KeyValue(&kv_, js_, bucket_.c_str()) == NATS_OK) {
-            unavailable_ = check_republished(republish);
-            if (unavailable_.empty()) return;
-            kvStore_Destroy(std::exchange(kv_, nullptr));
-            return;
-        }
-        kv_ = nullptr;
-        unavailable_ = "the key-value bucket '" + bucket_ + "' cannot be made (" + nats_reason(s) +
-                       "): cluster-scoped names need JetStream on the servers";
+    if (s == NATS_OK) {
+        unavailable_.clear();
+        return;
     }
+    kv_ = nullptr;
+    if (js_KeyValue(&kv_, js_, bucket_.c_str()) == NATS_OK) {
+        unavailable_ = check_republished(republish);
+        if (unavailable_.empty()) return;
+        kvStore_Destroy(std::exchange(kv_, nullptr));
+        return;
+    }
+    kv_ = nullptr;
+    unavailable_ = "the key-value bucket '" + bucket_ + "' cannot be made (" + nats_reason(s) +
+                   "): cluster-scoped names need JetStream on the servers";
+}
+
+void cluster_names::retry_bucket() {
+    const std::unique_lock kv_lock(kv_mutex_);
+    // Not once shut down (js_ is gone), nor before the gateway can be told what is there.
+    if (kv_ != nullptr || js_ == nullptr || !watching_) return;
+    open_bucket();
+    if (kv_ != nullptr) bind_bucket();
 }
 
 std::string cluster_names::check_republished(const jsRePublish& wanted) {
@@ -135,19 +149,9 @@ std::string cluster_names::check_republished(const jsRePublish& wanted) {
 }
 
 void cluster_names::start_watching() {
-    if (kv_ == nullptr) return;
-    // Deletes (giving names back) go through a context that waits a second for each answer: a
-    // leave, an actor's end or a lost node's release must not hang where JetStream cannot
-    // answer. Without it, they use kv_ and wait cnats' five seconds.
-    jsOptions quick;
-    jsOptions_Init(&quick);
-    quick.Wait = give_back_wait_ms;
-    if (natsConnection_JetStream(&quick_js_, connection_, &quick) != NATS_OK ||
-        js_KeyValue(&quick_kv_, quick_js_, bucket_.c_str()) != NATS_OK) {
-        quick_kv_ = nullptr;
-    }
     // Subscribed first, then the keys listed: a name claimed in between is seen twice (telling
-    // the gateway twice is harmless), never missed.
+    // the gateway twice is harmless), never missed. Subscribed also without a bucket: another
+    // node, or a later claim of this one, may make it (retry_bucket).
     const std::string changes = link_->subjects.claims();
     if (natsConnection_Subscribe(&changes_, connection_, changes.c_str(), on_change, this) !=
             NATS_OK ||
@@ -156,6 +160,23 @@ void cluster_names::start_watching() {
         link_->bury(std::exchange(changes_, nullptr));
         return;
     }
+    const std::unique_lock kv_lock(kv_mutex_);
+    watching_ = true;
+    if (kv_ != nullptr) bind_bucket();
+}
+
+void cluster_names::bind_bucket() {
+    // Deletes (giving names back) go through a context that waits a second for each answer: a
+    // leave, an actor's end or a lost node's release must not hang where JetStream cannot
+    // answer. Without it, they use kv_ and wait cnats' five seconds.
+    jsOptions quick;
+    jsOptions_Init(&quick);
+    quick.Wait = give_back_wait_ms;
+    if (quick_js_ == nullptr &&
+        natsConnection_JetStream(&quick_js_, connection_, &quick) != NATS_OK)
+        quick_js_ = nullptr;
+    if (quick_js_ != nullptr && js_KeyValue(&quick_kv_, quick_js_, bucket_.c_str()) != NATS_OK)
+        quick_kv_ = nullptr;
     kvKeysList keys{};
     if (kvStore_Keys(&keys, kv_, nullptr) != NATS_OK) return;  // none yet (NATS_NOT_FOUND)
     for (int i = 0; i < keys.Count; ++i) {
@@ -251,6 +272,12 @@ void cluster_names::tell(std::string name, const void* value, int size, bool gon
 
 void cluster_names::claim(std::string_view name, scope s, address a) {
     check_dotted("cluster actor name", name);
+    bool no_bucket = false;
+    {
+        const std::shared_lock kv_lock(kv_mutex_);
+        no_bucket = kv_ == nullptr;
+    }
+    if (no_bucket) retry_bucket();
     const std::shared_lock kv_lock(kv_mutex_);
     if (kv_ == nullptr) {
         throw cluster_error("coact::spawn: cannot claim '" + std::string(name) + "' in cluster '" +

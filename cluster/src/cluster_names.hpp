@@ -84,6 +84,15 @@ class cluster_names final : public detail::name_claims {
     bool release_now(const std::string& node, std::uint64_t incarnation);
     /// scope::pool: marks `key` as a pool's in the bucket (or finds it marked), then `a` joins.
     void join_pool(const std::string& key, address a);
+    /// Makes the bucket, or binds to it: kv_ set, or unavailable_ says why not. Under kv_mutex_
+    /// held exclusively (or in the constructor).
+    void open_bucket();
+    /// Once kv_ is set and the node is watching: the context for deletes, and the names
+    /// already in the bucket told to the gateway. Under kv_mutex_ held exclusively.
+    void bind_bucket();
+    /// A claim found no bucket: tries to make it again (a node that joined while JetStream
+    /// could not make streams yet, or before it was enabled).
+    void retry_bucket();
     /// Empty if the bound bucket republishes its stored changes as `wanted` says, else why not.
     [[nodiscard]] std::string check_republished(const jsRePublish& wanted);
     /// cnats' delivery thread: a put or a delete marker of the bucket.
@@ -95,6 +104,7 @@ class cluster_names final : public detail::name_claims {
     const std::string bucket_;
     std::shared_ptr<node_link> link_;
     std::string unavailable_;  // why names cannot be claimed (no JetStream), or empty
+    bool watching_ = false;    // start_watching() ran: the gateway can be told names
     // kv_ and js_ live until shutdown(), which takes kv_mutex_ exclusively; claim, released and
     // release_held_by hold it shared while they use them.
     std::shared_mutex kv_mutex_;

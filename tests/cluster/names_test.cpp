@@ -2,8 +2,9 @@
 // nodes on a nats-server with JetStream that the test starts: a name is unique in the cluster
 // (the second claimer, on another node, gets name_taken naming the holder; of claimers racing
 // on several threads exactly one wins); it is free again when its actor ends or its node leaves;
-// without JetStream a scoped spawn (also a pool's) says why it cannot be done; a
-// write the bucket refused is not a claim; a bucket made without republishing is refused.
+// without JetStream a scoped spawn (also a pool's) says why it cannot be done, and a node that
+// joined so makes the bucket at its next scoped spawn once JetStream is there; a write the bucket
+// refused is not a claim; a bucket made without republishing is refused.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -45,7 +46,7 @@ TEST_CASE("a cluster-scoped name is unique in the cluster, and the loser learns 
     CHECK(lost == "coact::name_taken: the name 'pong' is held by node 'a' (incarnation " +
                       std::to_string(a.incarnation()) + ") of cluster 't'");
     CHECK_FALSE(rb.try_lookup("pong"));  // the losing spawn was undone
-    CHECK(rb.stats().actors == 3);  // the node's gateway, courier and membership actor only
+    CHECK(rb.stats().actors == 3);       // the node's gateway, courier and membership actor only
     // Another name is free; a local name of the same text on another node is still its own.
     CHECK(spawn_error(rb, {.name = "ping", .scope = coact::scope::cluster}) == "(spawned)");
     ra.shutdown();
@@ -133,6 +134,45 @@ TEST_CASE("without JetStream a scoped spawn, also a pool's, says why it cannot b
     CHECK(spawn_error(rt, {.name = "bad..name", .scope = coact::scope::cluster}) ==
           "cluster actor name 'bad..name' has an empty segment (two dots, or one at an end)");
     rt.shutdown();
+}
+
+TEST_CASE(
+    "a node that joined before JetStream could make its bucket makes it at its next scoped spawn",
+    "[cluster][names]") {
+    coact_test::nats_server server("", /*jetstream=*/false);
+    coact::runtime ra;
+    coact::runtime rb;
+    const coact::cluster a(ra, coact_test::on(server, "a"));
+    const coact::cluster b(rb, coact_test::on(server, "b"));
+    CHECK_THAT(spawn_error(ra, pong), Catch::Contains("cannot be made"));
+    // The servers get JetStream (a restart with it on): both nodes reconnect.
+    server.stop();
+    server.enable_jetstream();
+    server.start();
+    REQUIRE(coact_test::eventually(
+        [&] { return a.stats().reconnects == 1 && b.stats().reconnects == 1; }));
+    // The next claim makes the bucket (JetStream may need a moment after the restart).
+    std::string last;
+    REQUIRE(coact_test::eventually([&] {
+        last = spawn_error(ra, pong);
+        return last == "(spawned)";
+    }));
+    INFO("the last refusal: " << last);
+    // The other node, which has not claimed anything, follows it: it sees the name, and its own
+    // claim of it loses.
+    {
+        const coact_test::serving sb(rb);  // its gateway makes the proxy under the name
+        CHECK(coact_test::eventually([&] { return static_cast<bool>(rb.try_lookup("pong")); }));
+    }
+    CHECK_THAT(spawn_error(rb, pong), Catch::StartsWith("coact::name_taken:"));
+    // Its own first claim binds to the bucket a made, and a hears of it.
+    CHECK(spawn_error(rb, {.name = "other", .scope = coact::scope::cluster}) == "(spawned)");
+    {
+        const coact_test::serving sa(ra);
+        CHECK(coact_test::eventually([&] { return static_cast<bool>(ra.try_lookup("other")); }));
+    }
+    ra.shutdown();
+    rb.shutdown();
 }
 
 TEST_CASE("nodes joining at the same moment all find the names bucket", "[cluster][names]") {

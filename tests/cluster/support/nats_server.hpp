@@ -104,6 +104,12 @@ class nats_server {
     [[nodiscard]] int port() const noexcept { return port_; }
     [[nodiscard]] pid_t pid() const noexcept { return pid_; }
 
+    /// Adds JetStream to the configuration, for the next start() (call it while stopped).
+    void enable_jetstream() {
+        std::ofstream conf(dir_ / "server.conf", std::ios::app);
+        conf << "jetstream { store_dir: \"" << (dir_ / "js").string() << "\" }\n";
+    }
+
     /// Starts the server (again) on its port.
     void start() {
         if (pid_ > 0) return;
