@@ -4,13 +4,14 @@
 //
 //   <program> <server url> <cluster> <node> <actor name>
 //
-// It joins, spawns a pong (answers an int n with n + 1) under the cluster-scoped name, prints
-// "joined" and serves until it is killed (node_process.hpp stops it by its pid). Errors go to
-// stderr with exit status 1; a wrong argument count is status 2.
+// It joins, spawns a pong (answers an int n with n + 1, takes strings and does nothing) under
+// the cluster-scoped name, prints "joined" and serves until it is killed (node_process.hpp stops
+// it by its pid). Errors go to stderr with exit status 1; a wrong argument count is status 2.
 #pragma once
 
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include <coact/cluster.hpp>
 #include <coact/coact.hpp>
@@ -19,8 +20,8 @@ namespace coact_test {
 
 inline coact::actor lone_pong(coact::context& self) {
     for (;;) {
-        const int n = co_await self.receive<int>();
-        self.send(self.sender(), n + 1);
+        co_await self.receive([&](int n) { self.send(self.sender(), n + 1); },
+                              [](const std::string& /*filler*/) {});  // slow_consumer_test's flood
     }
 }
 
