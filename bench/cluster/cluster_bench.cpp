@@ -12,6 +12,8 @@
 //                       (both also report each round trip's p50_us and p99_us)
 //   raw/pairs           100 pairs of subjects, each ping-ponging (one message in flight each)
 //   coact/pairs         100 pings on node b, each with its pong on node a ("pong.<i>")
+//   coact/idle_node     two joined nodes with nothing to do, two seconds: the counter
+//                       cpu_s_per_s_per_node is this process's CPU seconds per second, per node
 //   coact/crash_to_down a node in a process of its own (this program, `--lone-node`) is killed
 //                       with SIGKILL; the time from the kill to the watcher's down{noconnection}
 //                       (manual time; counters median_ms and max_ms), with the servers'
@@ -29,6 +31,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <ctime>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -428,6 +431,36 @@ void coact_pairs(benchmark::State& state) {
                             pair_round_trips);
 }
 
+/// The CPU time of this whole process (every thread: cnats', the liveness threads, the runtimes).
+double process_cpu_seconds() {
+    timespec t{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+void coact_idle_node(benchmark::State& state) {
+    // Two joined nodes with an actor each and nothing to do: heartbeats every 500 ms, the
+    // liveness threads' ticks, the runtimes serving. The server is another process.
+    coact_pair p(static_cast<unsigned>(state.range(0)));
+    p.ra.spawn(coact::spawn_options{.name = "idle.a", .scope = coact::scope::cluster},
+               [](coact::context& self) -> coact::actor {
+                   static_cast<void>(co_await self.receive<int>());
+               });
+    const coact_test::serving sa(p.ra);
+    const coact_test::serving sb(p.rb);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // joined and settled
+    double cpu = 0;
+    double wall = 0;
+    for (auto _ : state) {
+        const double c0 = process_cpu_seconds();
+        const auto t0 = std::chrono::steady_clock::now();
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+        cpu += process_cpu_seconds() - c0;
+        wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+    state.counters["cpu_s_per_s_per_node"] = cpu / wall / 2;
+}
+
 /// Monitors `victim` once it answers; records when its down arrives.
 struct crash_watch {
     std::atomic<bool> ready{false};
@@ -519,6 +552,15 @@ BENCHMARK(coact_pairs)
     ->ArgName("workers")
     ->Arg(1)
     ->Arg(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+BENCHMARK(coact_idle_node)
+    ->Name("coact/idle_node")
+    ->ArgName("workers")
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(1)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
