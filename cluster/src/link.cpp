@@ -173,7 +173,7 @@ constexpr std::size_t batch_header_room = 3;
 }  // namespace
 
 bool node_link::queue_for_node(outbound& to, const msgpack::sbuffer& items,
-                               const std::vector<std::size_t>& seq_at) {
+                               const std::vector<std::size_t>& seq_at, bool wake) {
     if (seq_at.empty()) return false;
     const std::size_t max_payload = gate->max_payload();
     const std::lock_guard order(sequence_mutex_);
@@ -198,7 +198,8 @@ bool node_link::queue_for_node(outbound& to, const msgpack::sbuffer& items,
     to.queued.write(items.data(), items.size());
     for (const std::size_t at : seq_at) to.queued_seq.push_back(base + at);
     anything_queued_.store(true, std::memory_order_release);
-    if (courier_wakes_ != 0) return false;  // the courier comes anyway
+    // Not woken when the caller publishes itself, or when a wake-up is on its way already.
+    if (!wake || courier_wakes_ != 0) return false;
     ++courier_wakes_;
     return true;
 }

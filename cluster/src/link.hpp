@@ -151,12 +151,13 @@ class node_link {
     // for one node as one NATS message (a batch). So a hundred actors answering a hundred
     // remote ones in one round make one NATS message, not a hundred.
     /// Queues messages to one node: made with detail::encode_header_sequenced back to back in
-    /// `items`, the places of their sequence numbers in `seq_at`. True: the courier must be
-    /// woken (nothing was queued before; one wake-up more is counted in flight). What would take
-    /// the queue past the servers' max_payload or batch_limit messages publishes the queue
-    /// first, here. After close(), nothing is queued: counted as dropped.
+    /// `items`, the places of their sequence numbers in `seq_at`. True: the caller must wake the
+    /// courier (one wake-up more is counted in flight, which keeps the courier alive until it
+    /// comes); never with `wake` false (the caller publishes the queue itself, at once). What
+    /// would take the queue past the servers' max_payload or batch_limit messages publishes the
+    /// queue first, here. After close(), nothing is queued: counted as dropped.
     bool queue_for_node(outbound& to, const msgpack::sbuffer& items,
-                        const std::vector<std::size_t>& seq_at);
+                        const std::vector<std::size_t>& seq_at, bool wake = true);
     /// Publishes everything queued: one NATS message per node (a batch, or one message alone).
     void publish_queued();
     /// The courier's wake-up: one fewer in flight, and everything queued published.

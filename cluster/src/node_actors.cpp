@@ -413,7 +413,7 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
         batch_seq.clear();
     };
     const auto flush = [&] {  // before this proxy ends: published now, no courier
-        static_cast<void>(link->queue_for_node(stream, batch, batch_seq));
+        static_cast<void>(link->queue_for_node(stream, batch, batch_seq, /*wake=*/false));
         link->publish_queued();
         batch.clear();
         batch_seq.clear();
