@@ -132,6 +132,8 @@ coact::address core::spawn_gated(const spawn_options& options, const send_gate* 
     const std::uint32_t generation = c->generation();
     c->serial_ = static_cast<std::uint32_t>(count_and_read(spawned));
     count(alive);
+    if (trace != nullptr) [[unlikely]]
+        trace_spawned(*trace, c, generation);
     sched->start(c);  // the last touch: with several threads another may run (and end) it now
     return detail_access::make(c, generation);
 }
