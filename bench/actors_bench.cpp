@@ -7,6 +7,7 @@
 //   pingpong/by_name       two actors, each sending to the other's name (one-entry name cache)
 //   pingpong/by_address    the same with addresses: ping gets pong's address as a spawn
 //                          argument, pong answers self.sender()
+//   pingpong/traced        pingpong/by_address with tracing on (runtime_options::trace)
 //   reference/threadring   503 bare coroutines in a ring passing a token
 //   threadring             503 actors in a ring (wired by sending each its successor's address)
 //   counting               a producer sends N ints to a counter, then asks it for the sum
@@ -156,6 +157,15 @@ void pingpong_by_address(benchmark::State& state) {
     workload::run_relays(state, rt, {ping}, messages(state));
 }
 
+// Tracing on (docs/concepts/observability.md): the same ping-pong, every turn, send and take
+// recorded in the scheduler's ring; the file goes to /dev/null when the runtime ends, after the
+// timed loop.
+void pingpong_traced(benchmark::State& state) {
+    coact::runtime rt{{.trace = "/dev/null"}};
+    const coact::address ping = workload::spawn_pair(rt);
+    workload::run_relays(state, rt, {ping}, messages(state));
+}
+
 void threadring(benchmark::State& state) {
     coact::runtime rt;
     const coact::address first = workload::spawn_ring(rt, ring_size);
@@ -260,6 +270,7 @@ void spawn(benchmark::State& state) {
 BENCHMARK(reference_pingpong)->Name("reference/pingpong")->Arg(1 << 20);
 BENCHMARK(pingpong_by_name)->Name("pingpong/by_name")->Arg(1 << 20);
 BENCHMARK(pingpong_by_address)->Name("pingpong/by_address")->Arg(1 << 20);
+BENCHMARK(pingpong_traced)->Name("pingpong/traced")->Arg(1 << 20);
 BENCHMARK(reference_threadring)->Name("reference/threadring")->Arg(1 << 20);
 BENCHMARK(threadring)->Name("threadring")->Arg(1 << 20);
 BENCHMARK(counting)->Name("counting")->Arg(1 << 18);

@@ -97,10 +97,23 @@ class writer {
     writer(std::FILE* out, const contents& c) : out_(out), c_(c) {
         all_.push_back(&c.outside);
         for (const auto& r : c.rings) all_.push_back(r.get());
+        // Each ring's records in nanoseconds from the trace's first tick, never decreasing
+        // along a ring (its order is the true one; a message stamped with its turn's reading
+        // may carry an older one than the record before it).
+        std::uint64_t origin = UINT64_MAX;
         for (const trace_ring* r : all_) {
-            for (std::size_t i = 0; i < r->size(); ++i) origin_ = std::min(origin_, r->held(i).ts);
+            for (std::size_t i = 0; i < r->size(); ++i) origin = std::min(origin, r->held(i).ts);
         }
-        if (origin_ == UINT64_MAX) origin_ = 0;
+        ns_.resize(all_.size());
+        for (std::size_t k = 0; k < all_.size(); ++k) {
+            std::uint64_t last = 0;
+            for (std::size_t i = 0; i < all_[k]->size(); ++i) {
+                const auto ns = static_cast<std::uint64_t>(
+                    static_cast<double>(all_[k]->held(i).ts - origin) * c.ns_per_tick);
+                last = std::max(last, ns);
+                ns_[k].push_back(last);
+            }
+        }
     }
 
     void write() {
@@ -138,7 +151,7 @@ class writer {
                 const trace_record& x = r.held(i);
                 if (x.kind == trace_kind::sent || x.kind == trace_kind::took ||
                     x.kind == trace_kind::dead_letter) {
-                    refs.push_back({x.ts, x.subject, k, i, x.kind == trace_kind::sent});
+                    refs.push_back({ns_[k][i], x.subject, k, i, x.kind == trace_kind::sent});
                 }
             }
         }
@@ -207,7 +220,7 @@ class writer {
         buf_ += "{\"ph\":\"";
         buf_ += ph;
         buf_ += "\",\"pid\":1,\"tid\":" + std::to_string(t) + ",\"ts\":";
-        append_us(buf_, ts < origin_ ? 0 : ts - origin_);
+        append_us(buf_, ts);
         buf_ += ",\"name\":";
         append_json_string(buf_, name);
         buf_ += ",\"cat\":\"";
@@ -270,13 +283,13 @@ class writer {
             const trace_record& x = r.held(i);
             switch (x.kind) {
                 case trace_kind::turn_begin:
-                    turn = open_turn{x.subject, x.generation, x.ts, 0, 0, true};
+                    turn = open_turn{x.subject, x.generation, ns_[k][i], 0, 0, true};
                     break;
                 case trace_kind::turn_end:
                     if (turn.open) {
                         event_head("X", actor_name(turn.cell, turn.generation), "turn", t, turn.ts);
                         buf_ += ",\"dur\":";
-                        append_us(buf_, x.ts - turn.ts);
+                        append_us(buf_, ns_[k][i] - turn.ts);
                         buf_ += ",\"args\":{";
                         actor_args(turn.cell, turn.generation);
                         arg("message", type_of(turn.first_type));
@@ -293,12 +306,12 @@ class writer {
                         if (turn.messages++ == 0) turn.first_type = x.detail;
                     }
                     if (const std::uint64_t id = flow_of(k, i); id != 0) {
-                        event_head("f", type_of(x.detail), "message", t, x.ts);
+                        event_head("f", type_of(x.detail), "message", t, ns_[k][i]);
                         buf_ += ",\"bp\":\"e\",\"id\":" + std::to_string(id) + "}";
                     }
                     break;
                 default:
-                    instant(x, t);
+                    instant(x, t, ns_[k][i]);
                     break;
             }
         }
@@ -310,10 +323,10 @@ class writer {
         const std::uint32_t t = tid(k);
         const std::string type = type_of(x.detail);
         if (!turn.open) {  // a slice for the arrow to start from
-            event_head("X", k == 0 ? "outside" : "runtime", "send", t, x.ts);
+            event_head("X", k == 0 ? "outside" : "runtime", "send", t, ns_[k][i]);
             buf_ += ",\"dur\":0.001,\"args\":{}}";
         }
-        event_head("s", type, "message", t, x.ts);
+        event_head("s", type, "message", t, ns_[k][i]);
         buf_ += ",\"id\":" + std::to_string(id) + ",\"args\":{";
         if (turn.open) {
             arg("from", actor_name(turn.cell, turn.generation), true);
@@ -327,9 +340,9 @@ class writer {
         buf_ += "}}";
     }
 
-    void instant(const trace_record& x, std::uint32_t t) {
+    void instant(const trace_record& x, std::uint32_t t, std::uint64_t ns) {
         const auto head = [&](const char* name, const char* cat) {
-            event_head("i", name, cat, t, x.ts);
+            event_head("i", name, cat, t, ns);
             buf_ += ",\"s\":\"t\",\"args\":{";
         };
         switch (x.kind) {
@@ -390,7 +403,7 @@ class writer {
     std::FILE* out_;
     const contents& c_;
     std::vector<const trace_ring*> all_;
-    std::uint64_t origin_ = UINT64_MAX;
+    std::vector<std::vector<std::uint64_t>> ns_;  // [ring][record]: nanoseconds
     std::unordered_map<std::uint64_t, std::uint64_t> flow_;
     std::string buf_;
     bool first_ = true;

@@ -4,10 +4,13 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
+#include <thread>
 
 #include "coact/context.hpp"
 #include "coact/detail/actor/core.hpp"
@@ -18,6 +21,24 @@ namespace coact::detail {
 namespace {
 
 thread_local trace_binding bound{nullptr, nullptr};
+
+/// trace_clock reads the TSC where Linux keeps time with it (its clocksource is "tsc": the
+/// counter is constant and the same on every core), steady_clock elsewhere.
+void use_tsc_if_linux_does() noexcept {
+#if defined(__x86_64__)
+    static const bool tsc = [] {
+        std::FILE* f =
+            std::fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+        if (f == nullptr) return false;
+        char name[16] = {};
+        const bool yes = std::fgets(name, sizeof name, f) != nullptr &&
+                         std::string_view(name).substr(0, 4) == "tsc\n";
+        std::fclose(f);
+        return yes;
+    }();
+    if (tsc) trace_clock::use_tsc.store(true, std::memory_order_relaxed);
+#endif
+}
 
 std::size_t ring_size(std::size_t records) {
     std::size_t n = 16;
@@ -33,8 +54,15 @@ trace_ring::trace_ring(std::size_t capacity)
 tracer::tracer(std::string path, std::uint64_t runtime, unsigned threads, bool work_stealing,
                std::size_t records)
     : path_(std::move(path)), runtime_(runtime), work_stealing_(work_stealing), outside_(records) {
+    use_tsc_if_linux_does();
+    start_ticks_ = trace_clock::now();
+    start_ns_ = trace_clock::steady_ns();
     rings_.reserve(threads);
-    for (unsigned i = 0; i < threads; ++i) rings_.push_back(std::make_unique<trace_ring>(records));
+    for (unsigned i = 0; i < threads; ++i) {
+        rings_.push_back(std::make_unique<trace_ring>(records));
+        rings_.back()->stamp_every_message(work_stealing);
+    }
+    if (!work_stealing) single_ = rings_.front().get();
     texts_.emplace_back();  // index 0: the empty text
     text_index_.emplace(std::string_view(texts_.front()), 0);
 }
@@ -78,6 +106,17 @@ void tracer::name_actor(const context* c, std::uint32_t generation, std::uint32_
 }
 
 void tracer::write() noexcept {
+    // The tick's length from the two ends of the run; at least 10 ms apart, for precision.
+    const std::uint64_t min_ns = 10'000'000;
+    while (trace_clock::steady_ns() - start_ns_ < min_ns) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    const std::uint64_t end_ticks = trace_clock::now();
+    const std::uint64_t end_ns = trace_clock::steady_ns();
+    const double ns_per_tick = end_ticks > start_ticks_
+                                   ? static_cast<double>(end_ns - start_ns_) /
+                                         static_cast<double>(end_ticks - start_ticks_)
+                                   : 1.0;
     std::FILE* out = std::fopen(path_.c_str(), "w");
     if (out == nullptr) {
         const std::string line =
@@ -88,7 +127,7 @@ void tracer::write() noexcept {
     try {
         const std::lock_guard lock(table_mutex_);
         write_trace_json(out, contents{rings_, outside_, texts_, actors_, runtime_, work_stealing_,
-                                       texts_lost_, actors_lost_});
+                                       texts_lost_, actors_lost_, ns_per_tick});
     } catch (...) {
         std::fputs("coact: the trace could not be written (out of memory)\n", stderr);
     }
@@ -134,14 +173,18 @@ namespace {
 
 /// A record about one message: its envelope, an actor (the receiver, or the sender of a dead
 /// letter) and the message's type.
+void fill_message(trace_record& r, const envelope* e, const context* c,
+                  std::uint32_t generation) noexcept {
+    r.subject = e;
+    r.object = c;
+    r.generation = generation;
+    r.detail = reinterpret_cast<std::uintptr_t>(e->ops != nullptr ? e->ops->type : nullptr);
+}
+
 void message_event(tracer& t, trace_kind kind, const envelope* e, const context* c,
                    std::uint32_t generation) noexcept {
-    t.record(kind, [&](trace_record& r) {
-        r.subject = e;
-        r.object = c;
-        r.generation = generation;
-        r.detail = reinterpret_cast<std::uintptr_t>(e->ops != nullptr ? e->ops->type : nullptr);
-    });
+    t.record(
+        kind, [&](trace_record& r) { fill_message(r, e, c, generation); }, true);
 }
 
 }  // namespace
@@ -149,6 +192,12 @@ void message_event(tracer& t, trace_kind kind, const envelope* e, const context*
 void trace_sent(tracer& t, const envelope* e, const context* to,
                 std::uint32_t generation) noexcept {
     message_event(t, trace_kind::sent, e, to, generation);
+}
+
+void trace_delivered(tracer& t, const envelope* e, const context* to,
+                     std::uint32_t generation) noexcept {
+    t.record_delivery(trace_kind::sent,
+                      [&](trace_record& r) { fill_message(r, e, to, generation); });
 }
 
 void trace_took_here(tracer& t, const envelope* e) noexcept {

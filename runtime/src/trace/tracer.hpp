@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "coact/detail/trace/trace_hooks.hpp"
@@ -31,14 +32,25 @@ class tracer {
            std::size_t records);
 
     /// Runs `fill` on a new record of the calling thread's ring, or of the outside ring.
+    /// `message`: a send, take or dead letter (trace_ring::add_message stamps it).
     template <class Fill>
-    void record(trace_kind kind, Fill&& fill) noexcept {
+    void record(trace_kind kind, Fill&& fill, bool message = false) noexcept {
         if (trace_ring* r = bound_ring()) {
-            fill(r->add(kind));
+            fill(message ? r->add_message(kind) : r->add(kind));
             return;
         }
         const std::lock_guard lock(outside_mutex_);
         fill(outside_.add(kind));
+    }
+    /// record() for core::deliver, which the single-threaded scheduler calls only on its own
+    /// thread (or while nothing runs): straight into its ring, with no lookup.
+    template <class Fill>
+    void record_delivery(trace_kind kind, Fill&& fill) noexcept {
+        if (single_ != nullptr) {
+            fill(single_->add_message(kind));
+            return;
+        }
+        record(kind, std::forward<Fill>(fill), true);
     }
 
     [[nodiscard]] trace_ring* bound_ring() const noexcept;
@@ -80,6 +92,7 @@ class tracer {
         bool work_stealing;
         std::uint64_t texts_lost;
         std::uint64_t actors_lost;
+        double ns_per_tick;
     };
 
   private:
@@ -88,6 +101,9 @@ class tracer {
 
     std::string path_;
     std::uint64_t runtime_;
+    trace_ring* single_ = nullptr;  // the single-threaded scheduler's ring
+    std::uint64_t start_ticks_;     // trace_clock and steady_clock at the start: with the same
+    std::uint64_t start_ns_;        // pair at write(), how many nanoseconds a tick is
     bool work_stealing_;
     std::vector<std::unique_ptr<trace_ring>> rings_;
     std::mutex outside_mutex_;

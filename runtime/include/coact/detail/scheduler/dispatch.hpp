@@ -70,14 +70,14 @@ COACT_HOT void local_scheduler::deliver(context* to, std::uint32_t generation, e
 
 /// The running actor took `e` (context::take_message), on its worker's ring.
 inline void trace_took(trace_ring& r, const envelope* e) noexcept {
-    trace_record& x = r.add(trace_kind::took);
+    trace_record& x = r.add_message(trace_kind::took);
     x.subject = e;
     x.detail = reinterpret_cast<std::uintptr_t>(e->ops != nullptr ? e->ops->type : nullptr);
 }
 
 COACT_HOT void core::deliver(context* to, std::uint32_t generation, envelope* e) {
     if (trace != nullptr) [[unlikely]]
-        trace_sent(*trace, e, to, generation);
+        trace_delivered(*trace, e, to, generation);
     deliver_timed(to, generation, e);
 }
 

@@ -22,6 +22,9 @@ struct core;
 /// A message handed to the scheduler for `to` (before it can be taken, so its record comes
 /// first), from any thread.
 void trace_sent(tracer& t, const envelope* e, const context* to, std::uint32_t generation) noexcept;
+/// The same from core::deliver: a turn of this runtime, or the thread driving it.
+void trace_delivered(tracer& t, const envelope* e, const context* to,
+                     std::uint32_t generation) noexcept;
 /// The running actor took `e` (a reply through the general path; messages: trace_took).
 void trace_took_here(tracer& t, const envelope* e) noexcept;
 /// An actor was spawned: its name and spawn number, for the writer's names.
@@ -49,11 +52,11 @@ trace_ring* trace_thread_ring(tracer& t, unsigned thread) noexcept;
 
 /// A scheduler's turn, on its thread's ring.
 inline void trace_turn_begin(trace_ring& r, const context* c, std::uint32_t generation) noexcept {
-    trace_record& x = r.add(trace_kind::turn_begin);
+    trace_record& x = r.begin_turn();
     x.subject = c;
     x.generation = generation;
 }
-inline void trace_turn_end(trace_ring& r) noexcept { r.add(trace_kind::turn_end); }
+inline void trace_turn_end(trace_ring& r) noexcept { r.end_turn(); }
 
 /// A turn of `c` (of `generation`) recorded on `r`: `resume` runs between its start and its end
 /// (which is recorded also when resume throws). Out of line: the scheduler's untraced path stays

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -46,7 +47,7 @@ enum class trace_end_reason : std::uint32_t { normal, stopped, failed, shutdown 
 /// One event. `detail` is a std::type_info* for message types and an interned string's index
 /// (tracer::intern) for text; which fields mean something depends on `kind`.
 struct trace_record {
-    std::uint64_t ts;  ///< steady_clock nanoseconds
+    std::uint64_t ts;  ///< trace_clock ticks
     const void* subject;
     const void* object;
     std::uintptr_t detail;
@@ -55,12 +56,31 @@ struct trace_record {
     trace_kind kind;
 };
 
-/// A steady_clock reading in nanoseconds: what every record's ts holds.
-[[nodiscard]] inline std::uint64_t trace_now() noexcept {
-    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                          std::chrono::steady_clock::now().time_since_epoch())
-                                          .count());
-}
+/// The trace's clock. On x86-64 where the kernel keeps time with the TSC (constant and synchronised
+/// across cores, or Linux would not use it), the TSC itself: one instruction, about a third of a
+/// steady_clock reading (a vDSO call that reads it too). Elsewhere steady_clock's nanoseconds.
+/// The writer turns ticks into nanoseconds with two (tick, steady_clock) pairs (trace_calibration).
+struct trace_clock {
+    /// Set by the first tracer, before any ring is written (relaxed: a plain load on x86-64).
+    static inline std::atomic<bool> use_tsc{false};
+
+    [[nodiscard]] static std::uint64_t now() noexcept {
+#if defined(__x86_64__)
+        if (use_tsc.load(std::memory_order_relaxed)) [[likely]] {
+            std::uint32_t lo = 0;
+            std::uint32_t hi = 0;
+            asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+            return (std::uint64_t{hi} << 32) | lo;
+        }
+#endif
+        return steady_ns();
+    }
+    [[nodiscard]] static std::uint64_t steady_ns() noexcept {
+        return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                              std::chrono::steady_clock::now().time_since_epoch())
+                                              .count());
+    }
+};
 
 class trace_ring {
   public:
@@ -68,13 +88,29 @@ class trace_ring {
     explicit trace_ring(std::size_t capacity);
 
     /// The next record to fill, stamped now. The oldest is overwritten once the ring is full.
-    trace_record& add(trace_kind kind) noexcept {
-        trace_record& r = records_[written_ & mask_];
-        ++written_;
-        r.ts = trace_now();
-        r.kind = kind;
-        return r;
+    trace_record& add(trace_kind kind) noexcept { return add_at(kind, trace_clock::now()); }
+
+    /// A message sent or taken: stamped now where the ring's order alone cannot pair it (work
+    /// stealing, where the other half is on another thread's ring; outside a turn); inside a
+    /// single-threaded turn, with the turn's last reading, saving a clock read per message:
+    /// every other half it pairs with is on this ring or came before the turn began.
+    trace_record& add_message(trace_kind kind) noexcept {
+        return add_at(kind, exact_ || !in_turn_ ? trace_clock::now() : last_ts_);
     }
+
+    /// A turn's start and end (trace_hooks.hpp).
+    trace_record& begin_turn() noexcept {
+        in_turn_ = true;
+        return add(trace_kind::turn_begin);
+    }
+    void end_turn() noexcept {
+        add(trace_kind::turn_end);
+        in_turn_ = false;
+    }
+
+    /// Whether messages are stamped with a clock reading each (a work-stealing worker's ring,
+    /// the outside ring) rather than the turn's.
+    void stamp_every_message(bool exact) noexcept { exact_ = exact; }
 
     /// Records ever added (the ring holds the last min(written, capacity) of them).
     [[nodiscard]] std::uint64_t written() const noexcept { return written_; }
@@ -92,9 +128,21 @@ class trace_ring {
     }
 
   private:
+    trace_record& add_at(trace_kind kind, std::uint64_t ts) noexcept {
+        trace_record& r = records_[written_ & mask_];
+        ++written_;
+        r.ts = ts;
+        r.kind = kind;
+        last_ts_ = ts;
+        return r;
+    }
+
     std::unique_ptr<trace_record[]> records_;
     std::size_t mask_;
     std::uint64_t written_ = 0;
+    std::uint64_t last_ts_ = 0;
+    bool in_turn_ = false;
+    bool exact_ = true;
 };
 
 }  // namespace coact::detail
