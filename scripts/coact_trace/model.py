@@ -14,6 +14,8 @@ import json
 from bisect import bisect_right
 from pathlib import Path
 
+from .style import STYLE
+
 # Instants drawn on an actor's lane in the sequence diagram, and how.
 INSTANT_KINDS = {
     "spawn": "spawn",
@@ -197,7 +199,17 @@ def sequence_layout(model: dict, limit: int) -> dict:
         if lo <= hi:
             boxes.append([t[3], lo, hi])
     lanes = sorted({f[0] for f in flows} | {f[1] for f in flows} | {i[3] for i in marks})
+    # Lanes narrow down to 90 pixels to keep up to 7 actors within 800 pixels.
+    lane_width = max(90, min(STYLE["lane_width"], 600 // max(len(lanes), 1)))
+    fit = max(4, (lane_width - 20) // 7)  # characters that fit on a lane's head
+
+    def short(name: str) -> str:  # the middle goes: names often differ only at their ends
+        head = (fit - 1) // 2
+        return name if len(name) <= fit else name[:head] + "…" + name[len(name) - (fit - 1 - head):]
+
     return {
+        "lane_width": lane_width,
+        "labels": [short(model["actors"][a]["name"]) for a in lanes],
         "lanes": lanes,  # actor indices with something on them, in order of first appearance
         "times": times,
         "arrows": [[f[0], f[1], row[f[2]], row[f[3]], f[4]] for f in flows],

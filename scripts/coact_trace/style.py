@@ -16,9 +16,9 @@ STYLE = {
         "remote receive": "#5d4037",
         "other": "#777777",
     },
-    "lane_width": 130,  # sequence: distance between lanes
+    "lane_width": 130,  # sequence: distance between lanes, at most
     "row_height": 24,  # sequence: one event time
-    "track_height": 28,  # timeline: one thread
+    "track_height": 36,  # timeline: one thread
     "label_width": 110,  # timeline: thread names on the left
 }
 

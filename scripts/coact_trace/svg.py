@@ -34,7 +34,7 @@ def _document(width: int, height: int, model: dict, caption: str, body: list[str
 
 def sequence_svg(model: dict, max_messages: int) -> str:
     lay = sequence_layout(model, max_messages)
-    lw, rh = STYLE["lane_width"], STYLE["row_height"]
+    lw, rh = lay["lane_width"], STYLE["row_height"]
     left, top = 80, HEADER + 40
     x = {a: left + lw // 2 + k * lw for k, a in enumerate(lay["lanes"])}
     width = max(800, left + lw * len(lay["lanes"]) + 120)
@@ -44,12 +44,12 @@ def sequence_svg(model: dict, max_messages: int) -> str:
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#333"/>'
         "</marker></defs>"
     ]
-    for a, ax in x.items():
+    for (a, ax), label in zip(x.items(), lay["labels"]):
         name = model["actors"][a]["name"]
-        out.append(f'<g class="lane" data-actor="{escape(name)}">')
+        out.append(f'<g class="lane" data-actor="{escape(name)}"><title>{escape(name)}</title>')
         out.append(f'<rect x="{ax - lw / 2 + 8}" y="{top - 34}" width="{lw - 16}" height="24" '
                    f'rx="4" fill="{actor_colour(a)}" stroke="#333" stroke-width="0.5"/>')
-        out.append(_text(ax, top - 17, name, 13, "middle", extra=' class="lane-label"'))
+        out.append(_text(ax, top - 17, label, 13, "middle", extra=' class="lane-label"'))
         out.append(f'<line x1="{ax}" y1="{top - 10}" x2="{ax}" y2="{bottom}" stroke="#999" '
                    'stroke-dasharray="4 3"/></g>')
     for a, lo, hi in lay["boxes"]:

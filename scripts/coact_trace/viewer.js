@@ -49,7 +49,7 @@
   // ---- sequence diagram --------------------------------------------------------------------
   function drawSequence(root) {
     const seq = data.sequence;
-    const lw = style.lane_width, rh = style.row_height, left = 80, top = 44;
+    const lw = seq.lane_width, rh = style.row_height, left = 80, top = 44;
     const x = {};
     seq.lanes.forEach((a, k) => { x[a] = left + lw / 2 + k * lw; });
     const width = Math.max(700, left + lw * seq.lanes.length + 160);
@@ -63,13 +63,13 @@
       el("text", { x: 12, y: 14, class: "note" }, svg,
         "first " + seq.shown + " of " + data.flows.length + " messages (the timeline has them all)");
     }
-    for (const a of seq.lanes) {
+    seq.lanes.forEach((a, k) => {
       const g = el("g", { class: "lane", "data-actor": actorName(a), "data-detail": "lane " + a }, svg);
       el("rect", { x: x[a] - lw / 2 + 8, y: top - 34, width: lw - 16, height: 24, rx: 4,
         fill: actorColour(a), class: "lane-head" }, g);
-      el("text", { x: x[a], y: top - 17, "text-anchor": "middle", class: "lane-label" }, g, actorName(a));
+      el("text", { x: x[a], y: top - 17, "text-anchor": "middle", class: "lane-label" }, g, seq.labels[k]);
       el("line", { x1: x[a], y1: top - 10, x2: x[a], y2: bottom, class: "lifeline" }, g);
-    }
+    });
     for (const [a, lo, hi] of seq.boxes) {
       if (!(a in x)) continue;
       el("rect", { x: x[a] - 5, y: top + lo * rh - 6, width: 10, height: (hi - lo) * rh + 12,
