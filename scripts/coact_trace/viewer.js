@@ -166,6 +166,15 @@
       el("rect", { x: x0, y: top + row * th + 3, width: Math.max(x1 - x0, 1), height: th - 8,
         fill: actorColour(actor), class: "turn", "data-detail": "turn " + i }, body);
     });
+    // Messages between threads as thin lines from send to take, once few enough are in view to
+    // tell apart (those within one thread would only strike through its row).
+    const flows = data.flows.filter((f) => f[5] !== f[6] && f[3] >= view.start && f[2] <= view.end);
+    if (flows.length <= 300) {
+      for (const f of flows) {
+        el("line", { x1: px(f[2]), y1: top + f[5] * th + th / 2, x2: px(f[3]), y2: top + f[6] * th + th / 2,
+          class: "flow" }, body);
+      }
+    }
     data.instants.forEach(([row, ts, name], i) => {
       if (ts < view.start || ts > view.end) return;
       el("line", { x1: px(ts), y1: top + row * th, x2: px(ts), y2: top + row * th + th - 2,

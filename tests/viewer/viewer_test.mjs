@@ -223,6 +223,9 @@ async function main() {
     await tpage.hover("#timeline-view rect.turn >> nth=3");
     const det = await tpage.textContent("#detail");
     check(/turn of stage-\w.*message \w+.*duration/.test(det), "timeline: hovering a turn shows actor, message, duration", det);
+    check(await count(tpage, "#timeline-view line.flow") > 0, "timeline: zoomed in, messages drawn as lines");
+    await tpage.setViewportSize({ width: 1000, height: 400 });
+    await tpage.hover("#timeline-view rect.turn >> nth=3");
     await tpage.screenshot({ path: path.join(opts.out, "viewer-timeline.png") });
     await checkNotBlank(tpage, await tpage.locator("#timeline-view").screenshot(), "the timeline view's screenshot");
     await tpage.click("#zoom-reset");
