@@ -22,8 +22,10 @@ def page_html(model: dict, view: str) -> str:
     data["view"] = view
     data["summaryLine"] = summary_line(s)
     data["sequence"] = sequence_layout(model, PAGE_SEQUENCE_LIMIT)
-    # Compact, and safe inside <script>: no "</" can close the element early.
-    blob = json.dumps(data, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
+    # Compact, and safe inside <script>: no "<" at all, so nothing in a name ("</script>",
+    # "<!--") can end the element early; "<" only occurs inside JSON strings, where \u003c reads
+    # back the same.
+    blob = json.dumps(data, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
     title = escape(model["title"] or "coact trace")
     dropped = escape(dropped_line(s))
     css = (HERE / "viewer.css").read_text(encoding="utf-8")

@@ -245,6 +245,28 @@ async function main() {
       await checkNotBlank(spage, await spage.screenshot(), `${name}.svg`);
       check(sp.length === 0, `${name}.svg: no error`, sp);
     }
+    // Odd input draws without an error: no event at all, and names that look like markup.
+    const odd = path.join(opts.out, "odd.json");
+    fs.writeFileSync(odd, JSON.stringify({ traceEvents: [
+      { ph: "X", tid: 1, ts: 1, dur: 2, args: { actor: "</script><!--", id: 1, message: "<i>" } },
+      { ph: "s", tid: 1, ts: 2, id: "x", name: "<tag>", args: { from: "</script><!--", from_id: 1, to: "a&b", to_id: 2 } },
+      { ph: "f", tid: 2, ts: 5, id: "x" }, { ph: "Q", ts: "soon" }, 7, null] }));
+    fs.writeFileSync(path.join(opts.out, "empty.json"), '{"traceEvents": []}');
+    for (const name of ["odd", "empty"]) {
+      const html = path.join(opts.out, `${name}.html`);
+      const r = coactTrace([path.join(opts.out, `${name}.json`), "-o", html, "--svg", path.join(opts.out, `${name}.svg`)]);
+      check(r.status === 0, `coact-trace ${name}.json exits 0: ${r.stderr}`, r.status);
+      const { page: opage, problems: op } = await open(context, html);
+      await opage.click("#show-sequence");
+      await opage.click("#show-timeline");
+      check(op.length === 0, `${name}: draws both views without an error`, op);
+      if (name === "odd") {
+        check(await count(opage, "#timeline-view rect.turn") === 1, "odd: its one turn is drawn");
+        await opage.click("#show-sequence");
+        const labels = await texts(opage, "#sequence-view .lane-label");
+        check(labels.includes("</script><!--") && labels.includes("a&b"), "odd: names that look like markup stay text", labels);
+      }
+    }
   } finally {
     await context.close();
     fs.rmSync(profile, { recursive: true, force: true });
