@@ -184,7 +184,7 @@
       const [what, n] = key.split(" ");
       if (what === "turn") {
         const [row, start, dur, actor, message, messages] = data.turns[+n];
-        return ["turn of " + actorName(actor) + " (id " + data.actors[actor].id + ")",
+        return ["turn of " + actorName(actor) + (actor >= 0 ? " (id " + data.actors[actor].id + ")" : ""),
           "message " + (message || "(none)") + ", " + messages + (messages === 1 ? " message" : " messages"),
           "duration " + fmtTime(dur) + ", from " + fmtTime(start) + " on " + data.threads[row].name];
       }

@@ -250,7 +250,8 @@ async function main() {
     fs.writeFileSync(odd, JSON.stringify({ traceEvents: [
       { ph: "X", tid: 1, ts: 1, dur: 2, args: { actor: "</script><!--", id: 1, message: "<i>" } },
       { ph: "s", tid: 1, ts: 2, id: "x", name: "<tag>", args: { from: "</script><!--", from_id: 1, to: "a&b", to_id: 2 } },
-      { ph: "f", tid: 2, ts: 5, id: "x" }, { ph: "Q", ts: "soon" }, 7, null] }));
+      { ph: "f", tid: 2, ts: 5, id: "x" }, { ph: "X", tid: 2, ts: 6, dur: 1, args: {} },
+      { ph: "Q", ts: "soon" }, 7, null] }));
     fs.writeFileSync(path.join(opts.out, "empty.json"), '{"traceEvents": []}');
     for (const name of ["odd", "empty"]) {
       const html = path.join(opts.out, `${name}.html`);
@@ -261,7 +262,9 @@ async function main() {
       await opage.click("#show-timeline");
       check(op.length === 0, `${name}: draws both views without an error`, op);
       if (name === "odd") {
-        check(await count(opage, "#timeline-view rect.turn") === 1, "odd: its one turn is drawn");
+        check(await count(opage, "#timeline-view rect.turn") === 2, "odd: its two turns are drawn");
+        await opage.hover("#timeline-view rect.turn >> nth=1");  // the turn of no known actor
+        check((await opage.textContent("#detail")).includes("turn of ?"), "odd: a turn of no actor shows '?'");
         await opage.click("#show-sequence");
         const labels = await texts(opage, "#sequence-view .lane-label");
         check(labels.includes("</script><!--") && labels.includes("a&b"), "odd: names that look like markup stay text", labels);
