@@ -22,6 +22,7 @@ packages=(
     libnats-dev nats-server     # coact::cluster (cluster/): the NATS C client, the server for tests
     libmsgpack-cxx-dev          # coact::cluster's wire format
     openssl                     # the cluster tests make a certificate authority for TLS
+    chromium chromium-driver    # the trace viewer's browser test (tests/viewer), headless
 )
 # Node.js and npm for the cross-language test (tests/cluster/node_client), unless a node is
 # installed already (from Debian or elsewhere).
@@ -44,10 +45,8 @@ for p in "${packages[@]}"; do
         missing+=("$p")
     fi
 done
-((${#missing[@]} == 0)) && exit 0
-
 sudo=()
-if ((EUID != 0)); then
+if ((${#missing[@]} > 0 && EUID != 0)); then
     if command -v sudo >/dev/null 2>&1; then
         sudo=(sudo)
     else
@@ -56,7 +55,17 @@ if ((EUID != 0)); then
     fi
 fi
 
-echo "install-deps: installing ${missing[*]}"
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if ((${#missing[@]} > 0)); then
+    echo "install-deps: installing ${missing[*]}"
+    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The trace viewer's browser test drives Chromium with npm's playwright-core (tests/viewer,
+# pinned by its package-lock.json): installed there when its node_modules is missing.
+viewer_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/viewer"
+if [[ -f "$viewer_dir/package-lock.json" && ! -d "$viewer_dir/node_modules" ]]; then
+    echo "install-deps: npm ci in tests/viewer"
+    (cd "$viewer_dir" && npm ci --silent --no-audit --no-fund >/dev/null)
+fi

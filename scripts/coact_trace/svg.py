@@ -1,0 +1,128 @@
+"""The static pictures: a sequence diagram or a timeline as one self-contained SVG document
+(no script, no external font: generic sans-serif), readable at about 800 pixels wide."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from .model import sequence_layout
+from .style import STYLE, actor_colour, dropped_line, fmt_time, kind_colour, summary_line
+
+FONT = 'font-family="sans-serif"'
+HEADER = 64  # title, summary and dropped warning
+
+
+def _text(x, y, s, size=12, anchor="start", fill="#222", extra="") -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
+            f'fill="{fill}"{extra}>{escape(str(s))}</text>')
+
+
+def _document(width: int, height: int, model: dict, caption: str, body: list[str]) -> str:
+    s = model["summary"]
+    head = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" {FONT}>',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+        _text(12, 22, model["title"] or "coact trace", 16, extra=' font-weight="bold"'),
+        _text(12, 40, f"{summary_line(s)}{caption}", 12, fill="#444", extra=' class="summary"'),
+    ]
+    if s["dropped"] > 0:
+        head.append(_text(12, 57, dropped_line(s), 12, fill="#b00020",
+                          extra=' font-weight="bold" class="dropped"'))
+    return "\n".join(head + body + ["</svg>", ""])
+
+
+def sequence_svg(model: dict, max_messages: int) -> str:
+    lay = sequence_layout(model, max_messages)
+    lw, rh = lay["lane_width"], STYLE["row_height"]
+    left, top = 80, HEADER + 40
+    x = {a: left + lw // 2 + k * lw for k, a in enumerate(lay["lanes"])}
+    width = max(800, left + lw * len(lay["lanes"]) + 120)
+    bottom = top + rh * (len(lay["times"]) + 1)
+    out = [
+        '<defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#333"/>'
+        "</marker></defs>"
+    ]
+    for (a, ax), label in zip(x.items(), lay["labels"]):
+        name = model["actors"][a]["name"]
+        out.append(f'<g class="lane" data-actor="{escape(name)}"><title>{escape(name)}</title>')
+        out.append(f'<rect x="{ax - lw / 2 + 8}" y="{top - 34}" width="{lw - 16}" height="24" '
+                   f'rx="4" fill="{actor_colour(a)}" stroke="#333" stroke-width="0.5"/>')
+        out.append(_text(ax, top - 17, label, 13, "middle", extra=' class="lane-label"'))
+        out.append(f'<line x1="{ax}" y1="{top - 10}" x2="{ax}" y2="{bottom}" stroke="#999" '
+                   'stroke-dasharray="4 3"/></g>')
+    for a, lo, hi in lay["boxes"]:
+        if a in x:
+            out.append(f'<rect class="turn" x="{x[a] - 5}" y="{top + lo * rh - 6}" width="10" '
+                       f'height="{(hi - lo) * rh + 12}" fill="{actor_colour(a)}" '
+                       'stroke="#333" stroke-width="0.5"/>')
+    for k, t in enumerate(lay["times"]):
+        out.append(_text(left - 8, top + k * rh + 4, fmt_time(t), 10, "end", "#888"))
+    for frm, to, r0, r1, label in lay["arrows"]:
+        x0, y0, x1, y1 = x[frm], top + r0 * rh, x[to], top + r1 * rh
+        if frm == to:  # a message to itself: a loop on the right of its lane
+            path = f"M{x0},{y0} C{x0 + 50},{y0} {x1 + 50},{y1} {x1 + 6},{y1}"
+            lx, ly = x0 + 40, (y0 + y1) / 2
+        else:
+            path = f"M{x0},{y0} L{x1 + (-6 if x1 > x0 else 6)},{y1}"
+            lx, ly = (x0 + x1) / 2, (y0 + y1) / 2 - 4
+        out.append(f'<g class="arrow"><path d="{path}" fill="none" stroke="#333" '
+                   'stroke-width="1.2" marker-end="url(#head)"/>')
+        out.append(_text(lx, ly, label, 11, "middle", "#1a237e") + "</g>")
+    for a, r, name, detail in lay["marks"]:
+        colour, cy = kind_colour(name), top + r * rh
+        label = f"{name}: {detail}" if detail else name
+        out.append(f'<g class="mark" data-kind="{escape(name)}"><circle cx="{x[a]}" cy="{cy}" '
+                   f'r="5" fill="{colour}" stroke="#fff"/>')
+        bold = ' font-weight="bold"' if name == "failure" else ""
+        out.append(_text(x[a] + 9, cy + 4, label, 11, fill=colour, extra=bold) + "</g>")
+    shown, total = lay["shown"], model["summary"]["messages"]
+    caption = f" · first {shown} of {total} messages" if shown < total else ""
+    return _document(width, bottom + 20, model, caption, out)
+
+
+def timeline_svg(model: dict, width: int = 900) -> str:
+    th, lw = STYLE["track_height"], STYLE["label_width"]
+    top, span = HEADER + 30, max(model["summary"]["span"], 1e-3)
+    plot = width - lw - 20
+    out = []
+
+    def px(t: float) -> float:
+        return lw + t / span * plot
+
+    for k in range(6):  # the time axis
+        t = span * k / 5
+        out.append(f'<line x1="{px(t):.1f}" y1="{top - 6}" x2="{px(t):.1f}" '
+                   f'y2="{top + th * len(model["threads"])}" stroke="#e0e0e0"/>')
+        out.append(_text(px(t), top - 10, fmt_time(t), 10, "middle", "#666"))
+    for r, th_ in enumerate(model["threads"]):
+        y = top + r * th
+        out.append(f'<g class="thread" data-tid="{th_["tid"]}"><rect x="{lw}" y="{y}" '
+                   f'width="{plot}" height="{th - 2}" fill="#f5f5f5"/>')
+        out.append(_text(lw - 8, y + th / 2 + 4, th_["name"], 12, "end",
+                         extra=' class="thread-label"') + "</g>")
+    last: dict = {}
+    for row, start, dur, actor, _msg, _n in model["turns"]:
+        x0, x1 = px(start), px(start + dur)
+        if x1 - x0 < 1 and last.get(row, -1) >= int(x0):
+            continue  # many turns within one pixel draw as one
+        last[row] = int(x1)
+        out.append(f'<rect class="turn" x="{x0:.2f}" y="{top + row * th + 3}" '
+                   f'width="{max(x1 - x0, 1):.2f}" height="{th - 8}" fill="{actor_colour(actor)}"/>')
+    for row, ts, name, _a, _d in model["instants"]:
+        y = top + row * th
+        out.append(f'<line class="tick" x1="{px(ts):.2f}" y1="{y}" x2="{px(ts):.2f}" '
+                   f'y2="{y + th - 2}" stroke="{kind_colour(name)}" stroke-width="1.5"/>')
+    y = top + th * len(model["threads"]) + 22  # the legend: actor colours
+    xl = 12
+    for i, a in enumerate(model["actors"]):
+        if a["id"] == 0:
+            continue
+        w = 22 + 7 * len(a["name"])
+        if xl + w > width:
+            xl, y = 12, y + 18
+        out.append(f'<rect x="{xl}" y="{y - 10}" width="12" height="12" fill="{actor_colour(i)}"/>')
+        out.append(_text(xl + 16, y, a["name"], 11))
+        xl += w
+    return _document(width, y + 16, model, "", out)
