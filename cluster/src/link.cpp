@@ -12,6 +12,21 @@
 
 namespace coact {
 
+namespace {
+
+/// A remote send or receive in the runtime's trace, if it is traced (contract §7): the
+/// subject and how many messages the NATS message carried.
+void trace_remote(runtime& rt, detail::trace_kind kind, const char* subject,
+                  std::size_t messages) noexcept {
+    detail::core& k = detail_access::core_of(rt);
+    if (k.trace == nullptr) [[likely]]
+        return;
+    detail::trace_text_event(*k.trace, kind, nullptr, 0, static_cast<std::uint32_t>(messages),
+                             subject != nullptr ? subject : "");
+}
+
+}  // namespace
+
 node_link::node_link(runtime& r, natsConnection* connection, cluster_subjects s, std::string n,
                      std::uint64_t i)
     : rt(r),
@@ -163,6 +178,7 @@ bool node_link::send_to_node(outbound& to, msgpack::sbuffer& message, std::size_
         (ok ? sent : dropped).fetch_add(1, std::memory_order_relaxed);
         if (ok) published.fetch_add(1, std::memory_order_relaxed);
     }
+    if (ok) trace_remote(rt, detail::trace_kind::remote_send, subject.c_str(), 1);
     return ok;
 }
 
@@ -239,6 +255,7 @@ void node_link::publish_taken() {
         }
         (ok ? sent : dropped).fetch_add(n, std::memory_order_relaxed);
         if (ok) published.fetch_add(1, std::memory_order_relaxed);
+        if (ok) trace_remote(rt, detail::trace_kind::remote_send, o->subject.c_str(), n);
         o->sending.clear();
         o->sending_count = 0;
     }
@@ -382,6 +399,7 @@ void node_link::hand_to_gateway(natsMsg* msg, std::optional<std::uint64_t> membe
             }
             if (reply != nullptr) all.front().reply = reply;
         }
+        trace_remote(rt, detail::trace_kind::remote_receive, natsMsg_GetSubject(msg), all.size());
         rt.send(gateway, inbound{std::move(all)});
     } catch (const wire_error& e) {
         reject(what, e);
