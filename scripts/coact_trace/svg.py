@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from xml.sax.saxutils import escape
 
 from .model import sequence_layout
@@ -13,7 +14,8 @@ FONT = 'font-family="sans-serif"'
 HEADER = 64  # title, summary and dropped warning
 # Labels get a white outline under their letters, so that lines they cross do not hide them.
 HALO = ' stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
-CHAR = 6.5  # about how wide a character of 11-pixel sans-serif is, for room to the right
+CHAR = 6.5
+TIMELINE_FLOWS = 300  # the timeline draws messages across threads up to this many  # about how wide a character of 11-pixel sans-serif is, for room to the right
 
 
 def _text(x, y, s, size=12, anchor="start", fill="#222", extra="") -> str:
@@ -100,17 +102,25 @@ def sequence_svg(model: dict, max_messages: int) -> str:
                      sequence_signature(model, max_messages))
 
 
-def timeline_svg(model: dict, width: int = 900) -> str:
+def _nice_step(span: float) -> float:
+    """A round step (1, 2 or 5 times a power of ten) that cuts `span` in 5 parts or fewer."""
+    raw = span / 5
+    p = 10 ** math.floor(math.log10(raw))
+    return next(k * p for k in (1, 2, 5, 10) if k * p >= raw * (1 - 1e-9))
+
+
+def timeline_svg(model: dict, width: int = 800) -> str:
     th, lw = STYLE["track_height"], STYLE["label_width"]
     top, span = HEADER + 30, max(model["summary"]["span"], 1e-3)
-    plot = width - lw - 20
+    plot = width - lw - 30
     out = []
 
     def px(t: float) -> float:
         return lw + t / span * plot
 
-    for k in range(6):  # the time axis
-        t = span * k / 5
+    step = _nice_step(span)
+    for k in range(int(span / step * (1 + 1e-9)) + 1):  # the time axis, at round times
+        t = k * step
         out.append(f'<line x1="{px(t):.1f}" y1="{top - 6}" x2="{px(t):.1f}" '
                    f'y2="{top + th * len(model["threads"])}" stroke="#e0e0e0"/>')
         out.append(_text(px(t), top - 10, fmt_time(t), 10, "middle", "#666"))
@@ -127,7 +137,15 @@ def timeline_svg(model: dict, width: int = 900) -> str:
             continue  # many turns within one pixel draw as one
         last[row] = int(x1)
         out.append(f'<rect class="turn" x="{x0:.2f}" y="{top + row * th + 3}" '
-                   f'width="{max(x1 - x0, 1):.2f}" height="{th - 8}" fill="{actor_colour(actor)}"/>')
+                   f'width="{max(x1 - x0, 2):.2f}" height="{th - 8}" fill="{actor_colour(actor)}"/>')
+    # Messages from one thread to another, as thin lines from send to take (as the page does
+    # once few enough are in view): where work went from one worker to the other.
+    across = [f for f in model["flows"] if f[5] != f[6]]
+    if len(across) <= TIMELINE_FLOWS:
+        for f in across:
+            out.append(f'<line class="flow" x1="{px(f[2]):.2f}" y1="{top + f[5] * th + th / 2 - 1}" '
+                       f'x2="{px(f[3]):.2f}" y2="{top + f[6] * th + th / 2 - 1}" stroke="#1a237e" '
+                       'stroke-width="1" stroke-opacity="0.6"/>')
     for row, ts, name, *_ in model["instants"]:
         y = top + row * th
         out.append(f'<line class="tick" x1="{px(ts):.2f}" y1="{y}" x2="{px(ts):.2f}" '

@@ -144,5 +144,20 @@ class SequenceRows(unittest.TestCase):
             self.assertGreater(width, float(label.get("x")) + 6 * len(label.text))
 
 
+class Timeline(unittest.TestCase):
+    def test_svg_has_round_times_and_messages_across_threads(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            fixture, svg = HERE / "fixtures" / "timeline.json", Path(tmp) / "tl.svg"
+            self.assertEqual(run(str(fixture), "--view", "timeline", "--svg", str(svg)).returncode, 0)
+            root = ET.parse(svg).getroot()
+            ticks = [t.text for t in root.iter(f"{SVG_NS}text") if t.get("fill") == "#666"]
+            self.assertEqual(ticks, ["0 ns", "200 µs", "400 µs", "600 µs"])  # spans 699 µs
+            self.assertEqual(root.get("width"), "800")
+            model = build(json.loads(fixture.read_text()))
+            across = sum(1 for f in model["flows"] if f[5] != f[6])
+            lines = [e for e in root.iter(f"{SVG_NS}line") if e.get("class") == "flow"]
+            self.assertEqual(len(lines), across)
+
+
 if __name__ == "__main__":
     unittest.main()
