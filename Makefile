@@ -12,6 +12,9 @@
 #                    across processes (coact::cluster, raw cnats, Erlang distribution)
 #   make compare-remote  that section alone (bench/cluster/remote_compare.py)
 #   make docs        the API reference (Doxygen, warnings are errors): build/docs/api/html/
+#   make pictures    the tutorial's pictures (docs/images/tutorial-*.svg): builds (release) and
+#                    runs their examples with COACT_TRACE, traces in build/release/pictures/,
+#                    drawn by scripts/coact-trace (the list: scripts/make_pictures.py)
 #   make format | format-check | tidy | clean
 #
 # Nothing here is interactive, so it runs the same with CI=true.
@@ -38,7 +41,7 @@ SOURCES = $(wildcard $(shell git ls-files --cached --others --exclude-standard -
             2>/dev/null || find . -path ./build -prune -o \( -name '*.hpp' -o -name '*.cpp' \) -print))
 RUNTIME_SOURCES = $(shell find runtime/src -name '*.cpp' | sort)
 
-.PHONY: all deps deps-peers deps-docs compare compare-remote docs demo demo-cluster test test-asan test-debug test-release test-tsan test-clang \
+.PHONY: all deps deps-peers deps-docs compare compare-remote docs pictures demo demo-cluster test test-asan test-debug test-release test-tsan test-clang \
         test-clang-release bench format format-check tidy clean
 
 all: test
@@ -66,6 +69,12 @@ compare-remote: deps deps-peers
 
 docs: deps-docs
 	bash scripts/build-docs.sh build/docs/api
+
+# CTest's docs.pictures checks that the committed pictures still show what the examples do.
+pictures: deps
+	$(CMAKE) --preset release
+	$(CMAKE) --build --preset release --target $$(python3 scripts/make_pictures.py --targets)
+	python3 scripts/make_pictures.py --build-dir build/release
 
 demo: deps
 	$(CMAKE) --preset release

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .model import TraceError, build, load
 from .page import page_html
+from .signature import signature
 from .svg import sequence_svg, timeline_svg
 
 # "auto" picks the sequence diagram up to this many messages, the timeline above.
@@ -28,9 +29,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--max-messages", type=int, default=60, metavar="N",
                    help="the SVG's sequence diagram draws the first N messages (default 60)")
     p.add_argument("--title", help="the heading (default: the trace's file name)")
+    p.add_argument("--signature", action="store_true",
+                   help="print what the SVG of this view would show, stable from run to run "
+                   "(the SVG carries the same text in <desc id=\"coact-signature\">)")
     args = p.parse_args(argv)
-    if not args.output and not args.svg:
-        p.error("nothing to write: give -o OUT.html, --svg OUT.svg or both")
+    if not args.output and not args.svg and not args.signature:
+        p.error("nothing to write: give -o OUT.html, --svg OUT.svg, --signature or several")
     if args.max_messages < 1:
         p.error("--max-messages must be at least 1")
     return args
@@ -57,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
             svg = (sequence_svg(model, args.max_messages) if view == "sequence"
                    else timeline_svg(model))
             write(args.svg, svg)
+        if args.signature:
+            sys.stdout.write(signature(model, view, args.max_messages))
     except TraceError as e:
         print(f"coact-trace: {e}", file=sys.stderr)
         return 2

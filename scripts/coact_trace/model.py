@@ -60,6 +60,12 @@ def _args(event: dict) -> dict:
     return args if isinstance(args, dict) else {}
 
 
+def type_name(name) -> str:
+    """A message's type as the picture shows it: without "(anonymous namespace)::", which the
+    runtime's demangled names carry for every type an example declares in one."""
+    return str(name).replace("(anonymous namespace)::", "")
+
+
 def _detail(name: str, args: dict) -> str:
     """The text shown next to an instant: the part of its args that says what happened."""
     if name == "end":
@@ -115,23 +121,25 @@ def build(trace: dict, title: str = "") -> dict:
     turns: list[list] = []  # [row, start, dur, actor, message, messages]
     sends: dict = {}
     takes: dict = {}
-    instants: list[list] = []  # [row, ts, name, actor, detail]
-    for e in timed:
+    instants: list[list] = []  # [row, ts, name, actor, detail, order]
+    # `order` is an event's place in `timed`: events of one time (a single-threaded turn's
+    # messages share its clock reading) keep the order their thread recorded them in.
+    for order, e in enumerate(timed):
         ph, args = e.get("ph"), _args(e)
         ts = round(_num(e.get("ts")) - t0, 3)
         row = thread_row[int(_num(e.get("tid")))]
         if ph == "X":
             a = actors.see(args.get("id"), args.get("actor") or e.get("name"))
-            turns.append([row, ts, round(_num(e.get("dur")), 3), a, str(args.get("message", "")),
-                          int(_num(args.get("messages"), 0))])
+            turns.append([row, ts, round(_num(e.get("dur")), 3), a,
+                          type_name(args.get("message", "")), int(_num(args.get("messages"), 0))])
         elif ph in ("s", "f"):
             fid = json.dumps(e.get("id"), sort_keys=True)  # any JSON value, hashable
             if ph == "f":
-                takes.setdefault(fid, (ts, row))
+                takes.setdefault(fid, (ts, row, order))
                 continue
             frm = actors.see(args.get("from_id"), args.get("from"))
             to = actors.see(args.get("to_id"), args.get("to"))
-            sends.setdefault(fid, (ts, frm, to, str(e.get("name", "")), row))
+            sends.setdefault(fid, (ts, frm, to, type_name(e.get("name", "")), row, order))
         elif ph in ("i", "I"):
             name = str(e.get("name", ""))
             a = -1
@@ -139,7 +147,7 @@ def build(trace: dict, title: str = "") -> dict:
                 a = actors.see(args.get("id"), args.get("actor"))
             elif name == "dead letter" and "to_id" in args:
                 a = actors.see(args.get("to_id"), args.get("to"))
-            instants.append([row, ts, name, a, _detail(name, args)])
+            instants.append([row, ts, name, a, _detail(name, args), order])
 
     # An instant without an actor belongs to the turn around it on its thread, if any.
     by_row: dict[int, list] = {}
@@ -154,11 +162,13 @@ def build(trace: dict, title: str = "") -> dict:
                 if t[1] <= inst[1] <= t[1] + t[2]:
                     inst[3] = t[3]
 
-    flows = []  # [from, to, sent, taken, message, sent row, taken row]
-    for fid, (ts, frm, to, name, row) in sends.items():
+    # [from, to, sent, taken, message, sent row, taken row, send's order, take's order]
+    flows = []
+    for fid, (ts, frm, to, name, row, order) in sends.items():
         if fid in takes and frm >= 0 and to >= 0:
-            flows.append([frm, to, ts, takes[fid][0], name, row, takes[fid][1]])
-    flows.sort(key=lambda f: (f[2], f[3]))
+            taken, taken_row, taken_order = takes[fid]
+            flows.append([frm, to, ts, taken, name, row, taken_row, order, taken_order])
+    flows.sort(key=lambda f: (f[2], f[7]))
 
     end = max([t[1] + t[2] for t in turns] + [f[3] for f in flows] + [i[1] for i in instants] + [0.0])
     dropped = int(_num(other.get("dropped"), 0))
@@ -184,15 +194,32 @@ def build(trace: dict, title: str = "") -> dict:
 
 
 def sequence_layout(model: dict, limit: int) -> dict:
-    """Rows of the sequence diagram: each distinct time of a drawn send, take or lane instant
-    gets one row, top to bottom; only the first `limit` messages (by send time) are drawn."""
+    """Rows of the sequence diagram, top to bottom; only the first `limit` messages (by send
+    time) are drawn. Events are placed in time order, and events of one time in the order their
+    thread recorded them: a row holds one lane instant alone, or at most one take followed by at
+    most one send (a message arrives and another leaves from the same point). So the messages of
+    one single-threaded turn, which share its clock reading, still get a row each."""
     flows = model["flows"][:limit]
     cut = max((f[3] for f in flows), default=None)
     if len(model["flows"]) <= limit:
         cut = None  # everything fits: keep the instants after the last message too
     marks = [i for i in model["instants"] if i[3] >= 0 and (cut is None or i[1] <= cut)]
-    times = sorted({f[2] for f in flows} | {f[3] for f in flows} | {i[1] for i in marks})
-    row = {t: k for k, t in enumerate(times)}
+    events = ([(f[2], f[7], "send", k) for k, f in enumerate(flows)]
+              + [(f[3], f[8], "take", k) for k, f in enumerate(flows)]
+              + [(i[1], i[5], "mark", k) for k, i in enumerate(marks)])
+    events.sort(key=lambda e: (e[0], e[1]))
+    times: list[float] = []
+    kinds: list[set] = []
+    send_row, take_row, mark_row = {}, {}, {}
+    for ts, _order, kind, k in events:
+        here = kinds[-1] if kinds else None
+        fits = (here is not None and times[-1] == ts and "mark" not in here and kind != "mark"
+                and kind not in here and not (kind == "take" and "send" in here))
+        if not fits:
+            times.append(ts)
+            kinds.append(set())
+        kinds[-1].add(kind)
+        {"send": send_row, "take": take_row, "mark": mark_row}[kind][k] = len(times) - 1
     boxes = []  # a turn spans the rows of the events inside it, on its actor's lane
     for t in model["turns"]:
         lo, hi = bisect_right(times, t[1] - 1e-9), bisect_right(times, t[1] + t[2] + 1e-9) - 1
@@ -211,9 +238,9 @@ def sequence_layout(model: dict, limit: int) -> dict:
         "lane_width": lane_width,
         "labels": [short(model["actors"][a]["name"]) for a in lanes],
         "lanes": lanes,  # actor indices with something on them, in order of first appearance
-        "times": times,
-        "arrows": [[f[0], f[1], row[f[2]], row[f[3]], f[4]] for f in flows],
-        "marks": [[i[3], row[i[1]], i[2], i[4]] for i in marks],
+        "times": times,  # one per row; rows of one time repeat it
+        "arrows": [[f[0], f[1], send_row[k], take_row[k], f[4]] for k, f in enumerate(flows)],
+        "marks": [[i[3], mark_row[k], i[2], i[4]] for k, i in enumerate(marks)],
         "boxes": boxes,
         "shown": len(flows),
     }

@@ -52,7 +52,10 @@
     const lw = seq.lane_width, rh = style.row_height, left = 80, top = 44;
     const x = {};
     seq.lanes.forEach((a, k) => { x[a] = left + lw / 2 + k * lw; });
-    const width = Math.max(700, left + lw * seq.lanes.length + 160);
+    let width = Math.max(700, left + lw * seq.lanes.length + 160);
+    for (const [a, , name, text] of seq.marks) {  // room for the marks' labels (as svg.py)
+      width = Math.max(width, Math.ceil(x[a] + 9 + 6.5 * (name.length + (text ? text.length + 2 : 0)) + 12));
+    }
     const bottom = top + rh * (seq.times.length + 1);
     const svg = el("svg", { width: width, height: bottom + 20, class: "sequence" }, root);
     const defs = el("defs", {}, svg);
@@ -75,23 +78,29 @@
       el("rect", { x: x[a] - 5, y: top + lo * rh - 6, width: 10, height: (hi - lo) * rh + 12,
         fill: actorColour(a), class: "turn" }, svg);
     }
-    seq.times.forEach((t, k) => {
+    seq.times.forEach((t, k) => {  // rows of one time: the time once
+      if (k > 0 && t === seq.times[k - 1]) return;
       el("text", { x: left - 8, y: top + k * rh + 4, "text-anchor": "end", class: "time" }, svg, fmtTime(t));
     });
     seq.arrows.forEach(([from, to, r0, r1, label], i) => {
       const x0 = x[from], y0 = top + r0 * rh, x1 = x[to], y1 = top + r1 * rh;
       const g = el("g", { class: "arrow", "data-detail": "arrow " + i }, svg);
-      let d, lx, ly;
+      let d, lx, ly, anchor = "middle";
       if (from === to) {
         d = `M${x0},${y0} C${x0 + 50},${y0} ${x1 + 50},${y1} ${x1 + 6},${y1}`;
         lx = x0 + 40; ly = (y0 + y1) / 2;
-      } else {
+      } else {  // as svg.py: on a short arrow half a lane from the sender, else at its start
         d = `M${x0},${y0} L${x1 + (x1 > x0 ? -6 : 6)},${y1}`;
-        lx = (x0 + x1) / 2; ly = (y0 + y1) / 2 - 4;
+        if (Math.abs(r1 - r0) <= 2) {
+          const k = Math.min(0.5, lw / 2 / Math.abs(x1 - x0));
+          lx = x0 + k * (x1 - x0); ly = y0 + k * (y1 - y0) - 4;
+        } else {
+          lx = x1 > x0 ? x0 + 9 : x0 - 9; ly = y0 - 4; anchor = x1 > x0 ? "start" : "end";
+        }
       }
       el("path", { d: d, class: "arrow-line", "marker-end": "url(#head)" }, g);
       el("path", { d: d, class: "arrow-hit" }, g);  // a wide invisible stroke to point at
-      el("text", { x: lx, y: ly, "text-anchor": "middle", class: "arrow-label" }, g, label);
+      el("text", { x: lx, y: ly, "text-anchor": anchor, class: "arrow-label" }, g, label);
     });
     seq.marks.forEach(([a, r, name, text], i) => {
       const g = el("g", { class: "mark", "data-kind": name, "data-detail": "mark " + i }, svg);
