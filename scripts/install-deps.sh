@@ -16,6 +16,7 @@ packages=(
     libbenchmark-dev            # Google Benchmark, for bench/
     catch2                      # Catch2 2.13, for tests/
     libssl-dev libsqlite3-dev   # used by demos
+    libcpp-httplib-dev          # the docs example that serves /metrics (docs/examples/metrics_http.cpp)
     clang-format clang-tidy     # make format / make tidy
     python3                     # scripts/, bench/peers/compare.py
     libnats-dev nats-server     # coact::cluster (cluster/): the NATS C client, the server for tests
