@@ -41,12 +41,15 @@ struct actor_metrics {
     /// Its registered name; empty for an anonymous actor.
     std::string name;
     /// Its spawn number in its runtime (1 for the first actor spawned): unique among the
-    /// runtime's actors, also the anonymous ones ("<anonymous #3>" in messages).
+    /// runtime's actors, also the anonymous ones ("<anonymous #3>" in messages), until the
+    /// count wraps after 2^32 spawns.
     std::uint64_t id = 0;
     /// Messages waiting to be handled (see the header comment for what each scheduler counts).
     std::size_t mailbox = 0;
     /// Messages it has taken with receive (in any form) since it was spawned, through every
-    /// restart. Replies to its asks, timeouts and exits are not messages handled.
+    /// restart, as stats().delivered counts them: notices such as coact::down, coact::exit and
+    /// coact::child_failed are messages; the replies its asks wait for, a timeout, and a stop
+    /// are not.
     std::uint64_t handled = 0;
     /// Bodies of this actor an exception ended (only a supervised actor can be alive after one).
     std::uint64_t failures = 0;
