@@ -267,8 +267,12 @@ TEST_CASE("metrics from another thread while serve() runs sees live actors and r
     int scrapes = 0;
     bool ordered = true;
     bool named_right = true;
+    // 500 ms, and on a loaded machine longer, until it has seen ping and flaky at work.
     const auto until = std::chrono::steady_clock::now() + 500ms;
-    while (std::chrono::steady_clock::now() < until) {
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < until ||
+           ((last_ping == 0 || last_flaky_failures == 0) &&
+            std::chrono::steady_clock::now() < deadline)) {
         const coact::runtime_metrics m = rt.metrics();
         const std::string text = coact::prometheus_text(m);  // renders whatever it got
         ++scrapes;
