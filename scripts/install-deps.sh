@@ -15,6 +15,7 @@ packages=(
     libconcurrentqueue-dev      # moodycamel::ConcurrentQueue (header-only)
     libbenchmark-dev            # Google Benchmark, for bench/
     catch2                      # Catch2 2.13, for tests/
+    nlohmann-json3-dev          # tests/trace reads the trace files back
     libssl-dev libsqlite3-dev   # used by demos
     libcpp-httplib-dev          # the docs example that serves /metrics (docs/examples/metrics_http.cpp)
     clang-format clang-tidy     # make format / make tidy

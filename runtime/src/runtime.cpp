@@ -12,6 +12,8 @@
 #include <string>
 #include <thread>
 
+#include "trace/tracer.hpp"
+
 namespace coact::detail {
 
 namespace {
@@ -25,12 +27,15 @@ core::core(runtime& o, runtime_options opts)
       virtual_time(opts.virtual_time) {
     if (options.throughput == 0) options.throughput = 1;
     if (options.workers == 0) options.workers = 1;
+    trace_path = options.trace;  // the caller's string may go: options() shows this copy
+    options.trace = trace_path;
     install_scheduler(*this);
 }
 
 core::~core() {
     stop_offloads();  // the pool's jobs deliver into this core: they end first
     sched.reset();    // frees what came after the last shutdown() (a send to an ended actor)
+    if (trace_owner) trace_owner->write();  // every thread that wrote a ring has stopped
 }
 
 // --- offloads ---
@@ -91,6 +96,8 @@ void core::inject(context* to, std::uint32_t generation, envelope* e) {
         return;
     }
     if (!admit(to, generation, e, nullptr)) return;  // dropped by a full bounded mailbox
+    if (trace != nullptr) [[unlikely]]
+        trace_sent(*trace, e, to, generation);
     sched->post(to, generation, e);
 }
 
@@ -137,7 +144,13 @@ std::size_t core::shutdown() {
         core* self;
         ~leave() { self->leave_run(); }
     } guard{this};
-    return sched->shutdown();
+    const std::size_t dropped = sched->shutdown();
+    if (trace != nullptr) [[unlikely]] {
+        trace_text_event(*trace, trace_kind::shutdown, nullptr, 0,
+                         static_cast<std::uint32_t>(std::min<std::size_t>(dropped, UINT32_MAX)),
+                         {});
+    }
+    return dropped;
 }
 
 void core::advance_time(clock::duration d) {

@@ -3,7 +3,9 @@
 //   coact::runtime rt{{.workers = 1, .throughput = 64}};
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace coact {
 
@@ -25,6 +27,16 @@ struct runtime_options {
     /// Threads of the pool that runs context::offload's blocking work, started at the first
     /// offload. 0 forbids offloading (offload then throws coact::error).
     unsigned offload_threads = 2;
+    /// Where to write a trace of everything the actors do (Chrome Trace Event JSON, opened by
+    /// Perfetto and chrome://tracing), when the runtime is destroyed; "" for none. Without it,
+    /// the environment variable COACT_TRACE does the same for any program
+    /// (docs/concepts/observability.md). The runtime keeps a copy: the string may go once the
+    /// runtime is made (a view keeps runtime_options trivially copyable).
+    std::string_view trace{};
+    /// Records each of the trace's rings keeps (one ring per scheduler thread, one for the
+    /// other threads): about 48 bytes each. A full ring overwrites its oldest records and the
+    /// file counts them. COACT_TRACE_EVENTS sets it from the environment.
+    std::size_t trace_events = std::size_t{1} << 18;
 };
 
 /// A snapshot of the runtime's counters.

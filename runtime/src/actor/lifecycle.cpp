@@ -137,9 +137,11 @@ void core::finish(context* c) {
 void core::terminate(context* c, exit_kind_internal kind, std::exception_ptr error) noexcept {
     if (kind == exit_kind_internal::failed) {
         count(failed);
-        const std::string line =
-            "coact: actor " + describe_actor(c) + " failed: " + describe_exception(error) + "\n";
+        const std::string what = describe_exception(error);
+        const std::string line = "coact: actor " + describe_actor(c) + " failed: " + what + "\n";
         std::fputs(line.c_str(), stderr);
+        if (trace != nullptr) [[unlikely]]
+            trace_text_event(*trace, trace_kind::failure, c, c->generation(), 0, what);
     }
     if (c->policy_.load(std::memory_order_relaxed) != nullptr && !retiring &&
         hold_or_restart(c, kind, error)) {
@@ -161,6 +163,15 @@ void core::retire(context* c, exit_kind_internal kind, std::exception_ptr error)
     if (c->reply_ != nullptr) release(std::exchange(c->reply_, nullptr));
     delete std::exchange(c->holder_, nullptr);
     const std::uint32_t generation = c->generation();
+    if (trace != nullptr) [[unlikely]] {
+        const trace_end_reason reason =
+            retiring                             ? trace_end_reason::shutdown
+            : kind == exit_kind_internal::normal ? trace_end_reason::normal
+            : kind == exit_kind_internal::closed ? trace_end_reason::stopped
+                                                 : trace_end_reason::failed;
+        trace_actor_event(*trace, trace_kind::end, c, generation,
+                          static_cast<std::uint32_t>(reason));
+    }
     // The ending half of the watch table's Dekker pattern (watches.hpp), with the load of
     // watches_used below: seq_cst where actors run on several threads (core::end_order).
     const std::memory_order bump = end_order;

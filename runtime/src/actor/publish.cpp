@@ -6,13 +6,19 @@
 // (core::localise_payload). The topic table (topics.cpp) says who subscribes.
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "coact/runtime.hpp"
 
 namespace coact::detail {
 
-std::size_t core::fan_out(std::span<const topic_table::subscriber> subs, envelope* original) {
+std::size_t core::fan_out(std::string_view topic, std::span<const topic_table::subscriber> subs,
+                          envelope* original) {
     count(published);
+    if (trace != nullptr) [[unlikely]] {
+        trace_text_event(*trace, trace_kind::publish, nullptr, 0,
+                         static_cast<std::uint32_t>(subs.size()), topic);
+    }
     if (subs.empty()) {
         count(unheard);
         if (original != nullptr) release(original);

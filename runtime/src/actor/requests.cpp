@@ -24,6 +24,8 @@ envelope* ended_before_reply(envelope_pool* pool, const envelope* ask) {
 
 void core::dead_letter(envelope* e) noexcept {
     count(dead_letters);
+    if (trace != nullptr) [[unlikely]]
+        trace_dead_letter(*trace, e, e->sender, e->sender_generation);
     if (e->kind == envelope_kind::ask && e->sender != nullptr) {
         try {
             deliver(e->sender, e->sender_generation, ended_before_reply(pool_here(), e));
@@ -35,6 +37,8 @@ void core::dead_letter(envelope* e) noexcept {
 
 void core::refuse(envelope* e) noexcept {
     refused.fetch_add(1, std::memory_order_relaxed);
+    if (trace != nullptr) [[unlikely]]
+        trace_dead_letter(*trace, e, e->sender, e->sender_generation);
     if (e->kind == envelope_kind::ask && e->sender != nullptr) {
         try {  // through the asker's thread-safe path: this may be any thread
             e->sender->core_->inject(e->sender, e->sender_generation,
@@ -48,6 +52,8 @@ void core::refuse(envelope* e) noexcept {
 bool core::accept_reply(context* to, envelope* e) noexcept {
     if (to->awaited_request_ != e->request || to->reply_ != nullptr) {
         count(dead_letters);  // a late or duplicate reply
+        if (trace != nullptr) [[unlikely]]
+            trace_dead_letter(*trace, e, e->sender, e->sender_generation);
         release(e);
         return false;
     }

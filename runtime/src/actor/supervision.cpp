@@ -122,6 +122,8 @@ void core::start_again(context* c) {
     }
     c->wait_ = wait_kind::start;
     count(restarts);
+    if (trace != nullptr) [[unlikely]]
+        trace_actor_event(*trace, trace_kind::restart, c, c->generation());
     sched->start(c);  // the last touch: with several threads another may run it from here on
 }
 

@@ -38,6 +38,7 @@ class deterministic_scheduler final : public local_scheduler {
 void install_deterministic_scheduler(core& k) {
     if (k.sched.local == nullptr) return;  // work stealing was asked for: step() refuses
     auto s = std::make_unique<deterministic_scheduler>(k);
+    if (k.trace != nullptr) s->trace_to(*k.trace);
     k.sched.local = s.get();
     k.sched.impl = std::move(s);
 }

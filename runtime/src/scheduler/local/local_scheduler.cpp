@@ -106,7 +106,7 @@ void local_scheduler::take_remote(std::size_t limit) {
     for (const remote_item& item : batch_) {
         if (item.topic != nullptr) {
             const std::unique_ptr<std::string> topic(item.topic);
-            k_.fan_out(k_.topics.subscribers(*topic), item.message);
+            k_.fan_out(*topic, k_.topics.subscribers(*topic), item.message);
         } else if (item.message == nullptr) {
             k_.stop(item.cell, item.generation);
         } else {
@@ -143,6 +143,14 @@ void local_scheduler::cell_opened(context* c) noexcept { c->local_ = &scheduler_
 // Inlined into the loop: a call per turn (a message, in ping-pong) measured at 15 instructions
 // of about 200 (callgrind, coact_peer pingpong).
 COACT_HOT void local_scheduler::run_turn(context* c) {
+    if (scheduler_thread.trace != nullptr) [[unlikely]] {
+        traced_turn(*scheduler_thread.trace, c, c->generation(), [this, c] { resume_turn(c); });
+        return;
+    }
+    resume_turn(c);
+}
+
+COACT_HOT void local_scheduler::resume_turn(context* c) {
     if (c->wait_ == wait_kind::start && c->stop_requested_) [[unlikely]] {
         k_.close_unstarted(c);
         return;
@@ -161,6 +169,10 @@ COACT_HOT void local_scheduler::run_turn(context* c) {
 }
 
 void local_scheduler::turn(context* c) { run_turn(c); }
+
+void local_scheduler::trace_to(tracer& t) noexcept {
+    scheduler_thread.trace = trace_thread_ring(t, 0);
+}
 
 // --- timers ---
 
@@ -195,7 +207,9 @@ bool local_scheduler::fire_due_timers() {
         timer_entry e = timers_.pop();
         if (e.message != nullptr) {
             timers_.retire_one();
-            k_.deliver(e.cell, e.generation, e.message);  // maybe to another runtime
+            if (k_.trace != nullptr) [[unlikely]]
+                trace_actor_event(*k_.trace, trace_kind::timer, e.cell, e.generation);
+            k_.deliver_timed(e.cell, e.generation, e.message);  // maybe to another runtime
             fired = true;
             continue;
         }
@@ -204,6 +218,8 @@ bool local_scheduler::fire_due_timers() {
             continue;
         c->timer_pending_ = false;
         timers_.retire_one();
+        if (k_.trace != nullptr) [[unlikely]]
+            trace_actor_event(*k_.trace, trace_kind::timer, c, e.generation);
         c->timed_out_ = true;
         if (c->run_ == run_state::idle) schedule(c);
         fired = true;
@@ -222,8 +238,12 @@ void local_scheduler::run(bool serve) {
     k_.enter_run();
     struct leave {
         core& k;
-        ~leave() { k.leave_run(); }
-    } guard{k_};
+        trace_binding traced;
+        ~leave() {
+            if (k.trace != nullptr) trace_restore(traced);
+            k.leave_run();
+        }
+    } guard{k_, k_.trace != nullptr ? trace_bind(*k_.trace, 0) : trace_binding{}};
     // Counted across rounds: a round that a batch of outside messages starts may end after a
     // few turns (its actors ran out of messages), and a flood makes every round such a round;
     // counted per round, the 64th turn never came and timers never fired.

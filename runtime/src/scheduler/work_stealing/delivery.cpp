@@ -178,7 +178,7 @@ void work_stealing_scheduler::discard(envelope* e) noexcept {
 void work_stealing_scheduler::post_publish(std::string_view topic, envelope* e) {
     // The table is locked: fan out on the calling thread, straight into the inboxes.
     const std::lock_guard lock(k_.topics_mutex);
-    k_.fan_out(k_.topics.subscribers(topic), e);
+    k_.fan_out(topic, k_.topics.subscribers(topic), e);
 }
 
 bool work_stealing_scheduler::stop(context* c, std::uint32_t generation) {

@@ -90,8 +90,10 @@ bool work_stealing_scheduler::fire_timers(std::vector<timer_entry>& due) {
     }
     const bool fired = !due.empty();
     for (const timer_entry& e : due) {
+        if (k_.trace != nullptr) [[unlikely]]
+            trace_actor_event(*k_.trace, trace_kind::timer, e.cell, e.generation);
         if (e.message != nullptr) {
-            k_.deliver(e.cell, e.generation, e.message);  // send_after: maybe to another runtime
+            k_.deliver_timed(e.cell, e.generation, e.message);  // send_after: maybe another runtime
         } else {
             deliver(e.cell, e.generation,
                     make_envelope<timeout_tag>(k_.pool_here(), timeout_tag{}, nullptr, 0,

@@ -137,6 +137,7 @@ class work_stealing_scheduler final : public scheduler {
     void send_after(clock::duration delay, context* to, std::uint32_t generation,
                     envelope* e) override;
     void advance_time(clock::duration d) override;
+    void trace_to(tracer& t) noexcept override;
     [[nodiscard]] std::uint64_t delivered() const noexcept override;
 
     // --- delivery (delivery.cpp) ---
@@ -192,6 +193,7 @@ class work_stealing_scheduler final : public scheduler {
 
     // --- workers (worker.cpp) ---
     void turn(context* c, worker& w);
+    void resume_turn(context* c, worker& w);  // turn's work, which a traced turn brackets
     void yield_turn(worker& w, context* c);
     context* steal(worker& w);
     /// The actor waiting in the LIFO slot of a worker that has stayed in one turn for a watch

@@ -69,6 +69,16 @@ void work_stealing_scheduler::check_shutdown() const {
 }
 
 COACT_HOT void work_stealing_scheduler::turn(context* c, worker& w) {
+    if (w.trace != nullptr) [[unlikely]] {
+        // The generation is read by the worker that owns the actor now (adopt below comes
+        // after, but no other thread ends an actor that is queued to run).
+        traced_turn(*w.trace, c, c->generation(), [this, c, &w] { resume_turn(c, w); });
+        return;
+    }
+    resume_turn(c, w);
+}
+
+COACT_HOT void work_stealing_scheduler::resume_turn(context* c, worker& w) {
     w.turns_begun.store(w.turns_begun.load(std::memory_order_relaxed) + 1,
                         std::memory_order_relaxed);
     c->local_ = &w;
@@ -221,8 +231,14 @@ COACT_HOT context* work_stealing_scheduler::next_local(worker& w) {
     return take_injected(w);
 }
 
+void work_stealing_scheduler::trace_to(tracer& t) noexcept {
+    for (const auto& w : workers_) w->trace = trace_thread_ring(t, w->index);
+}
+
 void work_stealing_scheduler::run_worker(worker& w) {
     set_current_worker(&w);
+    const trace_binding traced =
+        k_.trace != nullptr ? trace_bind(*k_.trace, w.index) : trace_binding{};
     const bool virtual_time = k_.virtual_time;
     for (;;) {
         if (stopping_.load(std::memory_order_relaxed)) break;
@@ -286,6 +302,7 @@ void work_stealing_scheduler::run_worker(worker& w) {
             if (!timers_.empty()) k_.virtual_now = std::max(k_.virtual_now, timers_.top().deadline);
         }
     }
+    if (k_.trace != nullptr) trace_restore(traced);
     set_current_worker(nullptr);
 }
 

@@ -151,6 +151,8 @@ struct reply_wait : actor_awaiter {
             self->check_stop();
             throw no_reply("coact::no_reply: resumed without an answer");  // not reached
         }
+        if (self->core_->trace != nullptr) [[unlikely]]
+            trace_took_here(*self->core_->trace, e);
         return e;
     }
 };

@@ -162,6 +162,8 @@ void context::send_after(std::chrono::duration<Rep, Period> delay, coact::addres
         throw error("coact::context::send_after: the target address is null");
     detail::envelope* e = detail::make_envelope<detail::message_type_t<T>>(
         pool(), std::forward<T>(message), this, generation());
+    if (core_->trace != nullptr) [[unlikely]]
+        detail::trace_sent(*core_->trace, e, to, detail_access::generation(target));
     core_->sched->send_after(detail::saturated(delay), to, detail_access::generation(target), e);
 }
 
@@ -234,10 +236,10 @@ std::size_t context::publish(std::string_view topic, T&& message) {
     }
     const std::lock_guard lock(core_->topics_mutex);
     const auto subs = core_->topics.subscribers(topic);
-    if (subs.empty()) return core_->fan_out(subs, nullptr);  // counted; no payload is made
+    if (subs.empty()) return core_->fan_out(topic, subs, nullptr);  // counted; no payload made
     detail::envelope* e = detail::make_shared_envelope<detail::message_type_t<T>>(
         pool(), std::forward<T>(message), this, generation());
-    return core_->fan_out(subs, e);
+    return core_->fan_out(topic, subs, e);
 }
 
 template <class T>
@@ -251,7 +253,7 @@ std::size_t context::publish_shared(detail::topic_bridge& b, std::string_view to
         throw;
     }
     const std::lock_guard lock(core_->topics_mutex);
-    return core_->fan_out(core_->topics.subscribers(topic), e);
+    return core_->fan_out(topic, core_->topics.subscribers(topic), e);
 }
 
 template <class First, class... Rest>

@@ -43,6 +43,7 @@
 #include "coact/detail/actor/watches.hpp"
 #include "coact/detail/message/envelope.hpp"
 #include "coact/detail/scheduler/scheduler.hpp"
+#include "coact/detail/trace/trace_hooks.hpp"
 #include "coact/errors.hpp"
 #include "coact/runtime_options.hpp"
 #include "coact/spawn_options.hpp"
@@ -91,6 +92,9 @@ struct core {
     /// A message for `to` from a turn of this runtime (or the thread driving it while no run()
     /// is active): checks the generation, queues it, makes the receiver ready if it waits.
     void deliver(context* to, std::uint32_t generation, envelope* e);
+    /// deliver() of a message whose send the trace recorded already (send_after's, when its
+    /// timer fires).
+    void deliver_timed(context* to, std::uint32_t generation, envelope* e);
     /// The envelope pool of the calling thread (null where it has none: outside the workers).
     [[nodiscard]] envelope_pool* pool_here() noexcept;
     /// Frees an envelope into the calling thread's pool.
@@ -163,7 +167,8 @@ struct core {
     /// Hands `original` (a shared envelope) to every subscriber: a clone each, the original to
     /// the last one. Frees it if there is nobody. Returns how many got it. The caller holds
     /// topics_mutex.
-    std::size_t fan_out(std::span<const topic_table::subscriber> subs, envelope* original);
+    std::size_t fan_out(std::string_view topic, std::span<const topic_table::subscriber> subs,
+                        envelope* original);
 
     // --- requests and dead letters (src/actor/requests.cpp) ---
     void dead_letter(envelope* e) noexcept;
@@ -288,6 +293,12 @@ struct core {
         const std::lock_guard lock(retired_seams_mutex);
         retired_seams.push_back(std::move(seam));
     }
+
+    // The trace (runtime_options::trace, COACT_TRACE): null when nothing is traced, which
+    // every hook tests first (trace_hooks.hpp). Made by the scheduler's factory.
+    tracer* trace = nullptr;
+    std::unique_ptr<tracer> trace_owner;
+    std::string trace_path;  // options.trace views it
 
     std::atomic<std::uint64_t> dead_letters{0};
     std::atomic<std::uint64_t> refused{0};  // dead letters counted by refuse(), on any thread

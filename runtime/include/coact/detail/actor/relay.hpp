@@ -164,11 +164,11 @@ struct relay {
                                   T&& message) {
         const std::lock_guard lock(self.core_->topics_mutex);
         const auto subs = self.core_->topics.subscribers(topic);
-        if (subs.empty()) return self.core_->fan_out(subs, nullptr);
+        if (subs.empty()) return self.core_->fan_out(topic, subs, nullptr);
         envelope* e = make_shared_envelope<message_type_t<T>>(self.pool(), std::forward<T>(message),
                                                               detail_access::cell(from),
                                                               detail_access::generation(from));
-        return self.core_->fan_out(subs, e);
+        return self.core_->fan_out(topic, subs, e);
     }
 
     /// When `self` ends, its monitors get down{self, reason} and its linked partners

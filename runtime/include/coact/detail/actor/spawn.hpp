@@ -135,6 +135,8 @@ coact::address core::spawn_gated(const spawn_options& options, const send_gate* 
     count(alive);
     // Release: runtime::metrics() (acquire) lists the actor with its name and serial.
     c->listed_.store(generation, std::memory_order_release);
+    if (trace != nullptr) [[unlikely]]
+        trace_spawned(*trace, c, generation);
     sched->start(c);  // the last touch: with several threads another may run (and end) it now
     return detail_access::make(c, generation);
 }

@@ -70,7 +70,20 @@ COACT_HOT void local_scheduler::deliver(context* to, std::uint32_t generation, e
 
 // --- the dispatch points ---
 
+/// The running actor took `e` (context::take_message), on its worker's ring.
+inline void trace_took(trace_ring& r, const envelope* e) noexcept {
+    trace_record& x = r.add(trace_kind::took);
+    x.subject = e;
+    x.detail = reinterpret_cast<std::uintptr_t>(e->ops != nullptr ? e->ops->type : nullptr);
+}
+
 COACT_HOT void core::deliver(context* to, std::uint32_t generation, envelope* e) {
+    if (trace != nullptr) [[unlikely]]
+        trace_sent(*trace, e, to, generation);
+    deliver_timed(to, generation, e);
+}
+
+COACT_HOT void core::deliver_timed(context* to, std::uint32_t generation, envelope* e) {
     if (to->core_ != this) [[unlikely]] {  // an actor of another runtime: thread-safe path
         to->core_->inject(to, generation, e);
         return;
@@ -148,6 +161,8 @@ COACT_HOT detail::envelope* context::take_message() {
         if (current_request_ != 0) core_->abandon_request(this, "took its next message");
     }
     detail::envelope* e = box_.pop();
+    if (local_->trace != nullptr) [[unlikely]]
+        detail::trace_took(*local_->trace, e);
     budget_ -= budget_ != 0 ? 1U : 0U;  // a zero-timeout receive_for may take past the budget
     detail::bump(local_->delivered);    // the thread running this turn: only it writes
     handled_.store(handled_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);

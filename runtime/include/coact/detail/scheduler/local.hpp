@@ -63,6 +63,7 @@ class local_scheduler : public scheduler {
     void send_after(clock::duration delay, context* to, std::uint32_t generation,
                     envelope* e) override;
     void advance_time(clock::duration d) override;
+    void trace_to(tracer& t) noexcept override;
     [[nodiscard]] std::uint64_t delivered() const noexcept override {
         return scheduler_thread.delivered.load(std::memory_order_relaxed);
     }
@@ -70,7 +71,8 @@ class local_scheduler : public scheduler {
   protected:
     /// One turn of one actor: resume it until its next co_await (or its end).
     void turn(context* c);
-    void run_turn(context* c);  // the same, inlined into the loop (local_scheduler.cpp only)
+    void run_turn(context* c);     // the same, inlined into the loop (local_scheduler.cpp only)
+    void resume_turn(context* c);  // run_turn's work, which a traced turn brackets
     /// Fires the timers that are due; true if any actor became ready or a message went out.
     bool fire_due_timers();
     /// Outside messages taken per round of the loop: enough to amortise the queue, few enough

@@ -37,6 +37,8 @@ class context;
 namespace coact::detail {
 
 struct core;
+class tracer;
+class trace_ring;
 class local_scheduler;
 class work_stealing_scheduler;
 
@@ -97,6 +99,10 @@ class scheduler {
     /// Virtual time only: moves the clock and fires what fell due.
     virtual void advance_time(clock::duration d) = 0;
 
+    // --- tracing (core's constructor, before anything runs) ---
+    /// Gives each scheduler thread its ring of `t` (worker_local::trace).
+    virtual void trace_to(tracer& t) noexcept = 0;
+
     // --- counts (any thread) ---
     [[nodiscard]] virtual std::uint64_t delivered() const noexcept = 0;
 
@@ -135,6 +141,8 @@ struct worker_local {
     // Envelopes its turns walked in runs taken from inboxes since it last looked at its timers:
     // a flood makes a few turns long, and the look comes after so many of them as after 61 turns.
     std::size_t absorbed = 0;
+    // The ring this thread's turns are traced into (trace/trace_ring.hpp); null: no trace.
+    trace_ring* trace = nullptr;
 };
 
 /// core::sched: the scheduler for cold calls, and the one the hot path (dispatch.hpp) calls
