@@ -17,6 +17,7 @@ packages=(
     catch2                      # Catch2 2.13, for tests/
     nlohmann-json3-dev          # tests/trace reads the trace files back
     libssl-dev libsqlite3-dev   # used by demos
+    libcpp-httplib-dev          # the docs example that serves /metrics (docs/examples/metrics_http.cpp)
     clang-format clang-tidy     # make format / make tidy
     python3                     # scripts/, bench/peers/compare.py
     libnats-dev nats-server     # coact::cluster (cluster/): the NATS C client, the server for tests

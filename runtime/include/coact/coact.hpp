@@ -12,6 +12,7 @@
 #include "coact/exit_reason.hpp"
 #include "coact/future.hpp"
 #include "coact/generator.hpp"
+#include "coact/metrics.hpp"
 #include "coact/runtime.hpp"
 #include "coact/runtime_options.hpp"
 #include "coact/scoped.hpp"

@@ -307,6 +307,11 @@ class context {
     void next_generation(std::memory_order order = std::memory_order_relaxed) noexcept {
         generation_.store(generation() + 1, order);
     }
+    /// Every push of a message on box_ calls it (runtime::metrics()'s mailbox length), on the
+    /// thread that holds the actor's private state: a plain increment, no read-modify-write.
+    void count_queued() noexcept {
+        queued_.store(queued_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    }
 
     detail::core* core_ = nullptr;
     std::coroutine_handle<actor::promise_type> handle_;
@@ -345,7 +350,9 @@ class context {
     // A bound or a supervisor (cell_policy.hpp): allocated once per cell that needs it, kept with
     // it. Next to generation_, which every delivery reads too.
     std::atomic<detail::cell_policy*> policy_{nullptr};
-    std::uint32_t serial_ = 0;  // spawn number, to tell anonymous actors apart in messages
+    // Spawn number, to tell anonymous actors apart in messages. Atomic (relaxed) because
+    // runtime::metrics() reads it from any thread; written once per spawn.
+    std::atomic<std::uint32_t> serial_{0};
     std::atomic<std::uint32_t> generation_{1};
     std::uint32_t budget_ = 0;  // messages this turn may still take
     std::uint32_t timer_token_ = 0;
@@ -359,6 +366,16 @@ class context {
     // the work-stealing mode when there is nothing to undo:
     bool timer_armed_ = false;  // armed a timer not disarmed since (sleep, receive_for)
     bool subscribed_ = false;   // subscribed to a topic at some point
+    // For runtime::metrics() (src/actor/metrics.cpp), which reads them relaxed from any thread.
+    // Written only by the thread that holds the actor's private state (the one running it, or
+    // the worker delivering to it while it idles), as load + 1 stores (detail::bump): no
+    // read-modify-write on the per-message path.
+    std::atomic<std::uint64_t> handled_{0};  // messages take_message() gave the actor
+    // Messages put in box_, modulo 2^32: box_ holds queued_ - handled_ of them (mod 2^32).
+    std::atomic<std::uint32_t> queued_{0};
+    // The address generation of the live actor in this cell, 0 while the cell is free or its
+    // actor is being made or torn down: set at the end of spawn, cleared as retire() begins.
+    std::atomic<std::uint32_t> listed_{0};
 };
 
 }  // namespace coact

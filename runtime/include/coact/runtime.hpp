@@ -9,13 +9,13 @@
 //
 //   coact::runtime mt{{.workers = 2}};  // the same programs on two threads (work stealing)
 //
-// Threads: send(), stop(), publish() and request_stop() may be called from any thread, also
-// while run() or serve() runs on another; the message then goes through a lock-free queue and
-// wakes the scheduler. Everything else (spawn, shutdown) is for the thread that runs the
-// scheduler, or for any single thread while the scheduler is not running; with workers >= 2,
-// spawn() may also be called from any thread. Lifetime: the
-// destructor calls shutdown(): every remaining actor's frame is destroyed (its locals'
-// destructors run) and queued messages are counted as dead letters.
+// Threads: send(), stop(), publish(), request_stop(), stats() and metrics() may be called from
+// any thread, also while run() or serve() runs on another; a message then goes through a
+// lock-free queue and wakes the scheduler. Everything else (spawn, shutdown) is for the thread
+// that runs the scheduler, or for any single thread while the scheduler is not running; with
+// workers >= 2, spawn() may also be called from any thread. Lifetime: the destructor calls
+// shutdown(): every remaining actor's frame is destroyed (its locals' destructors run) and
+// queued messages are counted as dead letters.
 #pragma once
 
 #include <chrono>
@@ -29,6 +29,7 @@
 #include "coact/actor.hpp"
 #include "coact/address.hpp"
 #include "coact/context.hpp"
+#include "coact/metrics.hpp"
 #include "coact/runtime_options.hpp"
 
 namespace coact {
@@ -131,6 +132,10 @@ class runtime {
 
     /// A snapshot of the counters.
     [[nodiscard]] runtime_stats stats() const noexcept;
+    /// A snapshot of the counters and of every live actor: its address, name, spawn number,
+    /// mailbox length, messages handled, failures and restarts (coact/metrics.hpp). Any thread,
+    /// also while run() or serve() runs on another; render it with coact::prometheus_text().
+    [[nodiscard]] runtime_metrics metrics() const;
     /// The options the runtime was made with.
     [[nodiscard]] const runtime_options& options() const noexcept { return core_->options; }
     /// This runtime's number, unique among the runtimes of the process (the first is 1). Error

@@ -33,6 +33,7 @@ void core::set_policy(context* c, const spawn_options& options, const send_gate*
     x->supervisor = options.supervisor;
     x->held = false;
     x->incarnation = 0;
+    x->failures = 0;
     x->failure = nullptr;
     x->restart_on_end = false;
     x->waiters.clear();

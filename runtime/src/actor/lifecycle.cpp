@@ -23,6 +23,7 @@ context* core::acquire_cell() {
     const std::lock_guard lock(cells_mutex);
     if (free_cells == nullptr) {
         constexpr std::size_t chunk = 256;
+        const std::lock_guard grow(chunks_mutex);  // runtime::metrics() walks the chunks
         chunks.emplace_back(new context[chunk]);
         context* cells = chunks.back().get();
         for (std::size_t i = chunk; i-- > 0;) {
@@ -33,7 +34,9 @@ context* core::acquire_cell() {
     }
     context* c = free_cells;
     free_cells = c->next_free_;
-    c->handoff_ = nullptr;  // live from here on: the union's other member
+    c->handoff_ = nullptr;                            // live from here on: the union's other member
+    c->handled_.store(0, std::memory_order_relaxed);  // the new actor's counts (metrics)
+    c->queued_.store(0, std::memory_order_relaxed);
     sched->cell_opened(c);
     return c;
 }
@@ -148,6 +151,7 @@ void core::terminate(context* c, exit_kind_internal kind, std::exception_ptr err
 }
 
 void core::retire(context* c, exit_kind_internal kind, std::exception_ptr error) noexcept {
+    c->listed_.store(0, std::memory_order_relaxed);  // runtime::metrics() no longer lists it
     c->run_ = run_state::running;  // deliveries during teardown must not schedule it
     if (c->handle_) std::exchange(c->handle_, nullptr).destroy();  // locals' destructors run here
     if (c->current_request_ != 0) abandon_request(c, "ended");

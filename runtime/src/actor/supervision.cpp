@@ -57,6 +57,7 @@ bool core::hold_or_restart(context* c, exit_kind_internal kind, const std::excep
     coact::address supervisor;
     {
         const std::lock_guard lock(policy_mutex);
+        if (kind == exit_kind_internal::failed) ++x->failures;  // runtime::metrics()
         if (x->restart_on_end) {
             again = true;
         } else if (kind != exit_kind_internal::failed || !x->supervisor) {

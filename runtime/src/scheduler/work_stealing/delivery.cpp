@@ -128,6 +128,7 @@ COACT_HOT bool work_stealing_scheduler::try_local_send(worker& w, context* to, e
     // this send (J3).
     if (to->inbox_.empty_approx() && e->kind <= envelope_kind::ask) [[likely]] {
         to->box_.push(e);  // what accept() does with a message: the actor is this worker's
+        to->count_queued();
     } else {
         e->next = nullptr;
         to->handoff_ = e;  // idle: handoff_ and unreversed_ are empty
@@ -206,6 +207,7 @@ void work_stealing_scheduler::accept(context* c, std::uint32_t generation, envel
         case envelope_kind::plain:
         case envelope_kind::ask:
             c->box_.push(e);
+            c->count_queued();
             break;
         case envelope_kind::reply:
         case envelope_kind::no_reply:

@@ -16,7 +16,8 @@
 //   Steps 1 and 2 are Dekker's pattern: either the retry sees the room, or the taker sees the
 //   waiter.
 //
-// Supervision: `held` and `incarnation` change under core::policy_mutex only.
+// Supervision: `held`, `incarnation` and `failures` change under core::policy_mutex only
+// (runtime::metrics() reads the last two under it).
 #pragma once
 
 #include <atomic>
@@ -53,6 +54,7 @@ struct supervision_state {
     coact::address supervisor;
     bool held = false;              // failed, frame gone, waiting for restart or stop
     std::uint32_t incarnation = 0;  // bodies started in this cell since the spawn, minus one
+    std::uint32_t failures = 0;     // bodies since the spawn that an exception ended
     std::exception_ptr failure;     // why it is held
     // The actor's own: set when it takes a restart request, read at its end.
     bool restart_on_end = false;

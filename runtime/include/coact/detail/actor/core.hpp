@@ -57,7 +57,9 @@ struct detail_access {
     static std::uint32_t generation(const address& a) noexcept { return a.generation_; }
     static address make(context* c, std::uint32_t generation) noexcept { return {c, generation}; }
     static detail::mailbox& box(context& c) noexcept { return c.box_; }
-    static std::uint32_t serial(const context& c) noexcept { return c.serial_; }
+    static std::uint32_t serial(const context& c) noexcept {
+        return c.serial_.load(std::memory_order_relaxed);
+    }
     static std::pair<context*, std::uint32_t> address_of(context& c) noexcept {
         return {&c, c.generation()};
     }
@@ -249,13 +251,17 @@ struct core {
     std::vector<std::unique_ptr<context[]>> chunks;
     context* free_cells = nullptr;
     actor_mutex cells_mutex;  // chunks and free_cells
+    // Always a lock: held while a chunk is added, and by runtime::metrics() (any thread, also
+    // where cells_mutex is a no-op) while it walks the chunks.
+    std::mutex chunks_mutex;
     std::atomic<std::thread::id> run_thread{};
     std::atomic<bool> stop_serving{false};  // set by request_stop(), taken by serve()
     // Monitors and links (watches.hpp).
     std::unordered_map<context*, watch_entry> watches;
     actor_mutex watches_mutex;
     // Set for good by the first monitor, link or trap_exits: from then on every actor's end
-    // looks itself up in the table (a flag per runtime keeps the context at 144 bytes).
+    // looks itself up in the table (a flag per runtime rather than one per cell: the context stays
+    // at 168 bytes).
     std::atomic<bool> watches_used{false};
     // The order of an actor's end (its new generation) against watches_used: seq_cst where a
     // monitor may be registered on another thread at the same time (set by the scheduler's

@@ -60,6 +60,14 @@ class registry {
         then();
     }
 
+    /// Any thread: `each(name, context*)` for every entry, then `after()`, under one shared lock.
+    template <class Each, class After>
+    void for_each_shared(Each&& each, After&& after) const {
+        std::shared_lock lock(mutex_);
+        for (const auto& [name, cell] : names_) each(name, cell);
+        after();
+    }
+
     template <class Fn>
     void locked(Fn&& fn) {
         std::unique_lock lock(mutex_);

@@ -130,8 +130,11 @@ coact::address core::spawn_gated(const spawn_options& options, const send_gate* 
     }
     c->wait_ = wait_kind::start;
     const std::uint32_t generation = c->generation();
-    c->serial_ = static_cast<std::uint32_t>(count_and_read(spawned));
+    c->serial_.store(static_cast<std::uint32_t>(count_and_read(spawned)),
+                     std::memory_order_relaxed);
     count(alive);
+    // Release: runtime::metrics() (acquire) lists the actor with its name and serial.
+    c->listed_.store(generation, std::memory_order_release);
     if (trace != nullptr) [[unlikely]]
         trace_spawned(*trace, c, generation);
     sched->start(c);  // the last touch: with several threads another may run (and end) it now

@@ -18,7 +18,8 @@
 //      scheduler checks the generation (stale: a dead letter), pushes the envelope on the
 //      mailbox and, if the receiver waits idle for it, on the ready deque;
 //   3. the loop (src/scheduler/local/local_scheduler.cpp) resumes the receiver, whose awaiter
-//      (awaiters.hpp) calls take_message(): counts it, frees its place in a bounded mailbox.
+//      (awaiters.hpp) calls take_message(): counts it (the thread's count, and the actor's for
+//      runtime::metrics()), frees its place in a bounded mailbox.
 #pragma once
 
 #include <atomic>
@@ -60,6 +61,7 @@ COACT_HOT void local_scheduler::deliver(context* to, std::uint32_t generation, e
         return;
     }
     to->box_.push(e);
+    to->count_queued();
     if (to->run_ == run_state::idle &&
         (to->wait_ == wait_kind::message || to->wait_ == wait_kind::message_or_timer)) {
         schedule(to);
@@ -163,6 +165,7 @@ COACT_HOT detail::envelope* context::take_message() {
         detail::trace_took(*local_->trace, e);
     budget_ -= budget_ != 0 ? 1U : 0U;  // a zero-timeout receive_for may take past the budget
     detail::bump(local_->delivered);    // the thread running this turn: only it writes
+    handled_.store(handled_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     if (e->slot != nullptr) [[unlikely]]
         core_->took_bounded(this, e);
     sender_ = detail_access::make(e->sender, e->sender_generation);
