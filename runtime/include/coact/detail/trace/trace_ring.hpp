@@ -29,15 +29,15 @@ enum class trace_kind : std::uint8_t {
     turn_end,        ///< ends the last turn_begin of the same ring
     sent,            ///< subject: the envelope; object: the receiver's cell (generation: its)
     took,            ///< subject: the envelope the running actor took; detail: its type
-    spawn,           ///< subject, generation: the actor; number: its serial; detail: its name
+    spawn,           ///< subject, generation: the actor; number: its serial (names: tracer)
     end,             ///< subject, generation: the actor; number: its exit (trace_end_reason)
     failure,         ///< subject, generation: the actor; detail: the error's text
     restart,         ///< subject, generation: the actor started again by its supervisor
     dead_letter,     ///< subject: the envelope; object, generation: its sender; detail: type
     timer,           ///< object, generation: the actor a timer fired for
     publish,         ///< detail: the topic; number: how many subscribers got it
-    remote_send,     ///< detail: the receiver and its node; object: the message's type
-    remote_receive,  ///< detail: what came and from which node; object: the message's type
+    remote_send,     ///< detail: the NATS subject published to; number: messages it carried
+    remote_receive,  ///< detail: the NATS subject it came on; number: messages it carried
     shutdown,        ///< number: the messages shutdown() dropped
 };
 
