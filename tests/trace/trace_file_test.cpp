@@ -199,3 +199,24 @@ TEST_CASE("a trace that cannot be written says so and the program goes on", "[tr
     }());
     CHECK_FALSE(std::filesystem::exists(path));
 }
+
+TEST_CASE("a trace names an actor whatever bytes its name holds, as valid JSON", "[trace]") {
+    coact_test::temp_file file("trace_names.json");
+    const std::string name =
+        std::string("a\"b\\c\nd") + '\xff' + "\xc3\xa9";  // é, after a stray byte
+    {
+        coact::runtime rt{{.trace = file.path().string()}};
+        rt.spawn(name, counter);
+        rt.run();
+    }
+    const nlohmann::json t = coact_test::read_trace(file.path().string());  // throws if invalid
+    bool found = false;
+    for (const auto& e : t["traceEvents"]) {
+        if (e["ph"] == "i" && e["name"] == "spawn") {
+            CHECK(e["args"]["actor"] ==
+                  "a\"b\\c\nd\xef\xbf\xbd\xc3\xa9");  // the stray byte: U+FFFD
+            found = true;
+        }
+    }
+    CHECK(found);
+}

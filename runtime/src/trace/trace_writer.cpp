@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "coact/detail/message/payload.hpp"
+#include "support/utf8.hpp"
 #include "trace/tracer.hpp"
 
 namespace coact::detail {
@@ -50,22 +51,8 @@ void append_json_string(std::string& out, std::string_view text) {
             ++i;
             continue;
         }
-        // A multi-byte sequence: its length from the lead byte, then continuation bytes.
-        std::size_t len = 0;
-        if (c >= 0xc2 && c <= 0xdf)
-            len = 2;
-        else if (c >= 0xe0 && c <= 0xef)
-            len = 3;
-        else if (c >= 0xf0 && c <= 0xf4)
-            len = 4;
-        bool ok = len != 0 && i + len <= n;
-        for (std::size_t k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xc0) == 0x80;
-        if (ok && len == 3) {  // no overlong forms, no surrogates
-            ok = !(c == 0xe0 && p[i + 1] < 0xa0) && !(c == 0xed && p[i + 1] >= 0xa0);
-        }
-        if (ok && len == 4)
-            ok = !(c == 0xf0 && p[i + 1] < 0x90) && !(c == 0xf4 && p[i + 1] >= 0x90);
-        if (!ok) {
+        const std::size_t len = utf8_sequence(text.substr(i));
+        if (len == 0) {
             out.append("\\ufffd");
             ++i;
             continue;
