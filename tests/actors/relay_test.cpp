@@ -1,7 +1,11 @@
 // What an actor needs to stand in for another (detail/actor/relay.hpp; the cluster's proxies
 // and gateway are such actors): it takes messages of any type in order, forwards them with the
 // original sender as their sender (so a reply by self.sender() skips the relay), and refuses an
-// ask it will not answer, so that the asker is never left waiting.
+// ask it will not answer, so that the asker is never left waiting. A relay spawned with a gate
+// (relay::spawn_gated, as the cluster's proxies are) sees even a stop that comes before its first
+// turn, so that it can pass the stop on.
+#include <atomic>
+#include <optional>
 #include <string>
 #include <typeinfo>
 #include <vector>
@@ -44,6 +48,12 @@ coact::actor answerer(coact::context& self) {
                               [&](const std::string& s) { self.send(self.sender(), s.size()); });
     }
 }
+
+/// Lets everything through: here the gate only makes its actor a relay (relay::spawn_gated).
+class open_gate final : public coact::detail::send_gate {
+  public:
+    void check(const coact::detail::envelope&, const coact::context&) const override {}
+};
 
 }  // namespace
 
@@ -99,4 +109,40 @@ TEST_CASE("a relay asked to stop ends like any actor", "[actor][relay]") {
     rt.run();
     CHECK(rt.stats().actors == 1);
     rt.shutdown();
+}
+
+TEST_CASE(
+    "a gated relay stopped before its first turn still starts, and its first wait throws "
+    "generator_exit",
+    "[actor][relay]") {
+    // Any other actor stopped so ends without running (stop_test.cpp); a cluster proxy must run,
+    // to tell its remote actor of the stop.
+    coact::runtime rt(coact_test::test_options());
+    const open_gate gate;
+    std::atomic<bool> ran{false};
+    std::atomic<bool> saw_stop{false};
+    std::atomic<bool> stopped{false};
+    std::optional<coact::exit_reason> reason;
+    rt.spawn([&](coact::context& self) -> coact::actor {
+        const coact::address r = relay::spawn_gated(
+            self, coact::spawn_options{}, &gate, [&](coact::context& me) -> coact::actor {
+                ran = true;
+                try {
+                    static_cast<void>(co_await relay::receive_any(me));
+                } catch (const coact::generator_exit&) {
+                    saw_stop = true;
+                    throw;
+                }
+            });
+        self.monitor(r);
+        stopped = self.stop(r);  // in the turn that spawned it: single-threaded, before it ran
+        reason = (co_await self.receive<coact::down>()).reason;
+    });
+    rt.run();
+    CHECK(stopped.load());
+    CHECK(ran.load());
+    CHECK(saw_stop.load());
+    REQUIRE(reason.has_value());
+    CHECK(reason->kind == coact::exit_kind::closed);
+    CHECK(rt.stats().actors == 0);
 }

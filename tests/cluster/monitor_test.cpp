@@ -323,3 +323,38 @@ TEST_CASE("Stopping a remote actor's proxy stops the actor on its node", "[clust
     }
     CHECK(on_a.reason->kind == coact::exit_kind::closed);
 }
+
+TEST_CASE("A proxy stopped before its first turn still stops the actor on its node",
+          "[cluster][monitor]") {
+    // Single-threaded, deterministic: `stopper` always has a turn queued (it sends itself a
+    // tick), so the gateway's turn that makes the proxy for "target" is followed by stopper's
+    // turn before the proxy's first one.
+    coact_test::two_nodes nodes;
+    const coact::address t = nodes.ra.spawn(target_options, target);
+    seen on_a;
+    nodes.ra.spawn([&](coact::context& self) -> coact::actor {
+        self.monitor(t);
+        on_a.set((co_await self.receive<coact::down>()).reason);
+    });
+    std::atomic<int> stopped{-1};  // 1: stopped the proxy, 0: gave up waiting for its name
+    nodes.rb.spawn([&](coact::context& self) -> coact::actor {  // stopper
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (!self.runtime().try_lookup("target")) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                stopped = 0;
+                co_return;
+            }
+            self.send(self.address(), 0);
+            static_cast<void>(co_await self.receive<int>());
+        }
+        stopped = self.stop("target") ? 1 : 0;
+    });
+    {
+        const coact_test::serving sa(nodes.ra);
+        const coact_test::serving sb(nodes.rb);
+        REQUIRE(coact_test::eventually([&] { return stopped.load() >= 0; }));
+        REQUIRE(stopped.load() == 1);
+        REQUIRE(coact_test::eventually([&] { return on_a.has_reason(); }));
+    }
+    CHECK(on_a.reason->kind == coact::exit_kind::closed);
+}

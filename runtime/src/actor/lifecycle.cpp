@@ -100,6 +100,11 @@ bool core::runnable_slow(const context* c) noexcept {
     return false;
 }
 
+bool core::closes_unstarted(const context* c) noexcept {
+    const cell_policy* x = c->policy_.load(std::memory_order_acquire);
+    return x == nullptr || x->gate.load(std::memory_order_acquire) == nullptr;
+}
+
 void core::close_unstarted(context* c) noexcept {
     terminate(c, exit_kind_internal::closed, nullptr);
 }

@@ -151,7 +151,8 @@ COACT_HOT void local_scheduler::run_turn(context* c) {
 }
 
 COACT_HOT void local_scheduler::resume_turn(context* c) {
-    if (c->wait_ == wait_kind::start && c->stop_requested_) [[unlikely]] {
+    if (c->wait_ == wait_kind::start && c->stop_requested_ && core::closes_unstarted(c))
+        [[unlikely]] {
         k_.close_unstarted(c);
         return;
     }

@@ -85,7 +85,7 @@ COACT_HOT void work_stealing_scheduler::resume_turn(context* c, worker& w) {
     ownership::adopt(c, static_cast<std::uint16_t>(w.index));
     absorb(c);
     const bool first = c->wait_ == wait_kind::start;
-    if (first && c->stop_requested_) [[unlikely]] {
+    if (first && c->stop_requested_ && core::closes_unstarted(c)) [[unlikely]] {
         k_.close_unstarted(c);
         return;
     }

@@ -217,6 +217,11 @@ struct core {
         return runnable_slow(c);
     }
     [[nodiscard]] static bool runnable_slow(const context* c) noexcept;
+    /// Whether a stop taken before the first turn ends the actor without running its body (as
+    /// closing a Python generator before its first next()). Not for a relay spawned with a gate
+    /// (spawn_gated): its body starts and its first wait throws generator_exit, so that it can
+    /// pass the stop on (a cluster proxy tells its remote actor, and leaves its node's table).
+    [[nodiscard]] static bool closes_unstarted(const context* c) noexcept;
     void close_unstarted(context* c) noexcept;
     /// After a turn at whose end the body finished (or ignored generator_exit).
     void after_last_turn(context* c);

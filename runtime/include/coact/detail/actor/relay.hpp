@@ -92,7 +92,9 @@ struct relay {
 
     /// self.spawn(options, fn, args...), with a gate every send to the new actor passes
     /// (cell_policy.hpp): a proxy refuses at the send what it could not carry. `gate` must live
-    /// as long as the runtime (core::retire_seam).
+    /// as long as the runtime (core::retire_seam). Unlike other actors, the new one sees a stop
+    /// that comes before its first turn: its body starts, and its first wait throws
+    /// generator_exit (core::closes_unstarted).
     template <class Fn, class... Args>
     static address spawn_gated(context& self, const spawn_options& options, const send_gate* gate,
                                Fn&& fn, Args&&... args) {
