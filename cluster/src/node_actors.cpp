@@ -388,6 +388,14 @@ actor remote_proxy(context& self, std::shared_ptr<node_link> link, wire_address 
             self, control::lost_reason(target.node, target.incarnation, "it was lost before"));
         co_return;
     }
+    if (detail::relay::stop_pending(self)) {
+        // Stopped before its first turn (a gated relay runs anyway: relay.hpp): the remote actor
+        // is stopped too, and there is nothing to watch. By the node leaving: the link is closed
+        // already and nothing goes out.
+        send_control(*link, target, control::stop_order{},
+                     wire_address{link->node, link->incarnation, 0});
+        static_cast<void>(co_await detail::relay::receive_any(self));  // throws generator_exit
+    }
     // This proxy mirrors its remote actor's life: it asks the remote node to tell it of the end.
     bool made = false;
     const wire_address me{link->node, link->incarnation, link->number_of(self.address(), made)};

@@ -102,6 +102,12 @@ struct relay {
                                        std::forward<Args>(args)...);
     }
 
+    /// Whether a stop waits to be thrown (generator_exit) at the next receive_any: for a relay
+    /// spawned with a gate and stopped before its first turn, from its first line on.
+    static bool stop_pending(const context& self) noexcept {
+        return self.stop_requested_ && !self.exit_delivered_;
+    }
+
     /// Whether receive_any would return at once (a message waits, or a stop): a relay that
     /// batches sends its batch when this is false, before it would wait.
     static bool has_message(const context& self) noexcept { return self.message_ready(); }
